@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Agora: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agora",
+        abstract: "A static storefront and people directory built from Markdown.",
+        discussion: """
+        Every command works on a site folder: the current directory or --site DIR, holding
+        content/, themes/ and output/.
+        """,
+        version: "0.1.0",
+        subcommands: [Init.self, Build.self, Check.self]
+    )
+}

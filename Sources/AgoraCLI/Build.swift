@@ -1,0 +1,78 @@
+import AgoraSite
+import ArgumentParser
+import Foundation
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the content through the theme into the output folder.",
+        discussion: """
+        Reports every content problem as `file:line: key: message` and exits 1, leaving the previous
+        output untouched. Only files whose bytes changed are rewritten.
+        """
+    )
+
+    @OptionGroup var location: SiteLocation
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let builder = SiteBuilder(options: location.buildOptions())
+        let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let show: @Sendable (Int, Int) -> Void = { done, total in progress.show(done, total) }
+        let report = progress.enabled ? show : nil
+        let summary: BuildSummary
+        do throws(BuildFailure) {
+            summary = try builder.build(progress: report)
+        } catch {
+            progress.clear()
+            throw fail(error, outputKept: true)
+        }
+        progress.clear()
+        if !quiet { print(summary.line) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the content and the theme without writing anything.",
+        discussion: "Prints the same `file:line: key: message` lines as build; exits 1 when there are any."
+    )
+
+    @OptionGroup var location: SiteLocation
+
+    func run() throws {
+        do throws(BuildFailure) {
+            let (content, _) = try SiteBuilder(options: location.buildOptions()).check()
+            print("Content is valid: \(content.products.count) products, \(content.categories.count) categories, "
+                + "\(content.people.count) people, \(content.pages.count) pages.")
+        } catch {
+            throw fail(error, outputKept: false)
+        }
+    }
+}
+
+/// A counter on one terminal line, redrawn in place; silent when stderr is not a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func show(_ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        lock.lock()
+        FileHandle.standardError.write("\r\(bar) \(done)/\(total) files")
+        lock.unlock()
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write("\r\u{1B}[K")
+    }
+}

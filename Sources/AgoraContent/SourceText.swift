@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reading a content file's bytes as text, with the encoding problems reported as issues.
+enum SourceText {
+    /// Decodes UTF-8 (a leading BOM is dropped, CRLF becomes LF) or reports the line of the first
+    /// invalid byte.
+    static func decode(_ data: Data, file: String, log: inout IssueLog) -> String? {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let invalidOffset = firstInvalidUTF8Offset(bytes) {
+            let line = 1 + bytes[..<invalidOffset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            log.add(file, line, "encoding", "invalid UTF-8 at byte \(invalidOffset + 1); save the file as UTF-8")
+            return nil
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    }
+
+    private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error(let length):
+                _ = length
+                return offset
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CCmark
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// CommonMark rendering through libcmark, always in safe mode.
+///
+/// Safe mode is the point of this wrapper: raw HTML in content becomes a comment and
+/// `javascript:`/`vbscript:`/`file:` links lose their href, so a product description can never
+/// inject script into a page. `CMARK_OPT_UNSAFE` is deliberately not reachable from here.
+public enum Markdown {
+    /// Renders CommonMark to an HTML fragment.
+    public static func html(_ source: String) -> String {
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_SMART
+        return source.withCString { pointer -> String in
+            guard let rendered = cmark_markdown_to_html(pointer, strlen(pointer), options) else { return "" }
+            defer { free(rendered) }
+            return String(cString: rendered)
+        }
+    }
+
+    /// The visible text of a document, whitespace collapsed: for meta descriptions, feed summaries
+    /// and search excerpts.
+    public static func plainText(_ source: String) -> String {
+        var pieces: [String] = []
+        source.withCString { pointer in
+            guard let document = cmark_parse_document(pointer, strlen(pointer), CMARK_OPT_DEFAULT) else { return }
+            defer { cmark_node_free(document) }
+            guard let iterator = cmark_iter_new(document) else { return }
+            defer { cmark_iter_free(iterator) }
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                guard let node = cmark_iter_get_node(iterator) else { continue }
+                let type = cmark_node_get_type(node)
+                if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
+                   let literal = cmark_node_get_literal(node) {
+                    pieces.append(String(cString: literal))
+                } else if event == CMARK_EVENT_EXIT || type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                    if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_SOFTBREAK
+                        || type == CMARK_NODE_LINEBREAK || type == CMARK_NODE_ITEM {
+                        pieces.append(" ")
+                    }
+                }
+            }
+        }
+        return pieces.joined()
+            .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            .joined(separator: " ")
+    }
+
+    /// `plainText` cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
+    public static func excerpt(_ source: String, limit: Int) -> String {
+        let text = plainText(source)
+        guard text.count > limit else { return text }
+        var cut = String(text.prefix(limit))
+        if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
+        return cut + "…"
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Where a build reads and writes (SPEC §7); every folder can be overridden on the command line.
+public struct BuildOptions: Sendable {
+    public var contentDirectory: URL
+    /// How the content folder is named in error lines.
+    public var contentDisplayName: String
+    /// A theme folder, or nil for `themes/<theme from site.yml>` under `themesDirectory`.
+    public var themeDirectory: URL?
+    public var themesDirectory: URL
+    public var outputDirectory: URL
+    public var includeDrafts: Bool
+
+    public init(contentDirectory: URL, contentDisplayName: String = "content", themeDirectory: URL? = nil,
+                themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false) {
+        self.contentDirectory = contentDirectory
+        self.contentDisplayName = contentDisplayName
+        self.themeDirectory = themeDirectory
+        self.themesDirectory = themesDirectory
+        self.outputDirectory = outputDirectory
+        self.includeDrafts = includeDrafts
+    }
+
+    /// The conventional layout of a site folder: `content/`, `themes/`, `output/`.
+    public init(siteDirectory: URL, includeDrafts: Bool = false) {
+        self.init(contentDirectory: siteDirectory.appendingPathComponent("content"),
+                  themesDirectory: siteDirectory.appendingPathComponent("themes"),
+                  outputDirectory: siteDirectory.appendingPathComponent("output"), includeDrafts: includeDrafts)
+    }
+}
+
+/// What a finished build did.
+public struct BuildSummary: Sendable {
+    public let pages: Int
+    public let products: Int
+    public let categories: Int
+    public let people: Int
+    public let filesWritten: Int
+    public let filesUnchanged: Int
+    public let filesRemoved: Int
+    public let seconds: Double
+
+    /// `Built 10,052 pages in 1.84 s (10,000 products, 50 categories, 2,000 people)`.
+    public var line: String {
+        let time = String(format: "%.2f", seconds)
+        return "Built \(grouped(pages)) pages in \(time) s (\(grouped(products)) products, "
+            + "\(grouped(categories)) categories, \(grouped(people)) people)"
+    }
+
+    private func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result += "," }
+            result.append(digit)
+        }
+        return result
+    }
+}

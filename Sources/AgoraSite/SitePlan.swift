@@ -1,0 +1,230 @@
+import AgoraContent
+import AgoraMarkdown
+import AgoraTheme
+import Foundation
+
+/// One file of the output and how to make it. Jobs are independent, so they run on all cores.
+struct OutputJob: Sendable {
+    enum Work: Sendable {
+        /// An HTML page from a template; the context is built inside the job.
+        case page(template: String, context: @Sendable () -> [String: Any])
+        case text(@Sendable () throws -> String)
+        case data(Data)
+        case copy(URL)
+    }
+
+    let path: String
+    let work: Work
+
+    var isPage: Bool {
+        if case .page = work { return true }
+        return false
+    }
+}
+
+/// Everything `agora build` writes, computed from the content: pages, lists, feeds, manifests,
+/// copied files and theme assets (SPEC §3).
+struct SitePlan {
+    static let homeProductCount = 12
+    static let homePeopleCount = 8
+    static let peoplePerPage = 60
+
+    let content: SiteContent
+    let theme: Theme
+    let contentDirectory: URL
+    let chrome: PageChrome
+    let generated: String
+
+    /// Products that get a page and appear in lists.
+    let listed: [ProductView]
+    let productsByCategory: [String: [ProductView]]
+    let productsByMaker: [String: [ProductView]]
+    /// People who get a page.
+    let activePeople: [PersonView]
+
+    init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String) {
+        self.content = content
+        self.theme = theme
+        self.contentDirectory = contentDirectory
+        self.generated = generated
+        chrome = PageChrome(content: content, theme: theme)
+
+        let placeholder = theme.assets.url(for: "no_image.png") ?? ""
+        let categoryNames = Dictionary(content.categories.map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let people = Dictionary(content.people.map { ($0.username, $0) }, uniquingKeysWith: { a, _ in a })
+        let symbol = content.config.currencySymbol
+        let available = content.products.filter(\.available)
+        let config = content.config
+        listed = ParallelMap.map(available) { product in
+            let maker = product.maker.flatMap { people[$0] }.map {
+                PersonLink(username: $0.username, name: $0.name, url: $0.active ? SitePaths.person($0.username) : nil)
+            }
+            return ProductView(
+                product: product, url: SitePaths.product(product.slug),
+                imageURL: product.image.map(SitePaths.file) ?? placeholder,
+                imageAbsoluteURL: config.absoluteURL(product.image.map(SitePaths.file) ?? placeholder),
+                hasImage: product.image != nil,
+                descriptionHTML: Markdown.html(product.descriptionMarkdown),
+                excerpt: Markdown.excerpt(product.descriptionMarkdown, limit: 160),
+                priceDisplay: symbol + product.price.decimalString,
+                categoryName: categoryNames[product.category] ?? product.category, maker: maker)
+        }
+        productsByCategory = Dictionary(grouping: listed, by: \.product.category)
+        productsByMaker = Dictionary(grouping: listed.filter { $0.product.maker != nil }, by: { $0.product.maker ?? "" })
+        activePeople = ParallelMap.map(content.people.filter(\.active)) { person in
+            PersonView(person: person, url: SitePaths.person(person.username),
+                       photoURL: person.photo.map(SitePaths.file) ?? placeholder, hasPhoto: person.photo != nil,
+                       bioHTML: Markdown.html(person.bioMarkdown), excerpt: Markdown.excerpt(person.bioMarkdown, limit: 140),
+                       initials: Self.initials(person.name))
+        }
+    }
+
+    func jobs() -> [OutputJob] {
+        var jobs: [OutputJob] = []
+        jobs.append(homePage())
+        jobs += listPages(listed, title: "Catalog", heading: "All products", description: "Everything in \(content.config.title).",
+                          section: "catalog", url: { SitePaths.catalog(page: $0) }, category: nil)
+        for category in content.categories {
+            jobs += listPages(productsByCategory[category.slug] ?? [], title: category.name, heading: category.name,
+                              description: Markdown.excerpt(category.descriptionMarkdown, limit: 160), section: category.slug,
+                              url: { SitePaths.category(category.slug, page: $0) }, category: category)
+        }
+        jobs += listed.map(productPage)
+        jobs += peoplePages()
+        jobs += activePeople.map(profilePage)
+        jobs += content.pages.map(contentPage)
+        jobs.append(notFoundPage())
+        jobs += machineFiles(pageURLs: jobs.filter(\.isPage).map(\.path))
+        jobs += content.staticFiles.map { OutputJob(path: $0.path, work: .copy(contentDirectory.appendingPathComponent($0.path))) }
+        jobs += theme.assets.all.map { OutputJob(path: String($0.url.dropFirst()), work: .data($0.data)) }
+        return jobs
+    }
+
+    // MARK: pages
+
+    private func page(_ url: String, _ template: String, _ context: @escaping @Sendable () -> [String: Any]) -> OutputJob {
+        OutputJob(path: SitePaths.outputFile(forPage: url), work: .page(template: template, context: context))
+    }
+
+    private func homePage() -> OutputJob {
+        let newest = Array(listed.prefix(Self.homeProductCount))
+        let people = Array(activePeople.prefix(Self.homePeopleCount))
+        let categories = content.categories.map { category in
+            (category, productsByCategory[category.slug]?.count ?? 0, productsByCategory[category.slug]?.first?.imageURL)
+        }
+        let placeholder = chrome.placeholderImage
+        return page(SitePaths.home, "home") { [chrome, content] in
+            chrome.context(title: nil, description: "\(content.config.title): \(content.categories.map(\.name).joined(separator: ", ")).",
+                           url: SitePaths.home, section: "home", values: [
+                "products": newest.map { $0.context() },
+                "categories": categories.map { category, count, image -> [String: Any] in
+                    ["slug": category.slug, "name": category.name, "url": SitePaths.category(category.slug),
+                     "count": count, "image_url": image ?? placeholder]
+                },
+                "people": people.map { $0.context() }, "has_people": !people.isEmpty,
+            ])
+        }
+    }
+
+    private func listPages(_ products: [ProductView], title: String, heading: String, description: String, section: String,
+                           url: @escaping @Sendable (Int) -> String, category: Category?) -> [OutputJob] {
+        let pages = Pagination.pages(products, size: content.config.productsPerPage)
+        let descriptionHTML = category.map { Markdown.html($0.descriptionMarkdown) } ?? ""
+        let total = products.count
+        return pages.enumerated().map { index, slice in
+            let number = index + 1
+            let pagination = Pagination(current: number, total: pages.count, url: url)
+            let items = Array(slice)
+            return page(url(number), "list") { [chrome] in
+                chrome.context(title: number > 1 ? "\(title), page \(number)" : title, description: description,
+                               url: url(number), section: section, values: [
+                    "heading": heading, "description_html": descriptionHTML, "is_category": category != nil,
+                    "products": items.map { $0.context() }, "has_products": !items.isEmpty, "total": total,
+                    "pagination": pagination.context(),
+                ])
+            }
+        }
+    }
+
+    private func productPage(_ view: ProductView) -> OutputJob {
+        page(view.url, "product") { [chrome] in
+            chrome.context(title: view.product.name, description: view.excerpt, url: view.url, section: view.product.category,
+                           values: ["product": view.context(), "quantities": Array(1...20)])
+        }
+    }
+
+    private func peoplePages() -> [OutputJob] {
+        let pages = Pagination.pages(activePeople, size: Self.peoplePerPage)
+        let counts = productsByMaker.mapValues(\.count)
+        return pages.enumerated().map { index, slice in
+            let number = index + 1
+            let url = SitePaths.people(page: number)
+            let pagination = Pagination(current: number, total: pages.count, url: { SitePaths.people(page: $0) })
+            let items = Array(slice)
+            return page(url, "people") { [chrome] in
+                chrome.context(title: number > 1 ? "People, page \(number)" : "People",
+                               description: "The makers and people of \(chrome.config.title).", url: url, section: "people",
+                               values: [
+                    "people": items.map { person -> [String: Any] in
+                        var values = person.context()
+                        values["product_count"] = counts[person.person.username] ?? 0
+                        return values
+                    },
+                    "pagination": pagination.context(),
+                ])
+            }
+        }
+    }
+
+    private func profilePage(_ view: PersonView) -> OutputJob {
+        let products = productsByMaker[view.person.username] ?? []
+        return page(view.url, "person") { [chrome] in
+            chrome.context(title: view.person.name, description: view.excerpt, url: view.url, section: "people",
+                           values: ["person": view.context(products: products)])
+        }
+    }
+
+    private func contentPage(_ item: AgoraContent.Page) -> OutputJob {
+        let html = Markdown.html(item.bodyMarkdown)
+        let description = Markdown.excerpt(item.bodyMarkdown, limit: 160)
+        let url = SitePaths.page(item.slug)
+        return page(url, "page") { [chrome] in
+            chrome.context(title: item.title, description: description, url: url, section: item.slug, values: [
+                "page": ["slug": item.slug, "title": item.title, "body_html": html,
+                         "params": TemplateValue.params(item.params)] as [String: Any],
+            ])
+        }
+    }
+
+    private func notFoundPage() -> OutputJob {
+        OutputJob(path: "404.html", work: .page(template: "404") { [chrome] in
+            chrome.context(title: "Page not found", description: "This page does not exist.", url: "/404.html")
+        })
+    }
+
+    // MARK: machine-readable files
+
+    private func machineFiles(pageURLs: [String]) -> [OutputJob] {
+        let config = content.config
+        let lastModified = Dictionary(listed.map { ($0.url, $0.product.date) }, uniquingKeysWith: { a, _ in a })
+        let entries = pageURLs.filter { $0 != "404.html" }.sorted().map { path -> Feeds.SitemapEntry in
+            let url = "/" + String(path.dropLast("index.html".count))
+            return Feeds.SitemapEntry(url: url, lastModified: lastModified[url])
+        }
+        let content = self.content
+        let generated = self.generated
+        return [
+            OutputJob(path: "sitemap.xml", work: .text { Feeds.sitemap(config, entries: entries) }),
+            OutputJob(path: "feed.xml", work: .text { [listed] in Feeds.atom(config, products: listed, updated: generated) }),
+            OutputJob(path: "robots.txt", work: .text { Feeds.robots(config) }),
+            OutputJob(path: "catalog.json", work: .text {
+                String(decoding: try Manifests.catalog(content, generated: generated), as: UTF8.self)
+            }),
+            OutputJob(path: "people.json", work: .text { String(decoding: try Manifests.people(content), as: UTF8.self) }),
+        ]
+    }
+
+    private static func initials(_ name: String) -> String {
+        String(name.split(separator: " ").prefix(2).compactMap(\.first)).uppercased()
+    }
+}

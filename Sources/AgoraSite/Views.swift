@@ -1,0 +1,111 @@
+import AgoraContent
+import AgoraMarkdown
+import Foundation
+
+/// Everything a template shows about a product, computed once per build (Markdown rendered,
+/// price formatted) and shared by the product page, every list it appears in and the feed.
+struct ProductView: Sendable {
+    let product: Product
+    let url: String
+    let imageURL: String
+    let imageAbsoluteURL: String
+    let hasImage: Bool
+    let descriptionHTML: String
+    let excerpt: String
+    let priceDisplay: String
+    let categoryName: String
+    let maker: PersonLink?
+
+    func context() -> [String: Any] {
+        let stock = product.stock
+        var values: [String: Any] = [
+            "sku": product.sku, "slug": product.slug, "name": product.name, "url": url,
+            "price": product.price.decimalString, "price_display": priceDisplay, "price_minor": product.price.minorUnits,
+            "stock": stock, "in_stock": stock > 0, "low_stock": stock > 0 && stock <= 5, "available": product.available,
+            "image_url": imageURL, "image_absolute_url": imageAbsoluteURL, "has_image": hasImage,
+            "category": ["slug": product.category, "name": categoryName, "url": SitePaths.category(product.category)],
+            "date": product.date, "date_display": DateDisplay.long(product.date),
+            "tags": product.tags, "has_tags": !product.tags.isEmpty,
+            "description_html": descriptionHTML, "excerpt": excerpt,
+            "params": TemplateValue.params(product.params),
+        ]
+        if let maker { values["maker"] = maker.context() }
+        return values
+    }
+}
+
+/// A person as a name with an optional link: inactive people have no page.
+struct PersonLink: Sendable {
+    let username: String
+    let name: String
+    let url: String?
+
+    func context() -> [String: Any] {
+        // `has_page` is always set: a missing key would make Mustache look it up in the enclosing
+        // product and find the product's own `url`.
+        var values: [String: Any] = ["username": username, "name": name, "has_page": url != nil]
+        if let url { values["url"] = url }
+        return values
+    }
+}
+
+/// Everything a template shows about a person.
+struct PersonView: Sendable {
+    let person: Person
+    let url: String
+    let photoURL: String
+    let hasPhoto: Bool
+    let bioHTML: String
+    let excerpt: String
+    let initials: String
+
+    func context(products: [ProductView] = []) -> [String: Any] {
+        var values: [String: Any] = [
+            "username": person.username, "name": person.name, "url": url,
+            "photo_url": photoURL, "has_photo": hasPhoto, "initials": initials,
+            "bio_html": bioHTML, "excerpt": excerpt, "active": person.active,
+            "products": products.map { $0.context() }, "has_products": !products.isEmpty,
+            "product_count": products.count,
+            "params": TemplateValue.params(person.params),
+        ]
+        values["location"] = person.location ?? false
+        values["website"] = false
+        if let website = person.website {
+            values["website"] = website
+            values["website_display"] = website.replacingOccurrences(of: "https://", with: "")
+                .replacingOccurrences(of: "http://", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        }
+        return values
+    }
+}
+
+/// Converting front-matter `params` into template values.
+enum TemplateValue {
+    static func params(_ params: [String: ParamValue]) -> [String: Any] {
+        params.mapValues(value)
+    }
+
+    static func value(_ param: ParamValue) -> Any {
+        switch param {
+        case .string(let string): return string
+        case .int(let int): return int
+        case .double(let double): return double
+        case .bool(let bool): return bool
+        case .list(let list): return list.map(value)
+        case .map(let map): return map.mapValues(value)
+        case .null: return false
+        }
+    }
+}
+
+/// Human dates for pages: `2026-01-02` → `2 January 2026`.
+enum DateDisplay {
+    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                 "September", "October", "November", "December"]
+
+    static func long(_ date: String) -> String {
+        let parts = date.split(separator: "-")
+        guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month) else { return date }
+        return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Mustache
+import Yams
+
+/// A loaded theme: its Mustache templates and its fingerprinted assets (SPEC §4).
+///
+/// The same value renders static pages in `agora build` and dynamic pages in `agora serve`, so
+/// the whole site looks like one site.
+public struct Theme: Sendable {
+    public let name: String
+    public let version: String
+    public let directory: URL
+    public let assets: ThemeAssets
+    private let library: MustacheLibrary
+    private let templateNames: Set<String>
+
+    /// Loads `theme.yml`, every `templates/**/*.mustache` and every file under `assets/`.
+    /// Reports every broken template at once.
+    public init(directory: URL, displayName: String? = nil) throws(ThemeError) {
+        let shown = displayName ?? directory.path
+        self.directory = directory
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("templates").path) else {
+            throw ThemeError([ThemeError.Problem(file: shown, line: 1, message: "no templates/ folder; is this a theme?")])
+        }
+        (name, version) = Self.readManifest(directory.appendingPathComponent("theme.yml"),
+                                            fallbackName: directory.lastPathComponent)
+        let templatesFolder = directory.appendingPathComponent("templates")
+        var templates: [String: MustacheTemplate] = [:]
+        var problems: [ThemeError.Problem] = []
+        for relative in Self.files(under: templatesFolder) where relative.hasSuffix(".mustache") {
+            let file = "\(shown)/templates/\(relative)"
+            guard let data = try? Data(contentsOf: templatesFolder.appendingPathComponent(relative)),
+                  let text = String(data: data, encoding: .utf8) else {
+                problems.append(.init(file: file, line: 1, message: "cannot be read as UTF-8"))
+                continue
+            }
+            do {
+                templates[String(relative.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(.init(file: file, line: error.context.lineNumber, message: "\(error.error)"))
+            } catch {
+                problems.append(.init(file: file, line: 1, message: "\(error)"))
+            }
+        }
+        guard problems.isEmpty else { throw ThemeError(problems) }
+        library = MustacheLibrary(templates: templates)
+        templateNames = Set(templates.keys)
+        do {
+            assets = try ThemeAssets(directory: directory.appendingPathComponent("assets"))
+        } catch {
+            throw ThemeError([.init(file: "\(shown)/assets", line: 1, message: "cannot be read: \(error.localizedDescription)")])
+        }
+    }
+
+    public func hasTemplate(_ name: String) -> Bool { templateNames.contains(name) }
+
+    /// Renders template `name` (e.g. `product`, `mail/order_created.txt`) with a context of
+    /// dictionaries, arrays, strings, numbers and booleans.
+    public func render(_ name: String, _ context: [String: Any]) throws(ThemeError) -> String {
+        guard let output = library.render(context, withTemplate: name) else {
+            throw ThemeError([.init(file: "\(directory.lastPathComponent)/templates/\(name).mustache", line: 1,
+                                    message: "template is missing from the theme")])
+        }
+        return output
+    }
+
+    private static func readManifest(_ url: URL, fallbackName: String) -> (String, String) {
+        guard let text = try? String(contentsOf: url, encoding: .utf8),
+              let node = try? Yams.compose(yaml: text) else { return (fallbackName, "0") }
+        return (node["name"]?.string ?? fallbackName, node["version"]?.string ?? "0")
+    }
+
+    /// Regular files under `folder`, relative and sorted, hidden files skipped.
+    static func files(under folder: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
+        ) else { return [] }
+        let root = folder.standardizedFileURL.path
+        var result: [String] = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            var relative = url.standardizedFileURL.path
+            if relative.hasPrefix(root) { relative.removeFirst(root.count) }
+            while relative.hasPrefix("/") { relative.removeFirst() }
+            result.append(relative)
+        }
+        return result.sorted()
+    }
+}
+
+/// Problems in a theme, one `file:line: template: message` line each.
+public struct ThemeError: Error, Sendable, CustomStringConvertible {
+    public struct Problem: Sendable, Hashable {
+        public let file: String
+        public let line: Int
+        public let message: String
+    }
+
+    public let problems: [Problem]
+
+    init(_ problems: [Problem]) {
+        self.problems = problems
+    }
+
+    public var description: String {
+        problems.map { "\($0.file):\($0.line): template: \($0.message)" }.joined(separator: "\n")
+    }
+}

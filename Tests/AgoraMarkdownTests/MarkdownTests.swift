@@ -1,0 +1,37 @@
+import Testing
+@testable import AgoraMarkdown
+
+@Suite struct MarkdownTests {
+    @Test func rendersCommonMark() {
+        let html = Markdown.html("# Tea\n\nA *fine* [leaf](/products/oolong/).")
+        #expect(html.contains("<h1>Tea</h1>"))
+        #expect(html.contains("<em>fine</em>"))
+        #expect(html.contains(#"<a href="/products/oolong/">leaf</a>"#))
+    }
+
+    @Test func rawHTMLNeverReachesThePage() {
+        let html = Markdown.html("Hello <script>alert(1)</script>\n\n<iframe src=x></iframe>\n\n<img src=x onerror=alert(1)>")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<iframe"))
+        #expect(!html.contains("onerror"))
+        #expect(html.contains("raw HTML omitted"))
+    }
+
+    @Test func javascriptLinksLoseTheirTarget() {
+        let html = Markdown.html("[click](javascript:alert(1)) and [data](vbscript:msgbox)")
+        #expect(!html.lowercased().contains("javascript:"))
+        #expect(!html.lowercased().contains("vbscript:"))
+        #expect(html.contains(#"<a href="">click</a>"#))
+    }
+
+    @Test func plainTextDropsMarkupAndCollapsesSpace() {
+        #expect(Markdown.plainText("# Title\n\nSome **bold**\ntext with `code`.\n\n- one\n- two") ==
+            "Title Some bold text with code. one two")
+    }
+
+    @Test func excerptCutsAtAWordBoundary() {
+        let excerpt = Markdown.excerpt("Hand-thrown stoneware mugs glazed in ash", limit: 20)
+        #expect(excerpt == "Hand-thrown…")
+        #expect(Markdown.excerpt("Short", limit: 20) == "Short")
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import AgoraSite
+
+@Suite struct OutputSafetyTests {
+    @Test func twoBuildsAreByteIdentical() throws {
+        let first = try TestSite(TestSite.shop)
+        let second = try TestSite(TestSite.shop)
+        try first.build()
+        try second.build()
+        let a = try first.snapshot()
+        let b = try second.snapshot()
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for (path, data) in a { #expect(b[path] == data, "\(path) differs between builds") }
+    }
+
+    @Test func aRebuildRewritesOnlyWhatChanged() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        for path in try site.snapshot().keys {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site.output.appendingPathComponent(path).path)
+        }
+        let unchanged = try site.build()
+        #expect(unchanged.filesWritten == 0)
+        #expect(try site.modificationDate("index.html") == old)
+
+        try site.write("products/black/assam.md", "---\nname: Assam\nsku: BT-1\ncategory: black-tea\nprice: 9\nstock: 10\ndate: 2026-01-01\n---\nMaltier.\n")
+        let changed = try site.build()
+        #expect(changed.filesWritten > 0)
+        #expect(try site.read("products/assam/index.html").contains("€9.00"))
+        #expect(try site.modificationDate("products/assam/index.html") != old)
+        #expect(try site.modificationDate("products/sencha/index.html") == old)
+        #expect(try site.modificationDate("people/ana/index.html") == old)
+    }
+
+    @Test func aFailedBuildLeavesThePreviousOutputUntouched() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let before = try site.snapshot()
+        try site.write("products/green/sencha.md", "---\nname: Sencha\ncategory: nope\nprice: 12.5x\n---\n")
+        try site.write("products/new.md", "---\nname: New\ncategory: green-tea\nprice: 1\n---\n")
+        #expect(throws: BuildFailure.self) { try site.build() }
+        do throws(BuildFailure) {
+            try SiteBuilder(options: site.options).build()
+        } catch {
+            #expect(error.lines == [
+                "content/products/green/sencha.md:3: category: \"nope\" does not exist (known: black-tea, green-tea)",
+                "content/products/green/sencha.md:4: price: \"12.5x\" is not a decimal amount",
+            ])
+        }
+        #expect(try site.snapshot() == before)
+        #expect(!site.exists("products/new/index.html"))
+        #expect(!site.exists(".agora-staging"))
+    }
+
+    @Test func aBrokenTemplateFailsTheBuildWithoutTouchingOutput() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let before = try site.snapshot()
+        try Data("{{#product}}unclosed".utf8).write(to: site.root.appendingPathComponent("themes/default/templates/product.mustache"))
+        #expect(throws: BuildFailure.self) { try site.build() }
+        #expect(try site.snapshot() == before)
+    }
+
+    @Test func filesNoLongerProducedAreRemovedButDotfilesStay() throws {
+        let site = try TestSite(TestSite.shop)
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        try Data().write(to: site.output.appendingPathComponent(".gitkeep"))
+        try site.build()
+        #expect(site.exists("products/bancha/index.html"))
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("products/green/bancha.md"))
+        let summary = try site.build()
+        #expect(summary.filesRemoved >= 1)
+        #expect(!site.exists("products/bancha/index.html"))
+        #expect(!site.exists("products/bancha"))
+        #expect(site.exists(".gitkeep"))
+    }
+}

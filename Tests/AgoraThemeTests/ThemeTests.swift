@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import AgoraTheme
+
+@Suite struct ThemeTests {
+    /// A theme folder with the given templates and assets.
+    private func makeTheme(templates: [String: String], assets: [String: String] = [:]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("agora-theme-\(UUID().uuidString)")
+        for (name, text) in templates {
+            let url = root.appendingPathComponent("templates/\(name).mustache")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        for (name, text) in assets {
+            let url = root.appendingPathComponent("assets/\(name)")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try Data("name: test\nversion: \"2.1\"\n".utf8).write(to: root.appendingPathComponent("theme.yml"))
+        return root
+    }
+
+    @Test func escapesEveryValueUnlessTripleBraced() throws {
+        let theme = try Theme(directory: try makeTheme(templates: ["page": "<p title=\"{{name}}\">{{name}}</p>{{{html}}}"]))
+        let output = try theme.render("page", ["name": "<script>alert('x') & \"y\"</script>", "html": "<em>ok</em>"])
+        #expect(output == "<p title=\"&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;\">"
+            + "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;</p><em>ok</em>")
+    }
+
+    @Test func supportsLayoutsBlocksAndPartials() throws {
+        let theme = try Theme(directory: try makeTheme(templates: [
+            "base": "<title>{{$title}}Shop{{/title}}</title><main>{{$content}}{{/content}}</main>",
+            "partials/price": "<b>{{price}}</b>",
+            "product": "{{<base}}{{$title}}{{name}}{{/title}}{{$content}}{{name}} {{>partials/price}}{{/content}}{{/base}}",
+        ]))
+        #expect(theme.name == "test")
+        #expect(theme.version == "2.1")
+        #expect(try theme.render("product", ["name": "Tea", "price": "12.50"])
+            == "<title>Tea</title><main>Tea <b>12.50</b></main>")
+    }
+
+    @Test func reportsBrokenTemplatesWithFileAndLine() throws {
+        let folder = try makeTheme(templates: ["ok": "fine", "broken": "line one\n{{#items}}\nno end\n", "bad": "{{#a}}{{/b}}"])
+        #expect(throws: ThemeError.self) { try Theme(directory: folder, displayName: "themes/test") }
+        do {
+            _ = try Theme(directory: folder, displayName: "themes/test")
+        } catch {
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.contains { $0.hasPrefix("themes/test/templates/broken.mustache:") && $0.contains(": template: ") })
+            #expect(lines.contains { $0.hasPrefix("themes/test/templates/bad.mustache:1: template: ") })
+        }
+    }
+
+    @Test func missingTemplateIsAnError() throws {
+        let theme = try Theme(directory: try makeTheme(templates: ["a": "x"]))
+        #expect(throws: ThemeError.self) { try theme.render("nope", [:]) }
+    }
+
+    @Test func assetsGetContentHashedNames() throws {
+        let first = try Theme(directory: try makeTheme(templates: ["a": ""], assets: ["style.css": "body{}", "img/logo.svg": "<svg/>"]))
+        let same = try Theme(directory: try makeTheme(templates: ["a": ""], assets: ["style.css": "body{}"]))
+        let changed = try Theme(directory: try makeTheme(templates: ["a": ""], assets: ["style.css": "body{color:red}"]))
+        let url = try #require(first.assets.url(for: "style.css"))
+        #expect(url.hasPrefix("/assets/style.") && url.hasSuffix(".css"))
+        #expect(url.count == "/assets/style.".count + 10 + ".css".count)
+        #expect(same.assets.url(for: "style.css") == url)
+        #expect(changed.assets.url(for: "style.css") != url)
+        #expect(first.assets.templateValues["style_css"] == url)
+        #expect(first.assets.templateValues["img_logo_svg"]?.hasPrefix("/assets/img/logo.") == true)
+    }
+
+    @Test func xmlEscaping() {
+        #expect(Escaping.xml("a < b & \"c\" 'd'\u{1}") == "a &lt; b &amp; &quot;c&quot; &#39;d&#39;")
+    }
+}
