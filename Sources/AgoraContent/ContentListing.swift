@@ -17,38 +17,37 @@ struct ContentListing {
     private(set) var otherFiles: [String] = []
 
     static func scan(_ directory: URL) throws -> ContentListing {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: directory.path])
+        }
         var listing = ContentListing()
-        let keys: [URLResourceKey] = [.isRegularFileKey, .contentModificationDateKey]
-        let root = directory.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(
-            at: directory, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles]
-        ) else { throw CocoaError(.fileReadNoSuchFile) }
-        guard FileManager.default.fileExists(atPath: root) else { throw CocoaError(.fileReadNoSuchFile) }
-        for case let url as URL in enumerator {
-            let values = try url.resourceValues(forKeys: Set(keys))
-            guard values.isRegularFile == true else { continue }
-            var relative = url.standardizedFileURL.path
-            if relative.hasPrefix(root) { relative.removeFirst(root.count) }
-            while relative.hasPrefix("/") { relative.removeFirst() }
+        for relative in DirectoryWalk.list(directory.path).files.sorted() {
             if relative == "site.yml" {
                 listing.hasSiteConfig = true
-            } else if url.pathExtension.lowercased() == "md" {
-                let section = relative.split(separator: "/").first.map(String.init) ?? ""
-                if ["categories", "products", "people", "pages"].contains(section), relative.contains("/") {
-                    listing.markdownFiles.append(MarkdownFile(
-                        path: relative, stem: url.deletingPathExtension().lastPathComponent,
-                        modified: values.contentModificationDate ?? Date(timeIntervalSince1970: 0)))
-                } else {
-                    listing.strayMarkdown.append(relative)
-                }
-            } else {
-                listing.otherFiles.append(relative)
+                continue
             }
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
+            guard name.lowercased().hasSuffix(".md") else {
+                listing.otherFiles.append(relative)
+                continue
+            }
+            let section = relative.split(separator: "/").first.map(String.init) ?? ""
+            guard ["categories", "products", "people", "pages"].contains(section), relative.contains("/") else {
+                listing.strayMarkdown.append(relative)
+                continue
+            }
+            listing.markdownFiles.append(MarkdownFile(
+                path: relative, stem: String(name.dropLast(3)),
+                modified: modificationDate(directory.path + "/" + relative)))
         }
-        listing.markdownFiles.sort { $0.path < $1.path }
-        listing.strayMarkdown.sort()
-        listing.otherFiles.sort()
         return listing
+    }
+
+    private static func modificationDate(_ path: String) -> Date {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return Date(timeIntervalSince1970: 0) }
+        return Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
     }
 
     /// Markdown files of one section; `recursive: false` reports files in subfolders as stray.

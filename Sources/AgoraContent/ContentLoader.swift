@@ -78,7 +78,7 @@ public struct ContentLoader: Sendable {
     private func parseAll<Item: Sendable>(
         _ files: [ContentListing.MarkdownFile],
         log: inout IssueLog,
-        _ parse: @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
+        _ parse: @escaping @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
     ) -> (items: [Item], keys: [ItemKeys]) {
         let results = ParallelMap.map(files) { file -> (Parsed<Item>?, [ContentIssue]) in
             var fileLog = IssueLog()

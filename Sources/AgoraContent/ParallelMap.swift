@@ -3,20 +3,58 @@ import Foundation
 
 /// Order-preserving map over all cores, for CPU-bound work on independent files.
 public enum ParallelMap {
+    /// `threadsPerCore` above 1 suits work that waits on the file system (creating files and
+    /// folders), where more requests in flight finish sooner.
     public static func map<Element: Sendable, Result: Sendable>(
-        _ elements: [Element], _ transform: @Sendable (Element) -> Result
+        _ elements: [Element], threadsPerCore: Int = 1, _ transform: @escaping @Sendable (Element) -> Result
     ) -> [Result] {
         guard elements.count > 1 else { return elements.map(transform) }
         let slots = ResultSlots<Result>(count: elements.count)
-        let workers = min(elements.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let chunk = (elements.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * chunk
-            let end = min(start + chunk, elements.count)
-            guard start < end else { return }
-            for index in start..<end { slots.set(index, transform(elements[index])) }
+        let workers = min(elements.count, max(1, ProcessInfo.processInfo.activeProcessorCount * threadsPerCore))
+        let next = WorkCounter()
+        // Plain threads rather than Dispatch, whose pool would not run more threads than cores.
+        for _ in 0..<workers {
+            let thread = Thread {
+                // Small batches from a shared counter keep every thread busy to the end.
+                while let range = next.take(8, limit: elements.count) {
+                    for index in range { slots.set(index, transform(elements[index])) }
+                }
+                next.finish()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
         }
+        next.waitForFinish(count: workers)
         return slots.values()
+    }
+}
+
+/// Hands out consecutive index ranges to worker threads.
+private final class WorkCounter: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var next = 0
+    private var finished = 0
+
+    func finish() {
+        lock.lock()
+        finished += 1
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    func waitForFinish(count: Int) {
+        lock.lock()
+        while finished < count { lock.wait() }
+        lock.unlock()
+    }
+
+    func take(_ count: Int, limit: Int) -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        let range = next..<min(next + count, limit)
+        next = range.upperBound
+        return range
     }
 }
 

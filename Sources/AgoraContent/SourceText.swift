@@ -12,8 +12,15 @@ enum SourceText {
             log.add(file, line, "encoding", "invalid UTF-8 at byte \(invalidOffset + 1); save the file as UTF-8")
             return nil
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        if bytes.contains(0x0D) {
+            var unixLines: [UInt8] = []
+            unixLines.reserveCapacity(bytes.count)
+            for (index, byte) in bytes.enumerated() where !(byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+                unixLines.append(byte)
+            }
+            bytes = unixLines
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {

@@ -25,7 +25,7 @@ public enum Markdown {
     /// The visible text of a document, whitespace collapsed: for meta descriptions, feed summaries
     /// and search excerpts.
     public static func plainText(_ source: String) -> String {
-        var pieces: [String] = []
+        var text = CollapsedText()
         source.withCString { pointer in
             guard let document = cmark_parse_document(pointer, strlen(pointer), CMARK_OPT_DEFAULT) else { return }
             defer { cmark_node_free(document) }
@@ -38,18 +38,15 @@ public enum Markdown {
                 let type = cmark_node_get_type(node)
                 if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
                    let literal = cmark_node_get_literal(node) {
-                    pieces.append(String(cString: literal))
-                } else if event == CMARK_EVENT_EXIT || type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
-                    if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_SOFTBREAK
-                        || type == CMARK_NODE_LINEBREAK || type == CMARK_NODE_ITEM {
-                        pieces.append(" ")
-                    }
+                    text.append(literal)
+                } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK
+                            || (event == CMARK_EVENT_EXIT && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
+                                                              || type == CMARK_NODE_ITEM)) {
+                    text.space()
                 }
             }
         }
-        return pieces.joined()
-            .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-            .joined(separator: " ")
+        return text.string
     }
 
     /// `plainText` cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
@@ -60,4 +57,32 @@ public enum Markdown {
         if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
         return cut + "…"
     }
+}
+
+/// UTF-8 text built from C strings with runs of whitespace collapsed to one space and no
+/// leading or trailing space.
+private struct CollapsedText {
+    private var bytes: [UInt8] = []
+    private var pendingSpace = false
+
+    mutating func append(_ cString: UnsafePointer<CChar>) {
+        var pointer = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
+        while pointer.pointee != 0 {
+            let byte = pointer.pointee
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                pendingSpace = true
+            } else {
+                if pendingSpace, !bytes.isEmpty { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+            pointer += 1
+        }
+    }
+
+    mutating func space() {
+        pendingSpace = true
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

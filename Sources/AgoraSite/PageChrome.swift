@@ -1,5 +1,6 @@
 import AgoraContent
 import AgoraTheme
+import Foundation
 
 /// The parts of every page's template context that do not depend on the page: site settings,
 /// asset URLs, navigation. Shared by the build and (later) the server's dynamic pages.
@@ -9,34 +10,67 @@ public struct PageChrome: Sendable {
     let categories: [(slug: String, name: String)]
     let pages: [(slug: String, title: String)]
     let placeholderImage: String
+    let hasMoreCategories: Bool
+    let theme: Theme
+    private let cache = SectionCache()
+
+    /// Categories shown in the header; the rest are one click away on /catalog/ and the home page.
+    static let navigationCategoryLimit = 8
 
     public init(content: SiteContent, theme: Theme) {
         config = content.config
         assetURLs = theme.assets.templateValues
-        categories = content.categories.map { ($0.slug, $0.name) }
+        categories = content.categories.prefix(Self.navigationCategoryLimit).map { ($0.slug, $0.name) }
+        hasMoreCategories = content.categories.count > Self.navigationCategoryLimit
         pages = content.pages.map { ($0.slug, $0.title) }
         placeholderImage = theme.assets.url(for: "no_image.png") ?? ""
+        self.theme = theme
     }
 
-    /// A full template context: `site`, `assets`, `nav`, `meta`, plus the page's own values.
-    /// `section` marks the current navigation entry (`catalog`, `people`, a category slug, a page slug).
-    public func context(title: String?, description: String, url: String, section: String? = nil,
-                        values: [String: Any] = [:]) -> [String: Any] {
-        var context = values
-        context["site"] = [
+    /// The parts shared by every page of a section, rendered once per section: `partials/header`
+    /// and `partials/footer` see `site`, `assets` and `nav`, never the page itself. Every page
+    /// repeating them is most of a build's template work.
+    private func sectionParts(_ section: String?) -> [String: String] {
+        cache.value(for: section ?? "") {
+            var shared: [String: Any] = ["site": siteValues, "assets": assetURLs, "nav": navigation(section)]
+            var parts: [String: String] = [:]
+            for name in ["header", "footer"] where theme.hasTemplate("partials/\(name)") {
+                shared["part"] = name
+                parts[name] = (try? theme.render("partials/\(name)", shared)) ?? ""
+            }
+            return parts
+        }
+    }
+
+    private var siteValues: [String: Any] {
+        [
             "title": config.title, "base_url": config.baseURL, "currency": config.currency,
             "currency_symbol": config.currencySymbol, "language": config.language, "mail_from": config.mailFrom,
             "params": TemplateValue.params(config.params),
-        ] as [String: Any]
-        context["assets"] = assetURLs
-        context["nav"] = [
+        ]
+    }
+
+    private func navigation(_ section: String?) -> [String: Any] {
+        [
             "categories": categories.map { ["slug": $0.slug, "name": $0.name, "url": SitePaths.category($0.slug),
                                              "current": $0.slug == section] as [String: Any] },
             "pages": pages.map { ["slug": $0.slug, "title": $0.title, "url": SitePaths.page($0.slug),
                                   "current": $0.slug == section] as [String: Any] },
-            "catalog_current": section == "catalog", "people_current": section == "people",
-            "home_current": section == "home",
-        ] as [String: Any]
+            "more_categories": hasMoreCategories, "catalog_current": section == "catalog",
+            "people_current": section == "people", "home_current": section == "home",
+        ]
+    }
+
+    /// A full template context: `site`, `assets`, `nav`, `meta`, `chrome` (the rendered header and
+    /// footer), plus the page's own values.
+    /// `section` marks the current navigation entry (`catalog`, `people`, a category slug, a page slug).
+    public func context(title: String?, description: String, url: String, section: String? = nil,
+                        values: [String: Any] = [:]) -> [String: Any] {
+        var context = values
+        context["site"] = siteValues
+        context["assets"] = assetURLs
+        context["nav"] = navigation(section)
+        context["chrome"] = sectionParts(section)
         context["meta"] = [
             "title": title.map { "\($0) · \(config.title)" } ?? config.title,
             "heading": title ?? config.title,
@@ -45,5 +79,25 @@ public struct PageChrome: Sendable {
             "canonical": config.absoluteURL(url),
         ] as [String: Any]
         return context
+    }
+}
+
+/// Rendered section parts, computed once per section by whichever thread asks first.
+private final class SectionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: [String: String]] = [:]
+
+    func value(for key: String, make: () -> [String: String]) -> [String: String] {
+        lock.lock()
+        if let value = values[key] {
+            lock.unlock()
+            return value
+        }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        values[key] = value
+        lock.unlock()
+        return value
     }
 }

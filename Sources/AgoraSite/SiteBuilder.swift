@@ -64,7 +64,7 @@ public struct SiteBuilder: Sendable {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }
         let counter = ProgressCounter(total: jobs.count, report: progress)
-        let failures = ParallelMap.map(jobs) { job -> String? in
+        let failures = ParallelMap.map(jobs, threadsPerCore: 4) { job -> String? in
             defer { counter.advance() }
             do {
                 switch job.work {

@@ -41,6 +41,10 @@ struct SitePlan {
     let productsByMaker: [String: [ProductView]]
     /// People who get a page.
     let activePeople: [PersonView]
+    /// `partials/product_card` and `partials/person_card` rendered once per item (Hugo's
+    /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
+    let productCards: [String: String]
+    let personCards: [String: String]
 
     init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String) {
         self.content = content
@@ -77,6 +81,33 @@ struct SitePlan {
                        bioHTML: Markdown.html(person.bioMarkdown), excerpt: Markdown.excerpt(person.bioMarkdown, limit: 140),
                        initials: Self.initials(person.name))
         }
+        productCards = Self.renderCards(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
+        let makerCounts = productsByMaker.mapValues(\.count)
+        personCards = Self.renderCards(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
+            var values = $0.context()
+            values["product_count"] = makerCounts[$0.person.username] ?? 0
+            return values
+        }
+    }
+
+    private static func renderCards<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
+                                                    theme: Theme, context: @escaping @Sendable (View) -> [String: Any]) -> [String: String] {
+        guard theme.hasTemplate(partial) else { return [:] }
+        let rendered = ParallelMap.map(views) { view in (key(view), (try? theme.render(partial, context(view))) ?? "") }
+        return Dictionary(rendered, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func cardContext(_ view: ProductView) -> [String: Any] {
+        var values = view.context()
+        values["card_html"] = productCards[view.product.sku] ?? ""
+        return values
+    }
+
+    private func cardContext(_ view: PersonView) -> [String: Any] {
+        var values = view.context()
+        values["card_html"] = personCards[view.person.username] ?? ""
+        values["product_count"] = productsByMaker[view.person.username]?.count ?? 0
+        return values
     }
 
     func jobs() -> [OutputJob] {
@@ -113,15 +144,15 @@ struct SitePlan {
             (category, productsByCategory[category.slug]?.count ?? 0, productsByCategory[category.slug]?.first?.imageURL)
         }
         let placeholder = chrome.placeholderImage
-        return page(SitePaths.home, "home") { [chrome, content] in
+        return page(SitePaths.home, "home") { [chrome, content, self] in
             chrome.context(title: nil, description: "\(content.config.title): \(content.categories.map(\.name).joined(separator: ", ")).",
                            url: SitePaths.home, section: "home", values: [
-                "products": newest.map { $0.context() },
+                "products": newest.map(cardContext),
                 "categories": categories.map { category, count, image -> [String: Any] in
                     ["slug": category.slug, "name": category.name, "url": SitePaths.category(category.slug),
                      "count": count, "image_url": image ?? placeholder]
                 },
-                "people": people.map { $0.context() }, "has_people": !people.isEmpty,
+                "people": people.map(cardContext), "has_people": !people.isEmpty,
             ])
         }
     }
@@ -135,11 +166,11 @@ struct SitePlan {
             let number = index + 1
             let pagination = Pagination(current: number, total: pages.count, url: url)
             let items = Array(slice)
-            return page(url(number), "list") { [chrome] in
+            return page(url(number), "list") { [chrome, self] in
                 chrome.context(title: number > 1 ? "\(title), page \(number)" : title, description: description,
                                url: url(number), section: section, values: [
                     "heading": heading, "description_html": descriptionHTML, "is_category": category != nil,
-                    "products": items.map { $0.context() }, "has_products": !items.isEmpty, "total": total,
+                    "products": items.map(cardContext), "has_products": !items.isEmpty, "total": total,
                     "pagination": pagination.context(),
                 ])
             }
@@ -155,21 +186,16 @@ struct SitePlan {
 
     private func peoplePages() -> [OutputJob] {
         let pages = Pagination.pages(activePeople, size: Self.peoplePerPage)
-        let counts = productsByMaker.mapValues(\.count)
         return pages.enumerated().map { index, slice in
             let number = index + 1
             let url = SitePaths.people(page: number)
             let pagination = Pagination(current: number, total: pages.count, url: { SitePaths.people(page: $0) })
             let items = Array(slice)
-            return page(url, "people") { [chrome] in
+            return page(url, "people") { [chrome, self] in
                 chrome.context(title: number > 1 ? "People, page \(number)" : "People",
                                description: "The makers and people of \(chrome.config.title).", url: url, section: "people",
                                values: [
-                    "people": items.map { person -> [String: Any] in
-                        var values = person.context()
-                        values["product_count"] = counts[person.person.username] ?? 0
-                        return values
-                    },
+                    "people": items.map(cardContext),
                     "pagination": pagination.context(),
                 ])
             }
@@ -178,9 +204,13 @@ struct SitePlan {
 
     private func profilePage(_ view: PersonView) -> OutputJob {
         let products = productsByMaker[view.person.username] ?? []
-        return page(view.url, "person") { [chrome] in
-            chrome.context(title: view.person.name, description: view.excerpt, url: view.url, section: "people",
-                           values: ["person": view.context(products: products)])
+        return page(view.url, "person") { [chrome, self] in
+            var person = view.context()
+            person["products"] = products.map(cardContext)
+            person["has_products"] = !products.isEmpty
+            person["product_count"] = products.count
+            return chrome.context(title: view.person.name, description: view.excerpt, url: view.url, section: "people",
+                                  values: ["person": person])
         }
     }
 

@@ -59,13 +59,11 @@ struct PersonView: Sendable {
     let excerpt: String
     let initials: String
 
-    func context(products: [ProductView] = []) -> [String: Any] {
+    func context() -> [String: Any] {
         var values: [String: Any] = [
             "username": person.username, "name": person.name, "url": url,
             "photo_url": photoURL, "has_photo": hasPhoto, "initials": initials,
             "bio_html": bioHTML, "excerpt": excerpt, "active": person.active,
-            "products": products.map { $0.context() }, "has_products": !products.isEmpty,
-            "product_count": products.count,
             "params": TemplateValue.params(person.params),
         ]
         values["location"] = person.location ?? false

@@ -1,0 +1,34 @@
+# Agora — the two commands that matter: `make run` and `make test`.
+SWIFT ?= swift
+PORT ?= 8080
+AGORA := .build/debug/agora
+
+.PHONY: deps build run test bench release clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+# Builds the demo shop in content/ into output/ and serves it on http://127.0.0.1:$(PORT).
+run: build
+	$(AGORA) build
+	@echo "Serving output/ on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory output
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+release: deps
+	$(SWIFT) build -c release
+
+# Full build of a 10,000-product site, side by side with Hugo; writes BENCHMARKS.md.
+bench:
+	@scripts/install-deps.sh bench
+	$(SWIFT) build -c release
+	scripts/bench-build.sh
+
+clean:
+	rm -rf .build bench-out

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// Runs the real `agora` binary, as a user would.
+@Suite struct CommandLineTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The `agora` executable built next to this test bundle.
+    static var binary: URL {
+        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [buildFolder, buildFolder.deletingLastPathComponent()].map { $0.appendingPathComponent("agora") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? repository.appendingPathComponent(".build/debug/agora")
+    }
+
+    func agora(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("agora-cli-\(UUID().uuidString)")
+    }
+
+    @Test func initCreatesASiteThatBuilds() throws {
+        let site = temporaryFolder()
+        let created = try agora(["init", site.path])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("content/site.yml").path))
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("themes/default/templates/base.mustache").path))
+
+        let built = try agora(["build", "--site", site.path])
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.hasPrefix("Built "))
+        #expect(built.stdout.contains(" pages in "))
+        #expect(built.stdout.contains("products, "))
+        #expect(!built.stderr.contains("\r"))  // no progress bar when stderr is not a terminal
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("output/index.html").path))
+
+        let quiet = try agora(["build", "--quiet"], in: site)
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty)
+
+        let again = try agora(["init", site.path])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("is not empty"))
+    }
+
+    @Test func checkAndBuildPrintEveryProblemAndExitOne() throws {
+        let site = temporaryFolder()
+        _ = try agora(["init", site.path])
+        #expect(try agora(["build"], in: site).status == 0)
+        let index = site.appendingPathComponent("output/index.html")
+        let before = try Data(contentsOf: index)
+
+        let broken = site.appendingPathComponent("content/products/broken.md")
+        try Data("---\nname: Broken\ncategory: nowhere\nprice: 12.5x\nmaker: nobody\n---\n".utf8).write(to: broken)
+        for command in ["check", "build"] {
+            let result = try agora([command], in: site)
+            #expect(result.status == 1)
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.hasPrefix("content/products/broken.md:3: category: \"nowhere\" does not exist (known: ") })
+            #expect(lines.contains("content/products/broken.md:4: price: \"12.5x\" is not a decimal amount"))
+            #expect(lines.contains { $0.hasPrefix("content/products/broken.md:5: maker: \"nobody\" does not exist") })
+            #expect(lines.last?.hasPrefix("Error: 3 problems") == true)
+        }
+        #expect(try Data(contentsOf: index) == before)
+    }
+
+    @Test func checkWritesNothing() throws {
+        let site = temporaryFolder()
+        _ = try agora(["init", site.path])
+        let result = try agora(["check", "--site", site.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("Content is valid: "))
+        let output = try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("output").path)
+        #expect(output.isEmpty)
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        let top = try agora(["--help"])
+        #expect(top.status == 0)
+        for command in ["init", "build", "check"] { #expect(top.stdout.contains(command)) }
+        let build = try agora(["build", "--help"])
+        for option in ["--site", "--content", "--theme", "--output", "--drafts", "--quiet"] {
+            #expect(build.stdout.contains(option), "build --help lacks \(option)")
+        }
+        #expect(try agora(["check", "--help"]).status == 0)
+        #expect(try agora(["init", "--help"]).status == 0)
+    }
+
+    @Test func optionsOverrideTheFolders() throws {
+        let site = temporaryFolder()
+        _ = try agora(["init", site.path])
+        try FileManager.default.moveItem(at: site.appendingPathComponent("content"), to: site.appendingPathComponent("shop"))
+        let result = try agora(["build", "--content", "shop", "--output", "public", "--theme", "default"], in: site)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("public/catalog.json").path))
+    }
+}

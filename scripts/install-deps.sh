@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Agora needs that are missing on this machine.
+#   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, pkg-config, python3
+#   scripts/install-deps.sh bench    also hugo and GNU time for `make bench`
+set -euo pipefail
+
+want=()
+dpkg -s libcmark-dev >/dev/null 2>&1 || want+=(libcmark-dev)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || want+=(libsqlite3-dev)
+command -v pkg-config >/dev/null 2>&1 || want+=(pkg-config)
+command -v python3 >/dev/null 2>&1 || want+=(python3)
+if [[ "${1:-}" == "bench" ]]; then
+  command -v hugo >/dev/null 2>&1 || want+=(hugo)
+  [[ -x /usr/bin/time ]] || want+=(time)
+fi
+
+if ((${#want[@]})); then
+  echo "Installing missing packages: ${want[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}"
+fi
