@@ -57,7 +57,7 @@ SECTION=$(cat <<MD
 ### Full build: $PRODUCTS products, $CATEGORIES categories, $PEOPLE people
 
 Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB, Debian 12,
-$(swift --version 2>&1 | head -1 | sed 's/ (.*//'), $(hugo version | cut -d' ' -f2 | cut -d+ -f1) (Debian). Best of two cold runs into an empty output folder.
+$(swift --version 2>&1 | head -1 | sed 's/ (.*//'), Hugo $(hugo version | cut -d' ' -f2 | cut -d+ -f1) (Debian). Best of two cold runs into an empty output folder.
 
 | build | HTML pages | wall time | pages/s | peak RSS |
 |---|---|---|---|---|
