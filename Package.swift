@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme"]),
         .executableTarget(
             name: "AgoraCLI",
-            dependencies: ["AgoraSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["AgoraSite", "AgoraContent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),

@@ -43,6 +43,8 @@ rm -rf "$OUT/hugo/public" && sync
 measure hugo_cold2 hugo -s "$OUT/hugo" --quiet -d "$OUT/hugo/public"
 
 PAGES=$(find "$OUT/agora/output" -name '*.html' | wc -l)
+SEARCH=$(node scripts/bench-search.js "$OUT/agora/output" wool 2>/dev/null || echo '{}')
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 'n/a'))" "$SEARCH" "$1"; }
 REL=bench-out/build-$PRODUCTS
 HUGO_PAGES=$(find "$OUT/hugo/public" -name '*.html' | wc -l)
 best() { python3 -c "print(min(float('$1'), float('$2')))"; }
@@ -66,6 +68,11 @@ $(swift --version 2>&1 | head -1 | sed 's/ (.*//'), Hugo $(hugo version | cut -d
 | \`hugo\`, cold, to disk | $HUGO_PAGES | $HUGO_BEST s | | ${RSS[hugo_cold]} MB |
 
 Hugo / Agora wall-time ratio: **$RATIO×** (above 1 means Agora is faster).
+
+Search index (\`output/search.json\`, $(field entries) products and people): $(field bytes) bytes, $(field gzip_bytes) bytes
+gzipped. Time to first result — parse the index, prepare it and answer the first query, with the theme's
+own search code in Node ($(node --version 2>/dev/null || echo 'node missing')) — **$(field first_result_ms) ms**; each later
+keystroke at most $(field keystroke_ms_max) ms (\`node scripts/bench-search.js $REL/agora/output wool\`).
 
 Commands (from \`scripts/bench-build.sh\`, run by \`make bench\`):
 

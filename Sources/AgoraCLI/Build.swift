@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraSite
 import ArgumentParser
 import Foundation
@@ -29,7 +30,11 @@ struct Build: ParsableCommand {
             throw fail(error, outputKept: true)
         }
         progress.clear()
-        if !quiet { print(summary.line) }
+        printLinkWarnings(summary.linkWarnings)
+        if !quiet {
+            print(summary.line)
+            print(summary.searchIndexLine)
+        }
     }
 }
 
@@ -43,13 +48,24 @@ struct Check: ParsableCommand {
 
     func run() throws {
         do throws(BuildFailure) {
-            let (content, _) = try SiteBuilder(options: location.buildOptions()).check()
+            let report = try SiteBuilder(options: location.buildOptions()).check()
+            let content = report.content
+            printLinkWarnings(report.linkWarnings)
             print("Content is valid: \(content.products.count) products, \(content.categories.count) categories, "
                 + "\(content.people.count) people, \(content.pages.count) pages.")
         } catch {
             throw fail(error, outputKept: false)
         }
     }
+}
+
+/// Broken links that did not fail the build: the same `file:line: link: …` lines, on stderr.
+func printLinkWarnings(_ warnings: [ContentIssue]) {
+    guard !warnings.isEmpty else { return }
+    var standardError = FileHandle.standardError
+    for warning in warnings { print(warning.description, to: &standardError) }
+    let count = warnings.count == 1 ? "1 broken link" : "\(warnings.count) broken links"
+    print("Warning: \(count); --strict-links makes them errors.", to: &standardError)
 }
 
 /// A counter on one terminal line, redrawn in place; silent when stderr is not a terminal.

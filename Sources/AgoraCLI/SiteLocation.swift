@@ -19,6 +19,9 @@ struct SiteLocation: ParsableArguments {
     @Flag(name: .long, help: "Include products marked `draft: true`.")
     var drafts = false
 
+    @Flag(name: .long, help: "Treat internal links to pages or files that do not exist as errors (exit 1).")
+    var strictLinks = false
+
     var siteDirectory: URL {
         URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
     }
@@ -31,11 +34,12 @@ struct SiteLocation: ParsableArguments {
         }
         return BuildOptions(
             contentDirectory: URL(fileURLWithPath: content, relativeTo: root).standardizedFileURL,
-            contentDisplayName: site == nil ? content : (site! as NSString).appendingPathComponent(content),
+            contentDisplayName: site.map { ($0 as NSString).appendingPathComponent(content) } ?? content,
             themeDirectory: themeDirectory,
             themesDirectory: root.appendingPathComponent("themes"),
             outputDirectory: URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL,
-            includeDrafts: drafts
+            includeDrafts: drafts,
+            strictLinks: strictLinks
         )
     }
 }

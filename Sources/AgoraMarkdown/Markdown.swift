@@ -86,3 +86,42 @@ private struct CollapsedText {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+/// A link or image target written in a Markdown document.
+public struct MarkdownLink: Hashable, Sendable {
+    public let destination: String
+    /// 1-based line within the document.
+    public let line: Int
+}
+
+extension Markdown {
+    /// Every link and image destination in the document, with its line, in document order.
+    public static func links(_ source: String) -> [MarkdownLink] {
+        var links: [MarkdownLink] = []
+        source.withCString { pointer in
+            guard let document = cmark_parse_document(pointer, strlen(pointer), CMARK_OPT_DEFAULT) else { return }
+            defer { cmark_node_free(document) }
+            guard let iterator = cmark_iter_new(document) else { return }
+            defer { cmark_iter_free(iterator) }
+            var blockLine: Int32 = 1
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+                let type = cmark_node_get_type(node)
+                let start = cmark_node_get_start_line(node)
+                if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                    // Where an inline node carries no line of its own, count the breaks before it.
+                    blockLine = start > 0 ? start + 1 : blockLine + 1
+                } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                    if let url = cmark_node_get_url(node) {
+                        links.append(MarkdownLink(destination: String(cString: url), line: Int(start > 0 ? start : blockLine)))
+                    }
+                } else if start > 0 {
+                    blockLine = start
+                }
+            }
+        }
+        return links
+    }
+}

@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 
 /// Where a build reads and writes (SPEC §7); every folder can be overridden on the command line.
@@ -10,15 +11,18 @@ public struct BuildOptions: Sendable {
     public var themesDirectory: URL
     public var outputDirectory: URL
     public var includeDrafts: Bool
+    /// Broken internal links fail the build instead of being warnings.
+    public var strictLinks: Bool
 
     public init(contentDirectory: URL, contentDisplayName: String = "content", themeDirectory: URL? = nil,
-                themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false) {
+                themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false, strictLinks: Bool = false) {
         self.contentDirectory = contentDirectory
         self.contentDisplayName = contentDisplayName
         self.themeDirectory = themeDirectory
         self.themesDirectory = themesDirectory
         self.outputDirectory = outputDirectory
         self.includeDrafts = includeDrafts
+        self.strictLinks = strictLinks
     }
 
     /// The conventional layout of a site folder: `content/`, `themes/`, `output/`.
@@ -39,6 +43,17 @@ public struct BuildSummary: Sendable {
     public let filesUnchanged: Int
     public let filesRemoved: Int
     public let seconds: Double
+    /// Size of `search.json` in bytes.
+    public let searchIndexBytes: Int
+    /// Broken internal links (a build with `--strict-links` fails instead).
+    public let linkWarnings: [ContentIssue]
+
+    /// `Search index: 2.3 MB (10,000 products, 2,000 people)`-style second summary line.
+    public var searchIndexLine: String {
+        let size = searchIndexBytes >= 1_000_000 ? String(format: "%.1f MB", Double(searchIndexBytes) / 1_000_000)
+            : String(format: "%.1f kB", Double(searchIndexBytes) / 1_000)
+        return "Search index: search.json, \(size)"
+    }
 
     /// `Built 10,052 pages in 1.84 s (10,000 products, 50 categories, 2,000 people)`.
     public var line: String {

@@ -65,7 +65,7 @@ public struct PageChrome: Sendable {
     /// footer), plus the page's own values.
     /// `section` marks the current navigation entry (`catalog`, `people`, a category slug, a page slug).
     public func context(title: String?, description: String, url: String, section: String? = nil,
-                        values: [String: Any] = [:]) -> [String: Any] {
+                        image: String? = nil, values: [String: Any] = [:]) -> [String: Any] {
         var context = values
         context["site"] = siteValues
         context["assets"] = assetURLs
@@ -77,6 +77,7 @@ public struct PageChrome: Sendable {
             "description": description,
             "url": url,
             "canonical": config.absoluteURL(url),
+            "image": image ?? false,
         ] as [String: Any]
         return context
     }

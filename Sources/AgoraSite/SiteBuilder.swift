@@ -6,12 +6,14 @@ import Foundation
 public enum BuildFailure: Error, CustomStringConvertible, Sendable {
     case content(ContentIssues)
     case theme(ThemeError)
+    /// Broken internal links with `--strict-links`.
+    case links(ContentIssues)
     case output(String)
 
     /// One problem per line, ready to print.
     public var description: String {
         switch self {
-        case .content(let issues): return issues.description
+        case .content(let issues), .links(let issues): return issues.description
         case .theme(let error): return error.description
         case .output(let message): return message
         }
@@ -28,34 +30,30 @@ public struct SiteBuilder: Sendable {
         self.options = options
     }
 
-    /// Validates the content and the theme; writes nothing.
+    /// What `agora check` finds: valid content, plus broken links when they are only warnings.
+    public struct CheckReport: Sendable {
+        public let content: SiteContent
+        public let linkWarnings: [ContentIssue]
+    }
+
+    /// Validates the content, the theme and the internal links; writes nothing.
     @discardableResult
-    public func check() throws(BuildFailure) -> (SiteContent, Theme) {
-        let content: SiteContent
-        do {
-            content = try ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
-                                        includeDrafts: options.includeDrafts).load()
-        } catch {
-            throw .content(error)
-        }
-        let themeDirectory = options.themeDirectory
-            ?? options.themesDirectory.appendingPathComponent(content.config.theme)
-        let theme: Theme
-        do {
-            theme = try Theme(directory: themeDirectory, displayName: displayPath(themeDirectory))
-        } catch {
-            throw .theme(error)
-        }
-        return (content, theme)
+    public func check() throws(BuildFailure) -> CheckReport {
+        let (content, theme) = try load()
+        let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
+                            generated: Self.generatedTimestamp(content))
+        let warnings = try checkLinks(plan, jobs: plan.jobs())
+        return CheckReport(content: content, linkWarnings: warnings)
     }
 
     /// Builds the site. `progress` is called with (files done, files total) from worker threads.
     public func build(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> BuildSummary {
         let started = Date()
-        let (content, theme) = try check()
+        let (content, theme) = try load()
         let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
                             generated: Self.generatedTimestamp(content))
         let jobs = plan.jobs()
+        let warnings = try checkLinks(plan, jobs: jobs)
 
         let writer: OutputWriter
         do {
@@ -64,6 +62,7 @@ public struct SiteBuilder: Sendable {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }
         let counter = ProgressCounter(total: jobs.count, report: progress)
+        // File creation waits on the disk more than on the CPU: more threads than cores help.
         let failures = ParallelMap.map(jobs, threadsPerCore: 4) { job -> String? in
             defer { counter.advance() }
             do {
@@ -97,7 +96,32 @@ public struct SiteBuilder: Sendable {
         return BuildSummary(
             pages: jobs.filter(\.isPage).count, products: content.products.count, categories: content.categories.count,
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
-            filesRemoved: stats.removed, seconds: Date().timeIntervalSince(started))
+            filesRemoved: stats.removed, seconds: Date().timeIntervalSince(started),
+            searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings)
+    }
+
+    private func load() throws(BuildFailure) -> (SiteContent, Theme) {
+        let content: SiteContent
+        do {
+            content = try ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
+                                        includeDrafts: options.includeDrafts).load()
+        } catch {
+            throw .content(error)
+        }
+        let themeDirectory = options.themeDirectory
+            ?? options.themesDirectory.appendingPathComponent(content.config.theme)
+        do {
+            return (content, try Theme(directory: themeDirectory, displayName: displayPath(themeDirectory)))
+        } catch {
+            throw .theme(error)
+        }
+    }
+
+    /// Broken links are warnings, or with `strictLinks` a failure before anything is written.
+    private func checkLinks(_ plan: SitePlan, jobs: [OutputJob]) throws(BuildFailure) -> [ContentIssue] {
+        let broken = LinkChecker(outputs: Set(jobs.map(\.path))).brokenLinks(in: plan.linkDocuments())
+        if options.strictLinks, !broken.isEmpty { throw .links(ContentIssues(broken)) }
+        return broken
     }
 
     /// The build's timestamp (manifest `generated`, feed `updated`): `SOURCE_DATE_EPOCH` when set,

@@ -45,6 +45,8 @@ struct SitePlan {
     /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
     let productCards: [String: String]
     let personCards: [String: String]
+    /// `search.json`, built up front so the summary can report its size.
+    let searchIndex: Data
 
     init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String) {
         self.content = content
@@ -81,6 +83,7 @@ struct SitePlan {
                        bioHTML: Markdown.html(person.bioMarkdown), excerpt: Markdown.excerpt(person.bioMarkdown, limit: 140),
                        initials: Self.initials(person.name))
         }
+        searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
         productCards = Self.renderCards(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
         let makerCounts = productsByMaker.mapValues(\.count)
         personCards = Self.renderCards(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
@@ -124,6 +127,7 @@ struct SitePlan {
         jobs += peoplePages()
         jobs += activePeople.map(profilePage)
         jobs += content.pages.map(contentPage)
+        jobs.append(searchPage())
         jobs.append(notFoundPage())
         jobs += machineFiles(pageURLs: jobs.filter(\.isPage).map(\.path))
         jobs += content.staticFiles.map { OutputJob(path: $0.path, work: .copy(contentDirectory.appendingPathComponent($0.path))) }
@@ -179,8 +183,10 @@ struct SitePlan {
 
     private func productPage(_ view: ProductView) -> OutputJob {
         page(view.url, "product") { [chrome] in
-            chrome.context(title: view.product.name, description: view.excerpt, url: view.url, section: view.product.category,
-                           values: ["product": view.context(), "quantities": Array(1...20)])
+            var product = view.context()
+            product["json_ld"] = StructuredData.product(view, config: chrome.config)
+            return chrome.context(title: view.product.name, description: view.excerpt, url: view.url,
+                                  section: view.product.category, image: view.imageAbsoluteURL, values: ["product": product])
         }
     }
 
@@ -206,10 +212,12 @@ struct SitePlan {
         let products = productsByMaker[view.person.username] ?? []
         return page(view.url, "person") { [chrome, self] in
             var person = view.context()
+            person["json_ld"] = StructuredData.person(view, config: chrome.config)
             person["products"] = products.map(cardContext)
             person["has_products"] = !products.isEmpty
             person["product_count"] = products.count
             return chrome.context(title: view.person.name, description: view.excerpt, url: view.url, section: "people",
+                                  image: view.person.photo == nil ? nil : chrome.config.absoluteURL(view.photoURL),
                                   values: ["person": person])
         }
     }
@@ -224,6 +232,26 @@ struct SitePlan {
                          "params": TemplateValue.params(item.params)] as [String: Any],
             ])
         }
+    }
+
+    /// `/search/`: results for `?q=` are filled in by the theme script from `search.json`.
+    private func searchPage() -> OutputJob {
+        page("/search/", "search") { [chrome] in
+            chrome.context(title: "Search", description: "Search \(chrome.config.title).", url: "/search/", section: "search")
+        }
+    }
+
+    /// Every Markdown body that is rendered on a page, for the link checker.
+    func linkDocuments() -> [LinkChecker.Document] {
+        var documents = listed.map { LinkChecker.Document(markdown: $0.product.descriptionMarkdown, source: $0.product.source, pageURL: $0.url) }
+        documents += content.categories.map {
+            LinkChecker.Document(markdown: $0.descriptionMarkdown, source: $0.source, pageURL: SitePaths.category($0.slug))
+        }
+        documents += activePeople.map { LinkChecker.Document(markdown: $0.person.bioMarkdown, source: $0.person.source, pageURL: $0.url) }
+        documents += content.pages.map {
+            LinkChecker.Document(markdown: $0.bodyMarkdown, source: $0.source, pageURL: SitePaths.page($0.slug))
+        }
+        return documents
     }
 
     private func notFoundPage() -> OutputJob {
@@ -251,6 +279,7 @@ struct SitePlan {
                 String(decoding: try Manifests.catalog(content, generated: generated), as: UTF8.self)
             }),
             OutputJob(path: "people.json", work: .text { String(decoding: try Manifests.people(content), as: UTF8.self) }),
+            OutputJob(path: "search.json", work: .data(searchIndex)),
         ]
     }
 

@@ -117,4 +117,26 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("public/catalog.json").path))
     }
+
+    @Test func brokenLinksWarnUnlessStrict() throws {
+        let site = temporaryFolder()
+        _ = try agora(["init", site.path])
+        let about = site.appendingPathComponent("content/pages/about.md")
+        var text = try String(contentsOf: about, encoding: .utf8)
+        text += "\nSee [our teapots](/products/teapots/).\n"
+        try Data(text.utf8).write(to: about)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+
+        let lenient = try agora(["build"], in: site)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("content/pages/about.md:\(line): link: /products/teapots/ does not exist\n"))
+        #expect(lenient.stderr.contains("Warning: 1 broken link; --strict-links makes them errors."))
+        #expect(lenient.stdout.contains("Search index: search.json, "))
+
+        let strict = try agora(["build", "--strict-links"], in: site)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.hasPrefix("content/pages/about.md:\(line): link: /products/teapots/ does not exist\n"))
+        #expect(strict.stderr.contains("Error: 1 problem; the previous output was left untouched."))
+        #expect(try agora(["check", "--strict-links"], in: site).status == 1)
+    }
 }

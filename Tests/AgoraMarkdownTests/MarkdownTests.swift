@@ -35,3 +35,26 @@ import Testing
         #expect(Markdown.excerpt("Short", limit: 20) == "Short")
     }
 }
+
+@Suite struct MarkdownLinkTests {
+    @Test func findsLinksAndImagesWithTheirLines() {
+        let source = """
+        # Title
+
+        See [the mug](/products/mug/) and
+        the [bowl](/products/bowl/ "Bowl").
+
+        ![photo](/images/a.png)
+
+        - a list with [a page](/about/)
+        > quoted [link](https://example.com/)
+        """
+        #expect(Markdown.links(source) == [
+            MarkdownLink(destination: "/products/mug/", line: 3),
+            MarkdownLink(destination: "/products/bowl/", line: 4),
+            MarkdownLink(destination: "/images/a.png", line: 6),
+            MarkdownLink(destination: "/about/", line: 8),
+            MarkdownLink(destination: "https://example.com/", line: 9),
+        ])
+    }
+}

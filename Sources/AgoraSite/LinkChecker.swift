@@ -1,0 +1,71 @@
+import AgoraContent
+import AgoraMarkdown
+import Foundation
+
+/// Internal links in Markdown bodies, resolved against the files the build produces (SPEC §3.3).
+/// External links are never fetched.
+struct LinkChecker: Sendable {
+    /// A rendered Markdown body: where it came from and the URL of the page that shows it.
+    struct Document: Sendable {
+        let markdown: String
+        let source: SourceLocation
+        let pageURL: String
+    }
+
+    /// Paths the live server answers; content may link to them although no file exists.
+    static let serverPrefixes = ["/cart/", "/orders/", "/account/", "/admin/", "/api/", "/ranking/"]
+
+    /// Output paths, relative: `products/tea/index.html`, `images/tea.png`, `feed.xml`.
+    let outputs: Set<String>
+
+    func brokenLinks(in documents: [Document]) -> [ContentIssue] {
+        let found = ParallelMap.map(documents) { document -> [ContentIssue] in
+            Markdown.links(document.markdown).compactMap { link in
+                guard let exists = resolves(link.destination, from: document.pageURL), !exists else { return nil }
+                return ContentIssue(file: document.source.file, line: document.source.bodyStartLine + link.line - 1,
+                                    key: "link", message: "\(link.destination) does not exist")
+            }
+        }
+        return found.flatMap { $0 }.sorted()
+    }
+
+    /// Whether an internal link leads to something; nil for links that are not checked
+    /// (other schemes, other hosts, fragments within the page).
+    func resolves(_ destination: String, from pageURL: String) -> Bool? {
+        var path = destination
+        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<cut]) }
+        if path.isEmpty || path.hasPrefix("//") || Self.hasScheme(path) { return nil }
+        path = path.removingPercentEncoding ?? path
+        if !path.hasPrefix("/") { path = Self.directory(of: pageURL) + path }
+        guard let normalized = Self.normalize(path) else { return false }
+        if Self.serverPrefixes.contains(where: { normalized.hasPrefix($0) || normalized + "/" == $0 }) { return true }
+        let relative = String(normalized.dropFirst())
+        if normalized.hasSuffix("/") { return outputs.contains(relative + "index.html") }
+        return outputs.contains(relative) || outputs.contains(relative + "/index.html")
+    }
+
+    private static func hasScheme(_ path: String) -> Bool {
+        guard let colon = path.firstIndex(of: ":") else { return false }
+        return !path[..<colon].contains("/")
+    }
+
+    private static func directory(of url: String) -> String {
+        url.hasSuffix("/") ? url : String(url[...(url.lastIndex(of: "/") ?? url.startIndex)])
+    }
+
+    /// Resolves `.` and `..`; nil when `..` climbs above the root.
+    private static func normalize(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = "/" + parts.joined(separator: "/")
+        return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+    }
+}
