@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One module per concern (SPEC §9). Dependencies point one way:
-// agora (CLI) → AgoraSite → AgoraTheme, AgoraContent, AgoraMarkdown → CCmark.
+// agora (CLI) → AgoraServer / AgoraSite → AgoraStore, AgoraTheme, AgoraContent, AgoraMarkdown → CCmark.
 let package = Package(
     name: "Agora",
     platforms: [.macOS(.v14)],
@@ -13,23 +13,43 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "AgoraTheme", dependencies: [
-            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
+            "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme"]),
+        .target(name: "AgoraStore", dependencies: [
+            "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "AgoraServer", dependencies: [
+            "AgoraStore", "AgoraTheme", "AgoraContent", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "AgoraCLI",
-            dependencies: ["AgoraSite", "AgoraContent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraContent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
         .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite"]),
-        .testTarget(name: "AgoraCLITests", dependencies: ["AgoraCLI"]),
+        .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore"]),
+        .testTarget(name: "AgoraServerTests", dependencies: [
+            "AgoraServer", "AgoraStore", "AgoraSite",
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "AgoraCLITests", dependencies: ["AgoraCLI", "AgoraStore"]),
     ]
 )

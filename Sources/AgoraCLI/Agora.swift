@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Agora: ParsableCommand {
+struct Agora: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agora",
         abstract: "A static storefront and people directory built from Markdown.",
@@ -10,6 +10,6 @@ struct Agora: ParsableCommand {
         content/, themes/ and output/.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Build.self, Check.self]
+        subcommands: [Init.self, Build.self, Check.self, Serve.self]
     )
 }

@@ -10,6 +10,14 @@ enum Manifests {
             let mail_from: String
             let currency_symbol: String
             let language: String
+            let theme: String
+            /// Content pages, for the footer of the server's own pages.
+            let pages: [PageEntry]
+        }
+        struct PageEntry: Encodable {
+            let slug: String
+            let title: String
+            let url: String
         }
         struct CategoryEntry: Encodable {
             let slug: String
@@ -85,7 +93,8 @@ enum Manifests {
         let manifest = Catalog(
             generated: generated, currency: config.currency,
             site: .init(title: config.title, base_url: config.baseURL, mail_from: config.mailFrom,
-                        currency_symbol: config.currencySymbol, language: config.language),
+                        currency_symbol: config.currencySymbol, language: config.language, theme: config.theme,
+                        pages: content.pages.map { .init(slug: $0.slug, title: $0.title, url: SitePaths.page($0.slug)) }),
             categories: content.categories.map { .init(slug: $0.slug, name: $0.name, url: SitePaths.category($0.slug)) },
             products: content.products.map { product in
                 .init(sku: product.sku, slug: product.slug, name: product.name, url: SitePaths.product(product.slug),

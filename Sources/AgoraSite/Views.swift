@@ -1,5 +1,6 @@
 import AgoraContent
 import AgoraMarkdown
+import AgoraTheme
 import Foundation
 
 /// Everything a template shows about a product, computed once per build (Markdown rendered,
@@ -80,19 +81,14 @@ struct PersonView: Sendable {
 /// Converting front-matter `params` into template values.
 enum TemplateValue {
     static func params(_ params: [String: ParamValue]) -> [String: Any] {
-        params.mapValues(value)
+        params.mapValues(\.templateValue)
     }
+}
 
-    static func value(_ param: ParamValue) -> Any {
-        switch param {
-        case .string(let string): return string
-        case .int(let int): return int
-        case .double(let double): return double
-        case .bool(let bool): return bool
-        case .list(let list): return list.map(value)
-        case .map(let map): return map.mapValues(value)
-        case .null: return false
-        }
+extension PageChrome {
+    init(content: SiteContent, theme: Theme) {
+        self.init(config: content.config, categories: content.categories.map { ($0.slug, $0.name) },
+                  pages: content.pages.map { ($0.slug, $0.title) }, theme: theme)
     }
 }
 

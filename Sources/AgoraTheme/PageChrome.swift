@@ -1,28 +1,30 @@
 import AgoraContent
-import AgoraTheme
 import Foundation
 
 /// The parts of every page's template context that do not depend on the page: site settings,
-/// asset URLs, navigation. Shared by the build and (later) the server's dynamic pages.
+/// asset URLs, navigation. Shared by the build's static pages and the server's dynamic ones, so
+/// the whole site looks like one site.
 public struct PageChrome: Sendable {
     public let config: SiteConfig
     let assetURLs: [String: String]
     let categories: [(slug: String, name: String)]
     let pages: [(slug: String, title: String)]
-    let placeholderImage: String
+    public let placeholderImage: String
     let hasMoreCategories: Bool
-    let theme: Theme
+    public let theme: Theme
     private let cache = SectionCache()
 
     /// Categories shown in the header; the rest are one click away on /catalog/ and the home page.
     static let navigationCategoryLimit = 8
 
-    public init(content: SiteContent, theme: Theme) {
-        config = content.config
+    /// `categories` in navigation order; `pages` are the content pages linked from the footer.
+    public init(config: SiteConfig, categories: [(slug: String, name: String)], pages: [(slug: String, title: String)],
+                theme: Theme) {
+        self.config = config
         assetURLs = theme.assets.templateValues
-        categories = content.categories.prefix(Self.navigationCategoryLimit).map { ($0.slug, $0.name) }
-        hasMoreCategories = content.categories.count > Self.navigationCategoryLimit
-        pages = content.pages.map { ($0.slug, $0.title) }
+        self.categories = Array(categories.prefix(Self.navigationCategoryLimit))
+        hasMoreCategories = categories.count > Self.navigationCategoryLimit
+        self.pages = pages
         placeholderImage = theme.assets.url(for: "no_image.png") ?? ""
         self.theme = theme
     }
@@ -42,11 +44,23 @@ public struct PageChrome: Sendable {
         }
     }
 
+    /// Header and footer rendered for one page with extra values (the server's pages show the
+    /// visitor's cart in the header, so theirs cannot come from the per-section cache).
+    public func renderedParts(section: String? = nil, extra: [String: Any]) -> [String: String] {
+        var shared: [String: Any] = ["site": siteValues, "assets": assetURLs, "nav": navigation(section)]
+        shared.merge(extra) { _, new in new }
+        var parts: [String: String] = [:]
+        for name in ["header", "footer"] where theme.hasTemplate("partials/\(name)") {
+            parts[name] = (try? theme.render("partials/\(name)", shared)) ?? ""
+        }
+        return parts
+    }
+
     private var siteValues: [String: Any] {
         [
             "title": config.title, "base_url": config.baseURL, "currency": config.currency,
             "currency_symbol": config.currencySymbol, "language": config.language, "mail_from": config.mailFrom,
-            "params": TemplateValue.params(config.params),
+            "params": config.params.mapValues(\.templateValue),
         ]
     }
 

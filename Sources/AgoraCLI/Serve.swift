@@ -1,0 +1,118 @@
+import AgoraServer
+import AgoraStore
+import AgoraTheme
+import ArgumentParser
+import Foundation
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the built site and the shop's live parts: cart, checkout and orders.",
+        discussion: """
+        Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends
+        against the SQLite database. Run `agora build` first. SIGHUP (or POST /admin/reload from
+        this machine) re-reads catalog.json and people.json; SIGINT and SIGTERM stop gracefully.
+        """
+    )
+
+    @Option(name: .long, help: "The site folder (default: the current directory).")
+    var site: String?
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .long, help: "The built site, relative to the site folder.")
+    var output = "output"
+
+    @Option(name: .long, help: "The SQLite database file, relative to the site folder.")
+    var db = "data/agora.sqlite"
+
+    @Option(name: .long, help: "Theme name under themes/, or a path (default: the theme the site was built with).")
+    var theme: String?
+
+    @Flag(name: .long, help: "Mark the session cookie Secure (serve behind HTTPS).")
+    var secureCookies = false
+
+    @Flag(name: .long, help: .hidden)
+    var stopWithParent = false
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+        let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
+        let catalog: LiveCatalog
+        do {
+            catalog = try LiveCatalog(output: outputFolder)
+        } catch {
+            throw failure("cannot start: \(error.description)")
+        }
+        let themeName = theme ?? catalog.current.config.theme
+        let themeFolder = themeName.contains("/") ? URL(fileURLWithPath: themeName, relativeTo: root).standardizedFileURL
+            : root.appendingPathComponent("themes").appendingPathComponent(themeName)
+        let loadedTheme: Theme
+        do {
+            loadedTheme = try Theme(directory: themeFolder)
+        } catch {
+            throw failure("cannot load the theme:\n\(error.description)")
+        }
+        let database: AgoraDatabase
+        let databasePath = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
+        do {
+            database = try AgoraDatabase(path: databasePath)
+        } catch {
+            throw failure("cannot open the database \(databasePath): \(error)")
+        }
+        let log = LogSink()
+        let server = ShopServer(
+            configuration: .init(host: host, port: port, output: outputFolder, secureCookies: secureCookies,
+                                 openAPIDocument: SharedFiles.locate()?.appendingPathComponent("openapi.yaml"), log: log),
+            database: database, catalog: catalog, theme: loadedTheme)
+
+        let reload = SignalWatcher(signal: SIGHUP) {
+            do throws(CatalogError) {
+                let fresh = try catalog.reload()
+                log.write("SIGHUP: reloaded manifests: \(fresh.products.count) products, \(fresh.people.count) people")
+            } catch {
+                log.write("SIGHUP: kept the previous manifests: \(error.description)")
+            }
+        }
+        if stopWithParent { ParentWatch.start() }
+        let host = self.host
+        let app = server.application { port in
+            // Written straight to the descriptor: tests and scripts read the port from this line.
+            FileHandle.standardOutput.write(Data("Agora is serving \(outputFolder.path) on http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
+        }
+        try await app.runService()
+        withExtendedLifetime(reload) {}
+    }
+
+    private func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write("agora serve: \(message)\n")
+        return ExitCode(1)
+    }
+}
+
+/// Runs a handler on each delivery of a Unix signal, outside signal-handler context.
+final class SignalWatcher: @unchecked Sendable {
+    // Set once in init and never changed; Dispatch sources are thread-safe.
+    private let source: DispatchSourceSignal
+
+    init(signal number: Int32, handler: @escaping @Sendable () -> Void) {
+        signal(number, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+    }
+}
+
+/// Exits when the process that started this one goes away, so a test's server never outlives it.
+enum ParentWatch {
+    static func start() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
+            exit(0)
+        }
+    }
+}

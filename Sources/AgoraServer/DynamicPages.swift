@@ -1,0 +1,120 @@
+import AgoraContent
+import AgoraStore
+import AgoraTheme
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The server's own HTML pages — cart, checkout, thanks, errors — rendered with the same theme
+/// and the same header and footer as the static site.
+public struct DynamicPages: Sendable {
+    let theme: Theme
+    let catalog: LiveCatalog
+
+    public init(theme: Theme, catalog: LiveCatalog) {
+        self.theme = theme
+        self.catalog = catalog
+    }
+
+    func render(_ template: String, title: String, url: String, cart: Cart?, status: HTTPResponse.Status = .ok,
+                values: [String: Any]) -> Response {
+        let current = catalog.current
+        let chrome = PageChrome(config: current.config, categories: current.categories, pages: current.pages, theme: theme)
+        var context = chrome.context(title: title, description: title, url: url, values: values)
+        context["chrome"] = chrome.renderedParts(extra: ["cart": cart.map { CartView($0, catalog: current).summary } ?? false])
+        let html = (try? theme.render(template, context)) ?? "<!doctype html><title>\(title)</title><p>\(title)</p>"
+        return .html(html, status: status)
+    }
+
+    /// The theme's error page (`error.mustache`) for a refusal.
+    func error(_ refusal: ShopHTTPError, context: ShopContext) -> Response {
+        render("error", title: Self.title(for: refusal.status), url: "/", cart: nil, status: refusal.status, values: [
+            "error": ["status": Int(refusal.status.code), "code": refusal.code, "message": refusal.message,
+                      "title": Self.title(for: refusal.status)] as [String: Any],
+        ])
+    }
+
+    static func title(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: return "That did not work"
+        case 401: return "Please log in"
+        case 403: return "Not allowed"
+        case 404: return "Page not found"
+        case 409: return "Not possible right now"
+        case 413: return "Too much at once"
+        case 415: return "Unsupported request"
+        case 422: return "Please check the form"
+        case 429: return "Too many attempts"
+        default: return "Something went wrong"
+        }
+    }
+}
+
+/// A cart as templates and the JSON API show it.
+struct CartView {
+    let cart: Cart
+    let catalog: Catalog
+
+    init(_ cart: Cart, catalog: Catalog) {
+        self.cart = cart
+        self.catalog = catalog
+    }
+
+    var symbol: String { catalog.config.currencySymbol }
+
+    /// For the header of every server page.
+    var summary: [String: Any] {
+        ["count": cart.count, "has_items": !cart.isEmpty, "total": cart.total.decimalString,
+         "total_display": symbol + cart.total.decimalString]
+    }
+
+    var templateValues: [String: Any] {
+        var values = summary
+        values["lines"] = cart.lines.map { line -> [String: Any] in
+            let product = catalog.product(sku: line.sku)
+            return [
+                "sku": line.sku, "name": line.name, "url": product?.url ?? false, "quantity": line.quantity,
+                "price": line.unitPrice.decimalString, "price_display": symbol + line.unitPrice.decimalString,
+                "total": line.total.decimalString, "total_display": symbol + line.total.decimalString,
+                "image_url": product?.image ?? false,
+            ]
+        }
+        values["is_empty"] = cart.isEmpty
+        return values
+    }
+
+    /// `GET /api/cart` (SPEC §5.2).
+    var json: CartJSON {
+        CartJSON(items: cart.lines.map {
+            CartJSON.Item(sku: $0.sku, name: $0.name, url: catalog.product(sku: $0.sku)?.url, quantity: $0.quantity,
+                          price: $0.unitPrice.decimalString, total: $0.total.decimalString)
+        }, count: cart.count, total: cart.total.decimalString, currency: catalog.config.currency)
+    }
+}
+
+struct CartJSON: Encodable {
+    struct Item: Encodable {
+        let sku: String
+        let name: String
+        let url: String?
+        let quantity: Int
+        let price: String
+        let total: String
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sku, forKey: .sku)
+            try container.encode(name, forKey: .name)
+            try container.encode(url, forKey: .url)  // null, not absent, when the product is gone
+            try container.encode(quantity, forKey: .quantity)
+            try container.encode(price, forKey: .price)
+            try container.encode(total, forKey: .total)
+        }
+
+        enum CodingKeys: String, CodingKey { case sku, name, url, quantity, price, total }
+    }
+    let items: [Item]
+    let count: Int
+    let total: String
+    let currency: String
+}

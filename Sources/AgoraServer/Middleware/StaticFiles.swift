@@ -1,0 +1,205 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Serves the built site from the output folder (SPEC §5): `index.html` for folders, ETag and
+/// Last-Modified with conditional GET, Cache-Control, precompressed `.br`/`.gz` copies, the
+/// build's 404 page — and nothing outside the folder, whatever the path says (`..`, `%2e%2e`,
+/// encoded slashes, symlinks that lead out).
+struct StaticFiles: RouterMiddleware {
+    typealias Context = ShopContext
+
+    /// Paths the server answers itself.
+    static let dynamicPrefixes = ["/cart/", "/orders/", "/account/", "/admin/", "/api/", "/ranking/"]
+    static let dynamicPaths: Set<String> = ["/healthz", "/metrics", "/cart", "/orders", "/account", "/admin", "/ranking"]
+
+    let root: URL
+    /// The real path of the root, symlinks resolved, for containment checks.
+    let realRoot: String
+
+    init(root: URL) {
+        self.root = root
+        realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard request.method == .get || request.method == .head,
+              !Self.dynamicPaths.contains(path), !Self.dynamicPrefixes.contains(where: path.hasPrefix) else {
+            return try await next(request, context)
+        }
+        return try serve(request)
+    }
+
+    func serve(_ request: Request) throws -> Response {
+        guard let relative = Self.safeRelativePath(request.uri.path) else { return notFound(request) }
+        var target = relative.isEmpty ? "index.html" : relative
+        var info = stat()
+        let absolute = root.path + "/" + target
+        guard stat(absolute, &info) == 0 else { return notFound(request) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            guard request.uri.path.hasSuffix("/") else {
+                // `/about` → `/about/`, keeping the query.
+                var location = request.uri.path + "/"
+                if let query = request.uri.query { location += "?" + query }
+                var headers = HTTPFields()
+                headers[.location] = location
+                return Response(status: .movedPermanently, headers: headers)
+            }
+            target = relative.isEmpty ? "index.html" : relative + "/index.html"
+        }
+        guard let file = contained(target) else { return notFound(request) }
+        return respond(file: file, logicalPath: target, request: request)
+    }
+
+    // MARK: path safety
+
+    /// The decoded path without its leading slash, or nil when it could name something outside
+    /// the folder or hidden inside it: `..` or `.` segments (also percent-encoded), encoded
+    /// slashes or backslashes, NUL, and dotfiles (`.agora-staging`, `.gitkeep`).
+    static func safeRelativePath(_ rawPath: String) -> String? {
+        let lowered = rawPath.lowercased()
+        guard !lowered.contains("%2f"), !lowered.contains("%5c"), !lowered.contains("%00"),
+              let decoded = rawPath.removingPercentEncoding, !decoded.contains("\\"), !decoded.contains("\0") else { return nil }
+        let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
+        guard !segments.contains(where: { $0.hasPrefix(".") }) else { return nil }
+        return segments.joined(separator: "/")
+    }
+
+    /// The real path of `relative` if it resolves (through any symlinks) to a regular file
+    /// inside the root.
+    private func contained(_ relative: String) -> String? {
+        guard let resolved = realpath(root.path + "/" + relative, nil) else { return nil }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        guard real.hasPrefix(realRoot + "/") else { return nil }
+        var info = stat()
+        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return real
+    }
+
+    // MARK: responses
+
+    private func respond(file: String, logicalPath: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let type = MediaTypes.contentType(forPath: logicalPath)
+        var served = file
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        if MediaTypes.isCompressible(logicalPath) {
+            headers[.vary] = "Accept-Encoding"
+            let accepted = Self.acceptedEncodings(request.headers[.acceptEncoding])
+            for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] where accepted.contains(encoding) {
+                if let compressed = contained(logicalPath + suffix) {
+                    served = compressed
+                    headers[.contentEncoding] = encoding
+                    break
+                }
+            }
+        }
+        var info = stat()
+        guard stat(served, &info) == 0, let data = FileManager.default.contents(atPath: served) else {
+            return Response(status: .notFound)
+        }
+        let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
+        let etag = "\"\(String(info.st_size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))"
+            + "\(headers[.contentEncoding].map { "-" + $0 } ?? "")\""
+        headers[.eTag] = etag
+        headers[.lastModified] = HTTPDate.format(modified)
+        headers[.cacheControl] = Self.cacheControl(logicalPath)
+        if status == .ok, Self.isNotModified(request, etag: etag, modified: modified) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(data.count)
+        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: data))
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    private func notFound(_ request: Request) -> Response {
+        if let page = contained("404.html") {
+            var response = respond(file: page, logicalPath: "404.html", request: request, status: .notFound)
+            response.headers[.cacheControl] = "no-cache"
+            return response
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+    }
+
+    /// Hashed assets never change; pages must be revalidated; the rest may be cached briefly.
+    static func cacheControl(_ path: String) -> String {
+        if path.hasPrefix("assets/") { return "public, max-age=31536000, immutable" }
+        if path.hasSuffix(".html") || path.hasSuffix(".json") || path.hasSuffix(".xml") { return "public, no-cache" }
+        return "public, max-age=3600"
+    }
+
+    static func isNotModified(_ request: Request, etag: String, modified: Date) -> Bool {
+        if let match = request.headers[.ifNoneMatch] {
+            return match == "*" || match.split(separator: ",").contains {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == etag || tag == "W/" + etag
+            }
+        }
+        if let since = request.headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
+            return modified.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
+        }
+        return false
+    }
+
+    /// Encodings the client accepts (`q=0` excluded).
+    static func acceptedEncodings(_ header: String?) -> Set<String> {
+        guard let header else { return [] }
+        var result: Set<String> = []
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let name = pieces.first else { continue }
+            if pieces.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }) { continue }
+            result.insert(name)
+        }
+        return result
+    }
+}
+
+/// RFC 9110 dates for Last-Modified and If-Modified-Since.
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
+}
+
+/// Content types by file extension.
+enum MediaTypes {
+    static let types: [String: String] = [
+        "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+        "json": "application/json; charset=utf-8", "xml": "application/xml; charset=utf-8", "txt": "text/plain; charset=utf-8",
+        "yaml": "application/yaml; charset=utf-8", "yml": "application/yaml; charset=utf-8", "md": "text/plain; charset=utf-8",
+        "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
+        "avif": "image/avif", "svg": "image/svg+xml", "ico": "image/x-icon", "pdf": "application/pdf",
+        "woff": "font/woff", "woff2": "font/woff2", "mp4": "video/mp4", "webm": "video/webm",
+    ]
+    static let compressible: Set<String> = ["html", "css", "js", "json", "xml", "txt", "svg", "yaml", "yml", "md"]
+
+    static func fileExtension(_ path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "" }
+        return path[path.index(after: dot)...].lowercased()
+    }
+
+    static func contentType(forPath path: String) -> String {
+        if path == "feed.xml" { return "application/atom+xml; charset=utf-8" }
+        return types[fileExtension(path)] ?? "application/octet-stream"
+    }
+
+    static func isCompressible(_ path: String) -> Bool { compressible.contains(fileExtension(path)) }
+}

@@ -1,0 +1,51 @@
+import AgoraContent
+import AgoraStore
+
+/// The checkout fields with their rules (SPEC §6.3): every field required, email syntax,
+/// lengths (names ≤ 50, address ≤ 250, postal code ≤ 20, city ≤ 100), and no control
+/// characters, which also keeps them out of mail headers.
+struct CheckoutForm: Sendable, Equatable {
+    static let fields: [(name: String, label: String, limit: Int)] = [
+        ("first_name", "First name", 50), ("last_name", "Last name", 50), ("email", "Email", 254),
+        ("address", "Address", 250), ("postal_code", "Postal code", 20), ("city", "City", 100),
+    ]
+
+    let values: [String: String]
+
+    init(_ values: [String: String]) {
+        var trimmed: [String: String] = [:]
+        for field in Self.fields { trimmed[field.name] = (values[field.name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        self.values = trimmed
+    }
+
+    /// One message per field at fault.
+    var errors: [String: String] {
+        var errors: [String: String] = [:]
+        for field in Self.fields {
+            let value = values[field.name] ?? ""
+            if value.isEmpty {
+                errors[field.name] = "\(field.label) is required"
+            } else if value.count > field.limit {
+                errors[field.name] = "\(field.label) must be at most \(field.limit) characters"
+            } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                errors[field.name] = "\(field.label) must be a single line of text"
+            }
+        }
+        if errors["email"] == nil, let email = values["email"], !Identifier.isEmail(email) {
+            errors["email"] = "Enter an email address like name@example.com"
+        }
+        return errors
+    }
+
+    /// The first problem, for JSON clients, in form order.
+    var firstError: ShopHTTPError? {
+        let errors = self.errors
+        guard let field = Self.fields.first(where: { errors[$0.name] != nil }) else { return nil }
+        return ShopHTTPError(.unprocessableContent, code: "invalid_field", message: errors[field.name] ?? "", field: field.name)
+    }
+
+    var customer: Customer {
+        Customer(firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", email: values["email"] ?? "",
+                 address: values["address"] ?? "", postalCode: values["postal_code"] ?? "", city: values["city"] ?? "")
+    }
+}

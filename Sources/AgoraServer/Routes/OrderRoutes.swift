@@ -1,0 +1,138 @@
+import AgoraStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Checkout and the thank-you page (SPEC §5.1), and `POST /api/orders` with `Idempotency-Key`.
+struct OrderRoutes {
+    let shop: Shop
+
+    func register(on router: Router<ShopContext>) {
+        router.get("/orders/checkout/") { _, context in try checkoutPage(context, form: nil, status: .ok) }
+        router.post("/orders/checkout/") { request, context in
+            var request = request
+            let form = CheckoutForm(try await request.formFields())
+            guard form.errors.isEmpty else { return try checkoutPage(context, form: form, status: .unprocessableContent) }
+            guard let session = context.session, !(try shop.carts.cart(session.cartOwner).isEmpty) else {
+                throw ShopHTTPError(ShopError.emptyCart)
+            }
+            let order = try place(form, session: session, idempotency: nil)
+            return Response.seeOther("/orders/\(order.number)/")
+        }
+        router.get("/orders/:number/") { _, context in
+            let order = try visibleOrder(try context.parameters.require("number"), context: context)
+            let current = shop.catalog.current
+            let symbol = current.config.currencySymbol
+            return shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try shop.cart(context), values: [
+                "order": [
+                    "number": order.number, "status": order.status.rawValue, "first_name": order.customer.firstName,
+                    "email": order.customer.email, "total_display": symbol + order.total.decimalString,
+                    "items": order.items.map { item -> [String: Any] in
+                        ["sku": item.sku, "name": item.name, "quantity": item.quantity, "url": current.product(sku: item.sku)?.url ?? false,
+                         "price_display": symbol + item.unitPrice.decimalString, "total_display": symbol + item.total.decimalString]
+                    },
+                ] as [String: Any],
+            ])
+        }
+
+        router.post("/api/orders") { request, context in
+            var request = request
+            let body = try await request.bodyData()
+            let fields = try JSONDecoder().decode([String: String].self, from: body)
+            let form = CheckoutForm(fields)
+            if let error = form.firstError { throw error }
+            guard let session = context.session else { throw ShopHTTPError(ShopError.emptyCart) }
+            guard let key = try idempotencyKey(request, form: form, session: session) else {
+                return try Response.json(OrderJSON(try place(form, session: session, idempotency: nil), catalog: shop.catalog.current),
+                                         status: .created)
+            }
+            switch try shop.idempotency.begin(key) {
+            case .replay(let number):
+                guard let order = try shop.orders.order(number: number) else { throw ShopHTTPError.notFound() }
+                return try Response.json(OrderJSON(order, catalog: shop.catalog.current), status: .ok)
+            case .mismatch:
+                throw ShopHTTPError(.unprocessableContent, code: "idempotency_key_reused",
+                                    message: "This Idempotency-Key was used with a different request")
+            case .inProgress:
+                throw ShopHTTPError(.conflict, code: "idempotency_key_in_use",
+                                    message: "A request with this Idempotency-Key is still being processed")
+            case .proceed:
+                do {
+                    let order = try place(form, session: session, idempotency: key)
+                    return try Response.json(OrderJSON(order, catalog: shop.catalog.current), status: .created)
+                } catch {
+                    try? shop.idempotency.abandon(key)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func place(_ form: CheckoutForm, session: Session, idempotency: IdempotencyStore.Key?) throws -> Order {
+        try shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
+                                   currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
+                                   idempotency: idempotency)
+    }
+
+    /// The key, scoped to the session, with a digest of the checkout fields; nil without a key.
+    private func idempotencyKey(_ request: Request, form: CheckoutForm, session: Session) throws -> IdempotencyStore.Key? {
+        guard let value = request.headers[.idempotencyKey] else { return nil }
+        guard !value.isEmpty, value.count <= 255 else {
+            throw ShopHTTPError(.badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters")
+        }
+        let canonical = CheckoutForm.fields.map { "\($0.name)=\(form.values[$0.name] ?? "")" }.joined(separator: "\n")
+        return IdempotencyStore.Key(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
+    }
+
+    /// Only the session that placed an order may see it; everyone else gets 404, which does not
+    /// even confirm that the number exists.
+    private func visibleOrder(_ number: String, context: ShopContext) throws -> Order {
+        guard let normalized = OrderNumber.normalize(number), let order = try shop.orders.order(number: normalized),
+              let session = context.session, order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
+        else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
+        return order
+    }
+
+    private func checkoutPage(_ context: ShopContext, form: CheckoutForm?, status: HTTPResponse.Status) throws -> Response {
+        let cart = try shop.cart(context)
+        let errors = form?.errors ?? [:]
+        let fields = CheckoutForm.fields.map { field -> [String: Any] in
+            var values: [String: Any] = ["name": field.name, "label": field.label, "value": form?.values[field.name] ?? "",
+                                         "limit": field.limit, "type": field.name == "email" ? "email" : "text",
+                                         "autocomplete": Self.autocomplete[field.name] ?? "on"]
+            values["error"] = errors[field.name] ?? false
+            return values
+        }
+        return shop.pages.render("checkout", title: "Checkout", url: "/orders/checkout/", cart: cart, status: status, values: [
+            "cart": CartView(cart, catalog: shop.catalog.current).templateValues, "fields": fields, "has_errors": !errors.isEmpty,
+        ])
+    }
+
+    static let autocomplete = ["first_name": "given-name", "last_name": "family-name", "email": "email",
+                               "address": "street-address", "postal_code": "postal-code", "city": "address-level2"]
+}
+
+/// `POST /api/orders` answers (SPEC §5.2).
+struct OrderJSON: Encodable {
+    struct Item: Encodable {
+        let sku: String
+        let name: String
+        let quantity: Int
+        let price: String
+        let total: String
+    }
+    let number: String
+    let status: String
+    let items: [Item]
+    let total: String
+    let currency: String
+
+    init(_ order: Order, catalog: Catalog) {
+        number = order.number
+        status = order.status.rawValue
+        items = order.items.map { Item(sku: $0.sku, name: $0.name, quantity: $0.quantity, price: $0.unitPrice.decimalString,
+                                       total: $0.total.decimalString) }
+        total = order.total.decimalString
+        currency = order.currency
+    }
+}

@@ -1,0 +1,42 @@
+import AgoraStore
+import Foundation
+
+/// Everything a route handler needs, built once at start.
+struct Shop: Sendable {
+    let database: AgoraDatabase
+    let catalog: LiveCatalog
+    let sessions: Sessions
+    let pages: DynamicPages
+    let carts: CartStore
+    let orders: OrderStore
+    let idempotency: IdempotencyStore
+
+    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool) {
+        self.database = database
+        self.catalog = catalog
+        self.pages = pages
+        sessions = Sessions(store: SessionStore(database), secureCookies: secureCookies)
+        carts = CartStore(database)
+        orders = OrderStore(database)
+        idempotency = IdempotencyStore(database)
+    }
+
+    /// The product for sale under `sku`, or 404.
+    func productForSale(_ sku: String) throws -> Catalog.Product {
+        guard let product = catalog.current.product(sku: sku), product.available else {
+            throw ShopHTTPError(.notFound, code: "unknown_product", message: "No product with sku \(sku) is for sale", field: "sku")
+        }
+        return product
+    }
+
+    /// The visitor's cart; empty (and no session created) for a visitor without one.
+    func cart(_ context: ShopContext) throws -> Cart {
+        guard let session = context.session else { return Cart(lines: []) }
+        return try carts.cart(session.cartOwner)
+    }
+
+    var catalogLookup: @Sendable (String) -> CatalogItem? {
+        let current = catalog.current
+        return { current.product(sku: $0)?.item }
+    }
+}

@@ -1,0 +1,62 @@
+import AgoraStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Live product facts, health, the API description and the manifest reload.
+struct SystemRoutes {
+    let shop: Shop
+    /// `openapi.yaml`, served at `/api/openapi.yaml` when Agora's installation has it.
+    let openAPIDocument: URL?
+    let log: LogSink
+
+    func register(on router: Router<ShopContext>) {
+        router.get("/api/products/:sku") { _, context in
+            let sku = try context.parameters.require("sku")
+            guard let product = shop.catalog.current.product(sku: sku) else {
+                throw ShopHTTPError(.notFound, code: "unknown_product", message: "No product with sku \(sku)", field: "sku")
+            }
+            let left = product.available ? max(0, try shop.database.unitsLeft(product.item)) : 0
+            // views and likes arrive with the counters and social features; until then they are 0.
+            return try Response.json(ProductJSON(sku: sku, stock: left, available: product.available && left > 0,
+                                                 views: 0, likes: 0, liked: false))
+        }
+        router.get("/healthz") { _, _ in
+            guard (try? shop.database.isHealthy()) == true else {
+                return Response.json(object: ["status": "unavailable"], status: .serviceUnavailable)
+            }
+            return Response.json(object: ["status": "ok"])
+        }
+        router.get("/api/openapi.yaml") { _, _ in
+            guard let openAPIDocument, let data = FileManager.default.contents(atPath: openAPIDocument.path) else {
+                throw ShopHTTPError.notFound("The API description is not installed")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.post("/admin/reload") { _, context in
+            // Until accounts exist, only this machine may ask (SPEC §5.1 makes it an admin action).
+            guard context.isLoopback else {
+                throw ShopHTTPError(.forbidden, code: "forbidden", message: "Reloading is allowed from this machine only")
+            }
+            do throws(CatalogError) {
+                let catalog = try shop.catalog.reload()
+                log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
+                return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
+            } catch {
+                throw ShopHTTPError(.conflict, code: "invalid_manifest", message: error.description)
+            }
+        }
+    }
+}
+
+/// `GET /api/products/<sku>` (SPEC §5.2).
+struct ProductJSON: Encodable {
+    let sku: String
+    let stock: Int
+    let available: Bool
+    let views: Int
+    let likes: Int
+    let liked: Bool
+}

@@ -1,0 +1,81 @@
+import AgoraStore
+import AgoraTheme
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `agora serve`: the built site and the shop's live parts in one process (SPEC §5).
+public struct ShopServer: Sendable {
+    /// Request bodies are capped at 64 KiB (SPEC §6.2).
+    public static let bodyLimit = 64 * 1024
+
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var output: URL
+        public var secureCookies: Bool
+        public var openAPIDocument: URL?
+        public var log: LogSink
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
+                    openAPIDocument: URL? = nil, log: LogSink = LogSink()) {
+            self.host = host
+            self.port = port
+            self.output = output
+            self.secureCookies = secureCookies
+            self.openAPIDocument = openAPIDocument
+            self.log = log
+        }
+    }
+
+    public let configuration: Configuration
+    public let database: AgoraDatabase
+    public let catalog: LiveCatalog
+    public let theme: Theme
+
+    public init(configuration: Configuration, database: AgoraDatabase, catalog: LiveCatalog, theme: Theme) {
+        self.configuration = configuration
+        self.database = database
+        self.catalog = catalog
+        self.theme = theme
+    }
+
+    /// The router with every middleware and route.
+    public func router() -> Router<ShopContext> {
+        let pages = DynamicPages(theme: theme, catalog: catalog)
+        let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies)
+        let router = Router(context: ShopContext.self)
+        router.addMiddleware {
+            AccessLog(sink: configuration.log)
+            SecurityHeaders()
+            ErrorResponder(pages: pages, log: configuration.log)
+            CrossOriginGuard(trustedOrigins: [])
+            BodyLimit(limit: Self.bodyLimit)
+            SessionMiddleware(sessions: shop.sessions)
+            StaticFiles(root: configuration.output)
+        }
+        CartRoutes(shop: shop).register(on: router)
+        OrderRoutes(shop: shop).register(on: router)
+        SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
+        return router
+    }
+
+    /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: Self.quietLogger()
+        )
+    }
+
+    /// Hummingbird's own logger only for warnings; the access log has one line per request.
+    private static func quietLogger() -> Logger {
+        var logger = Logger(label: "agora")
+        logger.logLevel = .warning
+        return logger
+    }
+}

@@ -1,0 +1,75 @@
+import GRDB
+
+/// Named, ordered schema changes; they run at every start and are recorded in `grdb_migrations`.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sessions, carts, orders, idempotency keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE sessions (
+                    id_hash TEXT PRIMARY KEY NOT NULL,       -- SHA-256 of the cookie value; the value itself is never stored
+                    account_id INTEGER,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+                CREATE TABLE cart_lines (
+                    cart TEXT NOT NULL,                      -- "session:<hash>" or "account:<id>"
+                    sku TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    unit_price_minor INTEGER NOT NULL CHECK (unit_price_minor >= 0),
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    added_at INTEGER NOT NULL,
+                    PRIMARY KEY (cart, sku)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE orders (
+                    id INTEGER PRIMARY KEY,
+                    number TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paid', 'cancelled')),
+                    session_hash TEXT,
+                    account_id INTEGER,
+                    first_name TEXT NOT NULL,
+                    last_name TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    postal_code TEXT NOT NULL,
+                    city TEXT NOT NULL,
+                    total_minor INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX orders_by_status ON orders(status, created_at);
+                CREATE INDEX orders_by_session ON orders(session_hash);
+
+                CREATE TABLE order_items (
+                    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,               -- the line's place in the cart
+                    sku TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    unit_price_minor INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    PRIMARY KEY (order_id, sku)
+                ) WITHOUT ROWID;
+
+                -- Units in orders that are not cancelled, per sku: units left = manifest stock - units.
+                CREATE TABLE units_sold (
+                    sku TEXT PRIMARY KEY NOT NULL,
+                    units INTEGER NOT NULL CHECK (units >= 0)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE idempotency_keys (
+                    scope TEXT NOT NULL,                     -- the session or account the key belongs to
+                    key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    order_number TEXT,                       -- NULL while the first request is running
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (scope, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

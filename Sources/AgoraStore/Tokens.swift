@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// Random secrets and their stored form.
+public enum Tokens {
+    /// 256 random bits, base64url without padding: a session cookie value.
+    public static func sessionSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Lower-case hex SHA-256: what the database keeps instead of a secret.
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Order numbers like `K7QD-93XM`: 40 random bits in Crockford's base 32 (no I, L, O or U, so
+/// they read aloud and type back without confusion).
+public enum OrderNumber {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = UInt64.random(in: 0..<(1 << 40), using: &generator)
+        let characters = (0..<8).map { index in alphabet[Int((value >> (5 * UInt64(7 - index))) & 31)] }
+        return String(characters[0..<4]) + "-" + String(characters[4..<8])
+    }
+
+    /// Accepts what a person might type: lower case, without the dash, O for 0, I/L for 1.
+    public static func normalize(_ text: String) -> String? {
+        var characters = text.uppercased().filter { $0 != "-" && $0 != " " }
+        characters = String(characters.map { $0 == "O" ? "0" : ($0 == "I" || $0 == "L") ? "1" : $0 })
+        guard characters.count == 8, characters.allSatisfy({ alphabet.contains($0) }) else { return nil }
+        return String(characters.prefix(4)) + "-" + String(characters.suffix(4))
+    }
+}
