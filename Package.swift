@@ -45,11 +45,13 @@ let package = Package(
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
         .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite"]),
+        // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
+        .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
         .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
-            "AgoraServer", "AgoraStore", "AgoraSite",
-            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+            "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "AgoraCLITests", dependencies: ["AgoraCLI", "AgoraStore"]),
+        .testTarget(name: "AgoraCLITests", dependencies: ["AgoraCLI", "AgoraStore", "AgoraTestSupport"]),
     ]
 )

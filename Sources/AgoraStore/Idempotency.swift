@@ -41,9 +41,10 @@ public struct IdempotencyStore: Sendable {
             if let row = try Row.fetchOne(db, sql: """
                 SELECT request_hash, order_number, created_at FROM idempotency_keys WHERE scope = ? AND key = ?
                 """, arguments: [key.scope, key.value]) {
+                let running = (row["order_number"] as String?) == nil
+                if running, now - (row["created_at"] as Int64) < Self.abandonAfter { return .inProgress }
                 guard row["request_hash"] as String == key.requestHash else { return .mismatch }
                 if let number = row["order_number"] as String? { return .replay(orderNumber: number) }
-                if now - (row["created_at"] as Int64) < Self.abandonAfter { return .inProgress }
                 try db.execute(sql: "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?",
                                arguments: [now, key.scope, key.value])
                 return .proceed
