@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
-        .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore"]),
+        .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AgoraServerTests", dependencies: [
             "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,0 +1,117 @@
+import AgoraStore
+import AgoraTestSupport
+import Foundation
+import Testing
+
+/// `agora serve` as a separate process: startup errors, signals, and what survives kill -9.
+@Suite(.serialized) struct ServeCommandTests {
+    /// A running `agora serve` on a free port; killed when the test ends.
+    final class ServerProcess: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        private let output = Pipe()
+
+        init(site: URL) throws {
+            process.executableURL = CommandLineTests.binary
+            process.arguments = ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"]
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first line names the port: "... on http://127.0.0.1:PORT/ ...".
+            var line = Data()
+            let handle = output.fileHandleForReading
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard let match = text.firstMatch(of: /127\.0\.0\.1:(\d+)\//), let port = Int(match.1) else {
+                process.terminate()
+                throw HTTPClientError.malformed
+            }
+            self.port = port
+        }
+
+        func kill(_ signal: Int32) {
+            Glibc.kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
+
+        deinit {
+            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    func builtSite() throws -> URL {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("agora-serve-\(UUID().uuidString)")
+        let tests = CommandLineTests()
+        #expect(try tests.agora(["init", site.path]).status == 0)
+        #expect(try tests.agora(["build", "--site", site.path]).status == 0)
+        return site
+    }
+
+    static let customer = ["first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua 1",
+                           "postal_code": "4000", "city": "Porto"]
+
+    @Test func anAnsweredCheckoutSurvivesKill9() async throws {
+        let site = try builtSite()
+        var server = try ServerProcess(site: site)
+        let browser = Browser(port: server.port)
+        #expect(try await browser.json("POST", "/api/cart/items", ["sku": "CE-001", "quantity": 2]).status == 200)
+        let placed = try await browser.json("POST", "/api/orders", Self.customer)
+        #expect(placed.status == 201)
+        let number = try #require(placed.json["number"] as? String)
+        try await browser.json("POST", "/api/cart/items", ["sku": "TC-001", "quantity": 1])
+        server.kill(SIGKILL)
+
+        server = try ServerProcess(site: site)
+        let again = Browser(port: server.port)
+        again.setCookie("agora_session", try #require(browser.cookie))
+        let thanks = try await again.get("/orders/\(number)/")
+        #expect(thanks.status == 200)
+        #expect(thanks.text.contains(number))
+        #expect(try await again.get("/api/cart").json["count"] as? Int == 1)  // the answered cart line is there too
+        server.kill(SIGTERM)
+        #expect(server.process.terminationStatus == 0)  // SIGTERM stops gracefully
+
+        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try database.isHealthy())
+        #expect(try OrderStore(database).order(number: number)?.items.first?.quantity == 2)
+    }
+
+    @Test func sighupReloadsTheManifests() async throws {
+        let site = try builtSite()
+        let server = try ServerProcess(site: site)
+        let client = HTTPClient(port: server.port)
+        #expect(try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int == 4)
+        let file = site.appendingPathComponent("content/products/tea-coffee/matcha-ceremonial.md")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "stock: 4", with: "stock: 40")
+        try Data(text.utf8).write(to: file)
+        #expect(try CommandLineTests().agora(["build", "--site", site.path]).status == 0)
+        Glibc.kill(server.process.processIdentifier, SIGHUP)
+        var stock: Int?
+        for _ in 0..<50 {
+            stock = try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int
+            if stock == 40 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(stock == 40)
+        server.kill(SIGTERM)
+    }
+
+    @Test func aMissingBuildIsAClearStartupError() throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("agora-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let result = try CommandLineTests().agora(["serve", "--site", site.path, "--port", "0"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("agora serve: cannot start: "))
+        #expect(result.stderr.contains("catalog.json is missing; run `agora build` first"))
+
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("output"), withIntermediateDirectories: true)
+        try Data(#"{"products": 3}"#.utf8).write(to: site.appendingPathComponent("output/catalog.json"))
+        let broken = try CommandLineTests().agora(["serve", "--site", site.path, "--port", "0"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("catalog.json is not a valid manifest"))
+    }
+}
