@@ -113,6 +113,12 @@ public struct HTTPReply: Sendable {
     public let headers: [String: String]
     public let body: Data
 
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     public var text: String { String(decoding: body, as: UTF8.self) }
 
     public subscript(header name: String) -> String? { headers[name.lowercased()] }
