@@ -11,11 +11,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Builds the demo shop in content/ into output/ and serves it on http://127.0.0.1:$(PORT).
+# Builds the demo shop in content/ into output/ and serves it, with the cart and checkout, on
+# http://127.0.0.1:$(PORT) (the database is data/agora.sqlite).
 run: build
 	$(AGORA) build
-	@echo "Serving output/ on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory output
+	$(AGORA) serve --port $(PORT)
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -24,11 +24,13 @@ test: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Full build of a 10,000-product site, side by side with Hugo; writes BENCHMARKS.md.
+# Full build of a 10,000-product site side by side with Hugo, and the server under wrk;
+# both write their figures into BENCHMARKS.md.
 bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release
 	scripts/bench-build.sh
+	scripts/bench-server.sh
 
 clean:
 	rm -rf .build bench-out

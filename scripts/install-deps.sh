@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, pkg-config, python3
-#   scripts/install-deps.sh bench    also hugo, GNU time and Node.js for `make bench`
+#   scripts/install-deps.sh bench    also hugo, GNU time, Node.js and wrk for `make bench`
 set -euo pipefail
 
 want=()
@@ -13,6 +13,7 @@ if [[ "${1:-}" == "bench" ]]; then
   command -v hugo >/dev/null 2>&1 || want+=(hugo)
   [[ -x /usr/bin/time ]] || want+=(time)
   command -v node >/dev/null 2>&1 || want+=(nodejs)
+  command -v wrk >/dev/null 2>&1 || want+=(wrk)
 fi
 
 if ((${#want[@]})); then

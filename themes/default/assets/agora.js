@@ -146,19 +146,74 @@
     });
   }
 
-  // ---- Cart summary in the header (needs `agora serve`) -------------------------------------
+  // ---- Cart (needs `agora serve`; without it the plain forms and links remain) --------------
+
+  function showCartCount(cart) {
+    var counter = document.querySelector("[data-cart-count]");
+    if (!counter || !cart || typeof cart.count !== "number") return;
+    counter.textContent = String(cart.count);
+    counter.hidden = cart.count < 1;
+  }
 
   function fillCartSummary() {
-    var counter = document.querySelector("[data-cart-count]");
-    if (!counter || !window.fetch) return;
+    if (!window.fetch) return;
     fetch("/api/cart", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (cart) {
-        if (!cart || typeof cart.count !== "number" || cart.count < 1) return;
-        counter.textContent = String(cart.count);
-        counter.hidden = false;
-      })
+      .then(showCartCount)
       .catch(function () { /* static hosting without the server: keep the plain link */ });
+  }
+
+  /** Add-to-cart without leaving the page; any failure to reach the API falls back to the form. */
+  function enhanceAddToCart(form) {
+    var status = document.createElement("p");
+    status.className = "add-to-cart-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    form.appendChild(status);
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      var quantity = parseInt(form.querySelector("[name=quantity]").value, 10);
+      if (button) button.disabled = true;
+      fetch("/api/cart/items", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ sku: form.getAttribute("data-sku"), quantity: quantity })
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (button) button.disabled = false;
+        if (result.ok) {
+          showCartCount(result.body);
+          status.className = "add-to-cart-status";
+          status.textContent = "Added to your cart. ";
+          var link = document.createElement("a");
+          link.href = "/cart/";
+          link.textContent = "View cart (" + result.body.count + ")";
+          status.appendChild(link);
+          refreshStock(form.getAttribute("data-sku"));
+        } else {
+          status.className = "add-to-cart-status is-error";
+          status.textContent = (result.body.error && result.body.error.message) || "That did not work.";
+        }
+      }).catch(function () { form.submit(); });
+    });
+  }
+
+  /** Units left right now, from the server, in place of the build-time figure. */
+  function refreshStock(sku) {
+    var label = document.querySelector("[data-stock][data-sku='" + sku + "']");
+    if (!label || !window.fetch) return;
+    fetch("/api/products/" + encodeURIComponent(sku), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (product) {
+        if (!product) return;
+        label.textContent = !product.available ? "Sold out" : product.stock <= 5 ? "Only " + product.stock + " left" : "In stock";
+        var button = document.querySelector("form[data-add-to-cart][data-sku='" + sku + "'] button[type=submit]");
+        if (button) button.disabled = !product.available;
+      })
+      .catch(function () {});
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -166,5 +221,9 @@
     var page = document.querySelector("[data-search-page]");
     if (page) fillSearchPage(page);
     fillCartSummary();
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-add-to-cart]"), enhanceAddToCart);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-stock][data-sku]"), function (label) {
+      refreshStock(label.getAttribute("data-sku"));
+    });
   });
 })(this);
