@@ -13,13 +13,13 @@ struct AccessLog: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         let client = context.remoteAddress?.ipAddress ?? "-"
-        sink.write(String(format: "%@ %@ %@ %@ %d %.1fms", Self.timestamp(), client, request.method.rawValue,
-                          request.uri.string, response.status.code, milliseconds))
+        let duration = (milliseconds * 10).rounded() / 10
+        sink.write("\(Self.timestamp()) \(client) \(request.method.rawValue) \(request.uri.string) \(response.status.code) \(duration)ms")
         return response
     }
 
     private static func timestamp() -> String {
-        Date().formatted(.iso8601)
+        HTTPDate.iso8601(Date())
     }
 }
 
