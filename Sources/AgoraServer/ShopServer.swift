@@ -59,6 +59,7 @@ public struct ShopServer: Sendable {
         CartRoutes(shop: shop).register(on: router)
         OrderRoutes(shop: shop).register(on: router)
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
+        ViewRoutes(shop: shop).register(on: router)
         return router
     }
 

@@ -70,6 +70,21 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: view and like counters") { db in
+            try db.execute(sql: """
+                -- One row per product or person; `likes` is kept in step by the social features.
+                CREATE TABLE counters (
+                    kind TEXT NOT NULL CHECK (kind IN ('product', 'person')),
+                    key TEXT NOT NULL,
+                    views INTEGER NOT NULL DEFAULT 0 CHECK (views >= 0),
+                    likes INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0),
+                    PRIMARY KEY (kind, key)
+                ) WITHOUT ROWID;
+                -- Rankings read these in order and stop after N rows: no scan, no sort.
+                CREATE INDEX counters_by_views ON counters(kind, views DESC, key);
+                CREATE INDEX counters_by_likes ON counters(kind, likes DESC, key);
+                """)
+        }
         return migrator
     }
 }

@@ -80,6 +80,38 @@ import Testing
         #expect(try OrderStore(database).order(number: number)?.items.first?.quantity == 2)
     }
 
+    @Test func answeredViewsSurviveKill9AtARandomMoment() async throws {
+        let site = try builtSite()
+        var server = try ServerProcess(site: site)
+        let client = HTTPClient(port: server.port)
+        let sent = AtomicCount()
+        let answered = AtomicCount()
+        let finished = DispatchGroup()
+        for _ in 0..<4 {
+            finished.enter()
+            Thread.detachNewThread {
+                defer { finished.leave() }
+                for _ in 0..<100_000 {
+                    sent.add()
+                    guard let reply = try? client.sendBlocking("POST", "/api/views/product/CE-001", timeout: 5), reply.status == 200 else {
+                        return  // the server is gone
+                    }
+                    answered.add()
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(Int.random(in: 300...900)))
+        server.kill(SIGKILL)
+        finished.wait()
+
+        server = try ServerProcess(site: site)
+        let views = try #require(try await HTTPClient(port: server.port).send("GET", "/api/products/CE-001").json["views"] as? Int)
+        #expect(answered.value > 0)
+        #expect(views >= answered.value, "an answered increment was lost")
+        #expect(views <= sent.value, "more views than requests")
+        server.kill(SIGTERM)
+    }
+
     @Test func sighupReloadsTheManifests() async throws {
         let site = try builtSite()
         let server = try ServerProcess(site: site)
@@ -114,4 +146,12 @@ import Testing
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("catalog.json is not a valid manifest"))
     }
+}
+
+final class AtomicCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

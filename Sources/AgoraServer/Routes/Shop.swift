@@ -10,6 +10,7 @@ struct Shop: Sendable {
     let carts: CartStore
     let orders: OrderStore
     let idempotency: IdempotencyStore
+    let views: ViewCounter
 
     init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool) {
         self.database = database
@@ -19,6 +20,7 @@ struct Shop: Sendable {
         carts = CartStore(database)
         orders = OrderStore(database)
         idempotency = IdempotencyStore(database)
+        views = ViewCounter(database)
     }
 
     /// The product for sale under `sku`, or 404.

@@ -17,9 +17,10 @@ struct SystemRoutes {
                 throw ShopHTTPError(.notFound, code: "unknown_product", message: "No product with sku \(sku)", field: "sku")
             }
             let left = product.available ? max(0, try shop.database.unitsLeft(product.item)) : 0
-            // views and likes arrive with the counters and social features; until then they are 0.
+            let counts = try CounterStore(shop.database).counts(.product, sku)
+            // `liked` needs accounts; until they exist nobody has liked anything.
             return try Response.json(ProductJSON(sku: sku, stock: left, available: product.available && left > 0,
-                                                 views: 0, likes: 0, liked: false))
+                                                 views: counts.views, likes: counts.likes, liked: false))
         }
         router.get("/healthz") { _, _ in
             guard (try? shop.database.isHealthy()) == true else {

@@ -216,7 +216,42 @@
       .catch(function () {});
   }
 
+  // ---- View beacons (needs `agora serve`) ----------------------------------------------------
+
+  /**
+   * One view per page view: a beacon, and the new total shown in `target`. Reloads within a second
+   * in the same tab send nothing more and show the last total (sessionStorage is per tab).
+   */
+  function countView(kind, key, target) {
+    var storageKey = "agora:view:" + kind + ":" + key;
+    var last = null;
+    try { last = JSON.parse(window.sessionStorage.getItem(storageKey) || "null"); } catch (e) { last = null; }
+    function show(views) {
+      if (!target || typeof views !== "number") return;
+      target.textContent = views === 1 ? "1 view" : views.toLocaleString("en") + " views";
+    }
+    function remember(views) {
+      try { window.sessionStorage.setItem(storageKey, JSON.stringify({ at: Date.now(), views: views })); } catch (e) { /* private mode */ }
+    }
+    if (last && Date.now() - last.at < 1000) { show(last.views); return; }
+    remember(last ? last.views : null);
+    if (!window.fetch) return;
+    fetch("/api/views/" + kind + "/" + encodeURIComponent(key), {
+      method: "POST", credentials: "same-origin", keepalive: true, headers: { Accept: "application/json" }
+    }).then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body) return;
+        remember(body.views);
+        show(body.views);
+      })
+      .catch(function () { /* static hosting without the server */ });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var product = document.querySelector("[data-product-stats][data-sku]");
+    if (product) countView("product", product.getAttribute("data-sku"), product);
+    var person = document.querySelector("[data-person-stats][data-username]");
+    if (person) countView("person", person.getAttribute("data-username"), person);
     Array.prototype.forEach.call(document.querySelectorAll("[data-search]"), enhanceSearchBox);
     var page = document.querySelector("[data-search-page]");
     if (page) fillSearchPage(page);

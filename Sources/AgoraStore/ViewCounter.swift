@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+import GRDB
+
+/// What a counter belongs to.
+public enum CounterKind: String, Sendable, CaseIterable {
+    case product, person
+}
+
+/// View counters with group commit (SPEC §6.6).
+///
+/// Every increment is answered only after the transaction that holds it has committed, so an
+/// answered view survives `kill -9`. Throughput comes from batching, not from answering early:
+/// increments that arrive while a transaction is being written wait for the next one, and that
+/// next transaction carries all of them. There is no timer; under light load a batch is one
+/// increment, under heavy load it is everyone who arrived during the previous commit.
+///
+/// Each caller gets the total right after its own increment (like Redis `INCR`), so concurrent
+/// increments of one key get distinct totals.
+public final class ViewCounter: Sendable {
+    private struct Pending {
+        let kind: CounterKind
+        let key: String
+        let continuation: CheckedContinuation<Int, Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var writing = false
+        var batches = 0
+        var largestBatch = 0
+    }
+
+    private let database: AgoraDatabase
+    private let state = Locked(State())
+    /// Commits run here, off the Swift concurrency threads, one at a time.
+    private let writer = DispatchQueue(label: "agora.view-counter")
+
+    public init(_ database: AgoraDatabase) {
+        self.database = database
+    }
+
+    /// Adds one view and returns the new total, once it is committed.
+    public func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let startWriter = state.withLock { state -> Bool in
+                state.pending.append(Pending(kind: kind, key: key, continuation: continuation))
+                guard !state.writing else { return false }
+                state.writing = true
+                return true
+            }
+            if startWriter { writer.async { self.drain() } }
+        }
+    }
+
+    /// Commits batch after batch until nobody is waiting.
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [Pending] in
+                let batch = state.pending
+                state.pending = []
+                if batch.isEmpty {
+                    state.writing = false
+                } else {
+                    state.batches += 1
+                    state.largestBatch = max(state.largestBatch, batch.count)
+                }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        do {
+            let totals = try database.pool.write { db -> [Int] in
+                var grouped: [String: (kind: CounterKind, key: String, count: Int)] = [:]
+                for item in batch {
+                    let id = item.kind.rawValue + "\u{0}" + item.key
+                    grouped[id, default: (item.kind, item.key, 0)].count += 1
+                }
+                var finalTotals: [String: Int] = [:]
+                for (id, group) in grouped {
+                    finalTotals[id] = try Int.fetchOne(db, sql: """
+                        INSERT INTO counters (kind, key, views) VALUES (?, ?, ?)
+                        ON CONFLICT (kind, key) DO UPDATE SET views = views + excluded.views
+                        RETURNING views
+                        """, arguments: [group.kind.rawValue, group.key, group.count]) ?? 0
+                }
+                // Hand out totals in arrival order: the last of a key's increments gets the final total.
+                var handed: [String: Int] = [:]
+                return batch.map { item in
+                    let id = item.kind.rawValue + "\u{0}" + item.key
+                    let count = grouped[id]?.count ?? 1
+                    let position = handed[id, default: 0] + 1
+                    handed[id] = position
+                    return (finalTotals[id] ?? 0) - count + position
+                }
+            }
+            for (item, total) in zip(batch, totals) { item.continuation.resume(returning: total) }
+        } catch {
+            for item in batch { item.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Batches committed and the largest one, for the metrics and the benchmark notes.
+    public var statistics: (batches: Int, largestBatch: Int) {
+        state.withLock { ($0.batches, $0.largestBatch) }
+    }
+}
+
+/// Counter reads.
+public struct CounterStore: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public let key: String
+        public let views: Int
+        public let likes: Int
+    }
+
+    public enum Order: String, Sendable {
+        case views, likes
+    }
+
+    let database: AgoraDatabase
+
+    public init(_ database: AgoraDatabase) {
+        self.database = database
+    }
+
+    public func counts(_ kind: CounterKind, _ key: String) throws -> (views: Int, likes: Int) {
+        try database.pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT views, likes FROM counters WHERE kind = ? AND key = ?",
+                                       arguments: [kind.rawValue, key])
+            return (row?["views"] ?? 0, row?["likes"] ?? 0)
+        }
+    }
+
+    /// The top entries by views or likes, read in index order. `include` drops keys that are no
+    /// longer in the catalog; reading goes on past them until `limit` entries are found.
+    public func ranking(_ kind: CounterKind, by order: Order, limit: Int, include: (String) -> Bool = { _ in true }) throws -> [Entry] {
+        try database.pool.read { db in
+            var result: [Entry] = []
+            var offset = 0
+            let page = max(limit * 2, 20)
+            while result.count < limit {
+                let rows = try Row.fetchAll(db, sql: Self.rankingSQL(order), arguments: [kind.rawValue, page, offset])
+                for row in rows where include(row["key"]) {
+                    result.append(Entry(key: row["key"], views: row["views"], likes: row["likes"]))
+                    if result.count == limit { break }
+                }
+                if rows.count < page { break }
+                offset += page
+            }
+            return result
+        }
+    }
+
+    static func rankingSQL(_ order: Order) -> String {
+        let column = order == .views ? "views" : "likes"
+        return "SELECT key, views, likes FROM counters WHERE kind = ? AND \(column) > 0 ORDER BY \(column) DESC, key LIMIT ? OFFSET ?"
+    }
+
+    /// SQLite's plan for the ranking query, for tests that it reads an index.
+    public func rankingPlan(_ order: Order) throws -> String {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.rankingSQL(order), arguments: ["product", 10, 0])
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
