@@ -24,13 +24,14 @@ test: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Full build of a 10,000-product site side by side with Hugo, and the server under wrk;
-# both write their figures into BENCHMARKS.md.
+# Full build of a 10,000-product site side by side with Hugo, the server under wrk, and the view
+# counters against Redis INCR; each writes its figures into BENCHMARKS.md.
 bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release
 	scripts/bench-build.sh
 	scripts/bench-server.sh
+	scripts/bench-views.sh
 
 clean:
 	rm -rf .build bench-out

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, pkg-config, python3
-#   scripts/install-deps.sh bench    also hugo, GNU time, Node.js and wrk for `make bench`
+#   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
 
 want=()
@@ -14,6 +14,8 @@ if [[ "${1:-}" == "bench" ]]; then
   [[ -x /usr/bin/time ]] || want+=(time)
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v wrk >/dev/null 2>&1 || want+=(wrk)
+  command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
+  command -v curl >/dev/null 2>&1 || want+=(curl)
 fi
 
 if ((${#want[@]})); then

@@ -43,6 +43,14 @@ import Yams
                                                                  headers: ["Idempotency-Key": "k"]))
             record("GET", "/api/products/GT-1", try await client.send("GET", "/api/products/GT-1"))
             record("GET", "/api/products/NOPE", try await client.send("GET", "/api/products/NOPE"))
+            record("POST", "/api/views/product/GT-1", try await client.send("POST", "/api/views/product/GT-1"))
+            record("POST", "/api/views/product/NOPE", try await client.send("POST", "/api/views/product/NOPE"))
+            record("POST", "/api/views/person/ana", try await client.send("POST", "/api/views/person/ana"))
+            record("POST", "/api/views/person/ana", try await client.send("POST", "/api/views/person/ana",
+                                                                          headers: ["Sec-Fetch-Site": "cross-site"]))
+            record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?kind=product&by=views&limit=5"))
+            record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?kind=person"))
+            record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?limit=500"))
             record("GET", "/healthz", try await client.send("GET", "/healthz"))
             record("GET", "/api/openapi.yaml", try await client.send("GET", "/api/openapi.yaml"))
 
