@@ -24,16 +24,37 @@ struct AccessLog: RouterMiddleware {
 }
 
 /// Where log lines go: stderr by default, or nowhere (tests).
+///
+/// Lines go through stdio's buffer and are flushed four times a second, rather than one write
+/// system call per request; under load that is a measurable share of the server's time. A
+/// `kill -9` can lose the last quarter second of access-log lines, never a shop write.
 public final class LogSink: Sendable {
     private let enabled: Bool
-    private let lock = Mutex(())
 
     public init(enabled: Bool = true) {
         self.enabled = enabled
     }
 
     public func write(_ line: String) {
-        guard enabled else { return }
-        lock.withLock { _ in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        guard enabled, let stream = Self.stream else { return }
+        fputs(line + "\n", stream.file)  // stdio locks the stream: lines never interleave
     }
+
+    /// A buffered stdio stream on file descriptor 2, flushed by a background thread.
+    private struct BufferedStream: @unchecked Sendable {
+        let file: UnsafeMutablePointer<FILE>
+    }
+
+    private static let stream: BufferedStream? = {
+        guard let file = fdopen(STDERR_FILENO, "w") else { return nil }
+        setvbuf(file, nil, _IOFBF, 1 << 16)
+        let stream = BufferedStream(file: file)
+        Thread.detachNewThread {
+            while true {
+                Thread.sleep(forTimeInterval: 0.25)
+                fflush(stream.file)
+            }
+        }
+        return stream
+    }()
 }
