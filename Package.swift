@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
@@ -29,6 +30,7 @@ let package = Package(
         .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme"]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .target(name: "AgoraServer", dependencies: [
             "AgoraStore", "AgoraTheme", "AgoraContent", .product(name: "Hummingbird", package: "hummingbird"),

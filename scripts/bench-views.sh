@@ -60,7 +60,7 @@ SECTION=$(cat <<MD
 <!-- views-bench:start -->
 ### View counters against Redis INCR
 
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), Debian 12, $(redis-server --version | awk '{print $3}' | tr -d v=), load generators on
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), Debian 12, Redis $(redis-server --version | awk '{print $3}' | tr -d v=), load generators on
 the same machine. Agora answers each increment only after the SQLite transaction holding it has
 committed (group commit, WAL, \`synchronous=NORMAL\`: it survives \`kill -9\`); $STORED views were stored
 after the two wrk runs, one per answered request plus any in flight.

@@ -60,6 +60,7 @@ public struct ShopServer: Sendable {
         OrderRoutes(shop: shop).register(on: router)
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
         ViewRoutes(shop: shop).register(on: router)
+        AccountRoutes(shop: shop).register(on: router)
         return router
     }
 

@@ -85,6 +85,37 @@ enum Migrations {
                 CREATE INDEX counters_by_likes ON counters(kind, likes DESC, key);
                 """)
         }
+        migrator.registerMigration("v3: accounts, login attempts, actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE accounts (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    email TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,             -- bcrypt, cost >= 10
+                    is_admin INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL
+                );
+
+                -- Failed logins per username, for the 5-in-15-minutes limit.
+                CREATE TABLE login_failures (
+                    username TEXT NOT NULL COLLATE NOCASE,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX login_failures_by_username ON login_failures(username, at);
+
+                -- The activity stream (SPEC §6.5): joined, follows, likes, published.
+                CREATE TABLE actions (
+                    id INTEGER PRIMARY KEY,
+                    actor TEXT NOT NULL,
+                    verb TEXT NOT NULL CHECK (verb IN ('joined', 'follows', 'likes', 'published')),
+                    target_kind TEXT,
+                    target_key TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX actions_by_actor ON actions(actor, id DESC);
+                """)
+        }
         return migrator
     }
 }

@@ -106,6 +106,14 @@ public struct OrderStore: Sendable {
         try database.pool.read { db in try Self.order(number: number, db) }
     }
 
+    /// An account's orders, newest first.
+    public func orders(accountID: Int64) throws -> [Order] {
+        try database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM orders WHERE account_id = ? ORDER BY created_at DESC, id DESC",
+                                arguments: [accountID]).compactMap { try Self.order(number: $0, db) }
+        }
+    }
+
     public func count() throws -> Int {
         try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
     }

@@ -27,4 +27,5 @@ extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
     static let secFetchSite = Self("Sec-Fetch-Site")!
     static let idempotencyKey = Self("Idempotency-Key")!
+    static let retryAfter = Self("Retry-After")!
 }

@@ -41,6 +41,11 @@ public struct Sessions: Sendable {
         return session
     }
 
+    /// Tells the browser to forget the session cookie (logout).
+    func expiredCookie() -> Cookie {
+        Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
     func cookie(_ secret: String) -> Cookie {
         Cookie(name: Self.cookieName, value: secret, maxAge: Int(SessionStore.lifetime), path: "/",
                secure: secureCookies, httpOnly: true, sameSite: .lax)

@@ -11,6 +11,7 @@ struct Shop: Sendable {
     let orders: OrderStore
     let idempotency: IdempotencyStore
     let views: ViewCounter
+    let accounts: AccountStore
 
     init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool) {
         self.database = database
@@ -21,6 +22,13 @@ struct Shop: Sendable {
         orders = OrderStore(database)
         idempotency = IdempotencyStore(database)
         views = ViewCounter(database)
+        accounts = AccountStore(database)
+    }
+
+    /// The logged-in account, if any.
+    func account(_ context: ShopContext) throws -> Account? {
+        guard let id = context.session?.accountID else { return nil }
+        return try accounts.account(id: id)
     }
 
     /// The product for sale under `sku`, or 404.
