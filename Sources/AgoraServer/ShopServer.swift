@@ -61,6 +61,7 @@ public struct ShopServer: Sendable {
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
         ViewRoutes(shop: shop).register(on: router)
         AccountRoutes(shop: shop).register(on: router)
+        AdminRoutes(shop: shop, log: configuration.log).register(on: router)
         return router
     }
 

@@ -104,7 +104,7 @@ import Testing
             var files = TestShop.catalog
             files["products/sencha.md"] = files["products/sencha.md"]?.replacingOccurrences(of: "price: 12.50", with: "price: 14.00")
             try shop.rebuild(files)
-            #expect(try await browser.send("POST", "/admin/reload").status == 200)
+            #expect(try await shop.admin(port: port).send("POST", "/admin/reload").status == 200)
             #expect(try await browser.get("/api/cart").json["total"] as? String == "12.50")
             let second = Browser(port: port)
             #expect(try await second.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1]).json["total"] as? String == "14.00")

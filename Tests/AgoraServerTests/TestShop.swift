@@ -77,6 +77,17 @@ struct TestShop {
         "products/gone.md": "---\nname: Gone\nsku: GT-9\ncategory: tea\nprice: 1\nstock: 9\navailable: false\ndate: 2025-01-01\n---\nNo more.\n",
     ]
 
+    /// A browser logged in as an administrator.
+    func admin(port: Int) async throws -> Browser {
+        if try AccountStore(database).account(username: "admin") == nil {
+            _ = try AccountStore(database).create(username: "admin", email: "admin@tea.example", name: "Admin",
+                                                  password: "admin password", isAdmin: true)
+        }
+        let browser = Browser(port: port)
+        try await browser.form("/account/login/", ["username": "admin", "password": "admin password"])
+        return browser
+    }
+
     static let customer = ["first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua das Flores 1",
                            "postal_code": "4050-262", "city": "Porto"]
 }

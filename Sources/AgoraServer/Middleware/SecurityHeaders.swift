@@ -28,4 +28,5 @@ extension HTTPField.Name {
     static let secFetchSite = Self("Sec-Fetch-Site")!
     static let idempotencyKey = Self("Idempotency-Key")!
     static let retryAfter = Self("Retry-After")!
+    static let contentDisposition = Self("Content-Disposition")!
 }

@@ -84,12 +84,16 @@ struct OrderRoutes {
         return IdempotencyStore.Key(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
     }
 
-    /// Only the session that placed an order may see it; everyone else gets 404, which does not
-    /// even confirm that the number exists.
+    /// Only the session or account that placed an order, or an admin, may see it; everyone else
+    /// gets 404, which does not even confirm that the number exists.
     private func visibleOrder(_ number: String, context: ShopContext) throws -> Order {
         guard let normalized = OrderNumber.normalize(number), let order = try shop.orders.order(number: normalized),
-              let session = context.session, order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
-        else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
+              let session = context.session else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
+        let owner = order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
+        let isAdmin = try shop.account(context)?.isAdmin == true
+        guard owner || isAdmin else {
+            throw ShopHTTPError.notFound("There is no order with that number in this session.")
+        }
         return order
     }
 

@@ -36,19 +36,6 @@ struct SystemRoutes {
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        router.post("/admin/reload") { _, context in
-            // Until accounts exist, only this machine may ask (SPEC §5.1 makes it an admin action).
-            guard context.isLoopback else {
-                throw ShopHTTPError(.forbidden, code: "forbidden", message: "Reloading is allowed from this machine only")
-            }
-            do throws(CatalogError) {
-                let catalog = try shop.catalog.reload()
-                log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
-                return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
-            } catch {
-                throw ShopHTTPError(.conflict, code: "invalid_manifest", message: error.description)
-            }
-        }
     }
 }
 

@@ -1,0 +1,144 @@
+import AgoraStore
+import Foundation
+import Hummingbird
+
+/// The shop owner's pages (SPEC §5.1): orders with filters and pages, an order with its items,
+/// mark paid, cancel, the CSV export and the manifest reload. Accounts with the admin flag only:
+/// anonymous visitors are sent to log in, everyone else gets 403.
+struct AdminRoutes {
+    static let perPage = 25
+
+    let shop: Shop
+    let log: LogSink
+
+    func register(on router: Router<ShopContext>) {
+        router.get("/admin/orders/") { request, context in
+            if let login = try gate(request, context) { return login }
+            let filter = try Self.filter(request)
+            let page = max(1, Int(String(request.uri.queryParameters["page"] ?? "1")) ?? 1)
+            let (orders, total) = try shop.orders.list(filter, page: page, perPage: Self.perPage)
+            let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
+            let symbol = shop.catalog.current.config.currencySymbol
+            let query = Self.query(filter)
+            return shop.pages.render("admin_orders", title: "Orders", url: "/admin/orders/", cart: nil, values: [
+                "orders": orders.map { order -> [String: Any] in
+                    ["number": order.number, "status": order.status.rawValue, "date": AccountRoutes.day(order.createdAt),
+                     "customer": "\(order.customer.firstName) \(order.customer.lastName)", "email": order.customer.email,
+                     "items": order.items.reduce(0) { $0 + $1.quantity }, "total_display": symbol + order.total.decimalString]
+                },
+                "has_orders": !orders.isEmpty, "total": total,
+                "filter": ["from": filter.from ?? "", "to": filter.to ?? "",
+                           "statuses": ["pending", "paid", "cancelled"].map { ["value": $0, "selected": filter.status?.rawValue == $0] }]
+                    as [String: Any],
+                "csv_url": "/admin/orders.csv" + (query.isEmpty ? "" : "?" + query),
+                "pagination": [
+                    "current": page, "total": pages, "has_pages": pages > 1,
+                    "has_prev": page > 1, "prev_url": "/admin/orders/?" + Self.join(query, "page=\(page - 1)"),
+                    "has_next": page < pages, "next_url": "/admin/orders/?" + Self.join(query, "page=\(page + 1)"),
+                ] as [String: Any],
+            ])
+        }
+        router.get("/admin/orders/:number/") { request, context in
+            if let login = try gate(request, context) { return login }
+            let order = try order(context)
+            let symbol = shop.catalog.current.config.currencySymbol
+            return shop.pages.render("admin_order", title: "Order \(order.number)", url: "/admin/orders/\(order.number)/", cart: nil, values: [
+                "order": [
+                    "number": order.number, "status": order.status.rawValue, "date": AccountRoutes.day(order.createdAt),
+                    "first_name": order.customer.firstName, "last_name": order.customer.lastName, "email": order.customer.email,
+                    "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
+                    "total_display": symbol + order.total.decimalString,
+                    "can_mark_paid": order.status == .pending, "can_cancel": order.status != .cancelled,
+                    "items": order.items.map { item -> [String: Any] in
+                        ["sku": item.sku, "name": item.name, "quantity": item.quantity,
+                         "price_display": symbol + item.unitPrice.decimalString, "total_display": symbol + item.total.decimalString]
+                    },
+                ] as [String: Any],
+            ])
+        }
+        router.post("/admin/orders/:number/mark-paid") { request, context in
+            if let login = try gate(request, context) { return login }
+            let number = try order(context).number
+            _ = try transition { try shop.orders.markPaid(number) }
+            return Response.seeOther("/admin/orders/\(number)/")
+        }
+        router.post("/admin/orders/:number/cancel") { request, context in
+            if let login = try gate(request, context) { return login }
+            let number = try order(context).number
+            _ = try transition { try shop.orders.cancel(number) }
+            return Response.seeOther("/admin/orders/\(number)/")
+        }
+        router.get("/admin/orders.csv") { request, context in
+            if let login = try gate(request, context) { return login }
+            let (orders, _) = try shop.orders.list(try Self.filter(request), page: 1, perPage: Int.max / 2)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8; header=present"
+            headers[.contentDisposition] = "attachment; filename=\"orders.csv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OrderCSV.document(orders))))
+        }
+        router.post("/admin/reload") { request, context in
+            if let login = try gate(request, context) { return login }
+            do throws(CatalogError) {
+                let catalog = try shop.catalog.reload()
+                log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
+                return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
+            } catch {
+                throw ShopHTTPError(.conflict, code: "invalid_manifest", message: error.description)
+            }
+        }
+    }
+
+    /// nil when the visitor is an admin; a redirect to the login page for anonymous visitors;
+    /// 403 for everyone else.
+    private func gate(_ request: Request, _ context: ShopContext) throws -> Response? {
+        guard let account = try shop.account(context) else {
+            let next = request.method == .get ? request.uri.path : "/admin/orders/"
+            return Response.seeOther("/account/login/?next=\(next)")
+        }
+        guard account.isAdmin else {
+            throw ShopHTTPError(.forbidden, code: "forbidden", message: "This page is for the shop's administrators")
+        }
+        return nil
+    }
+
+    private func order(_ context: ShopContext) throws -> Order {
+        guard let number = OrderNumber.normalize(try context.parameters.require("number")),
+              let order = try shop.orders.order(number: number) else { throw ShopHTTPError.notFound("There is no such order.") }
+        return order
+    }
+
+    private func transition(_ change: () throws -> Order) throws -> Order {
+        do {
+            return try change()
+        } catch let error as OrderAdminError {
+            throw ShopHTTPError(.conflict, code: "wrong_status", message: error.description)
+        }
+    }
+
+    static func filter(_ request: Request) throws -> OrderStore.Filter {
+        let query = request.uri.queryParameters
+        var filter = OrderStore.Filter()
+        if let status = query["status"].map(String.init), !status.isEmpty {
+            guard let value = Order.Status(rawValue: status) else { throw ShopHTTPError.badRequest("Unknown status \(status)", field: "status") }
+            filter.status = value
+        }
+        for (name, keyPath) in [("from", \OrderStore.Filter.from), ("to", \OrderStore.Filter.to)] {
+            if let day = query[Substring(name)].map(String.init), !day.isEmpty {
+                guard OrderStore.Filter.epoch(day) != nil else { throw ShopHTTPError.badRequest("\(name) must be a date like 2026-01-31", field: name) }
+                filter[keyPath: keyPath] = day
+            }
+        }
+        return filter
+    }
+
+    static func query(_ filter: OrderStore.Filter) -> String {
+        var parts: [String] = []
+        if let status = filter.status { parts.append("status=\(status.rawValue)") }
+        if let from = filter.from { parts.append("from=\(from)") }
+        if let to = filter.to { parts.append("to=\(to)") }
+        return parts.joined(separator: "&")
+    }
+
+    static func join(_ query: String, _ extra: String) -> String { query.isEmpty ? extra : query + "&" + extra }
+}
