@@ -39,7 +39,7 @@ public struct AccountStore: Sendable {
     /// Checks the registration fields and creates the account, recording `joined`. Usernames
     /// are unique without regard to case.
     public func create(username: String, email: String, name: String, password: String, isAdmin: Bool = false) throws -> Account {
-        let username = username.trimmingCharacters(in: .whitespaces)
+        let username = username.trimmingCharacters(in: .whitespaces).lowercased()
         let email = email.trimmingCharacters(in: .whitespaces)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if let problem = Self.problems(username: username, email: email, name: name, password: password).first {

@@ -1,0 +1,94 @@
+import AgoraStore
+import ArgumentParser
+import Foundation
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage accounts.",
+        subcommands: [Create.self, List.self, SetAdmin.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; the password is read from standard input.",
+            discussion: """
+            The only way to create the account of a person with a profile (their username is reserved on
+            the register page). Example: printf '%s\\n' "$PASSWORD" | agora users create ana --email ana@example.com --admin
+            """
+        )
+
+        @Argument(help: "The username ([a-z0-9_-], 3 to 30 characters).")
+        var username: String
+
+        @Option(name: .long, help: "Email address.")
+        var email: String
+
+        @Option(name: .long, help: "Display name (default: the username).")
+        var name: String?
+
+        @Flag(name: .long, help: "Give the account the admin flag.")
+        var admin = false
+
+        @OptionGroup var database: DatabaseLocation
+
+        func run() throws {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw exitWithError("no password on standard input")
+            }
+            do {
+                let account = try AccountStore(try database.open()).create(
+                    username: username, email: email, name: name ?? username, password: line, isAdmin: admin)
+                print("Created \(account.username)\(account.isAdmin ? " (admin)" : "").")
+            } catch AccountError.invalid(let field, let message) {
+                throw exitWithError("\(field): \(message)")
+            } catch AccountError.usernameTaken(let taken) {
+                throw exitWithError("username \(taken) is taken")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+
+        @OptionGroup var database: DatabaseLocation
+
+        func run() throws {
+            let accounts = try AccountStore(try database.open()).all()
+            print(Table.render(header: ["username", "name", "email", "admin"], rows: accounts.map {
+                [$0.username, $0.name, $0.email, $0.isAdmin ? "yes" : ""]
+            }))
+        }
+    }
+
+    struct SetAdmin: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-admin", abstract: "Give (or with --off take away) the admin flag.")
+
+        @Argument var username: String
+
+        @Flag(name: .long, help: "Remove the admin flag.")
+        var off = false
+
+        @OptionGroup var database: DatabaseLocation
+
+        func run() throws {
+            do {
+                try AccountStore(try database.open()).setAdmin(username.lowercased(), !off)
+                print("\(username.lowercased()) is \(off ? "no longer" : "now") an admin.")
+            } catch AccountError.unknownAccount {
+                throw exitWithError("no account \(username)")
+            }
+        }
+    }
+}
+
+/// Plain text tables for terminal listings.
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,63 @@
+import AgoraStore
+import AgoraTestSupport
+import Foundation
+import Testing
+
+/// `agora users …` and `agora orders …` on the database of a running server.
+@Suite(.serialized) struct AdminCommandTests {
+    let cli = CommandLineTests()
+
+    @Test func usersAreCreatedListedAndPromoted() throws {
+        let site = try ServeCommandTests().builtSite()
+        let created = try cli.agora(["users", "create", "mira", "--email", "mira@example.com", "--name", "Mira Okafor", "--site", site.path],
+                                    input: "glaze notebook\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout == "Created mira.\n")
+        #expect(try cli.agora(["users", "create", "root", "--email", "root@example.com", "--admin", "--site", site.path],
+                              input: "super secret\n").stdout == "Created root (admin).\n")
+        #expect(try cli.agora(["users", "create", "MIRA", "--email", "x@example.com", "--site", site.path], input: "whatever12\n")
+            .stderr.contains("username mira is taken"))
+        #expect(try cli.agora(["users", "create", "nopass", "--email", "x@example.com", "--site", site.path]).status == 1)
+        #expect(try cli.agora(["users", "create", "shorty", "--email", "x@example.com", "--site", site.path], input: "short\n")
+            .stderr.contains("password: Use 8 to 128 characters"))
+        let list = try cli.agora(["users", "list", "--site", site.path]).stdout
+        #expect(list.contains("mira      Mira Okafor  mira@example.com"))
+        #expect(list.contains("root      root         root@example.com  yes"))
+        #expect(try cli.agora(["users", "set-admin", "mira", "--site", site.path]).stdout == "mira is now an admin.\n")
+        #expect(try cli.agora(["users", "set-admin", "root", "--off", "--site", site.path]).status == 0)
+        #expect(try cli.agora(["users", "set-admin", "nobody", "--site", site.path]).status == 1)
+        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try AccountStore(database).account(username: "mira")?.isAdmin == true)
+        #expect(try AccountStore(database).account(username: "root")?.isAdmin == false)
+        #expect(try AccountStore(database).authenticate(username: "mira", password: "glaze notebook").name == "Mira Okafor")
+    }
+
+    @Test func ordersAreManagedWhileTheServerRuns() async throws {
+        let site = try ServeCommandTests().builtSite()
+        let server = try ServeCommandTests.ServerProcess(site: site)
+        let shopper = Browser(port: server.port)
+        try await shopper.json("POST", "/api/cart/items", ["sku": "TC-004", "quantity": 3])
+        let number = try #require(try await shopper.json("POST", "/api/orders", ServeCommandTests.customer).json["number"] as? String)
+        let client = HTTPClient(port: server.port)
+        #expect(try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int == 1)
+
+        let list = try cli.agora(["orders", "list", "--site", site.path])
+        #expect(list.stdout.contains(number))
+        #expect(list.stdout.contains("pending"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(cli.agora(["orders", "list", "--json", "--site", site.path]).stdout.utf8))
+            as? [[String: Any]])
+        #expect(json.first?["number"] as? String == number)
+        #expect(try cli.agora(["orders", "show", number.lowercased(), "--site", site.path]).stdout.contains("TC-004  Ceremonial Matcha, 30 g  3"))
+        #expect(try cli.agora(["orders", "mark-paid", number, "--site", site.path]).stdout == "Order \(number) is paid.\n")
+        #expect(try cli.agora(["orders", "list", "--status", "paid", "--site", site.path]).stdout.contains(number))
+        #expect(!(try cli.agora(["orders", "list", "--status", "pending", "--site", site.path]).stdout.contains(number)))
+        #expect(try cli.agora(["orders", "mark-paid", number, "--site", site.path]).stderr.contains("is paid and cannot become paid"))
+        #expect(try cli.agora(["orders", "cancel", number, "--site", site.path]).status == 0)
+        #expect(try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int == 4)  // the server sees it at once
+        let csv = try cli.agora(["orders", "export", "--csv", "--site", site.path]).stdout
+        #expect(csv.hasPrefix("number,status,created,"))
+        #expect(csv.contains("\(number),cancelled,"))
+        #expect(try cli.agora(["orders", "show", "ZZZZ-ZZZZ", "--site", site.path]).status == 1)
+        server.kill(SIGTERM)
+    }
+}
