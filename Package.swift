@@ -32,14 +32,15 @@ let package = Package(
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
+        .target(name: "AgoraMail", dependencies: ["AgoraStore"]),
         .target(name: "AgoraServer", dependencies: [
-            "AgoraStore", "AgoraTheme", "AgoraContent", .product(name: "Hummingbird", package: "hummingbird"),
+            "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(
             name: "AgoraCLI",
             dependencies: [
-                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraContent",
+                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraContent", "AgoraMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +51,7 @@ let package = Package(
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
         .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
             "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,4 @@
+import AgoraMail
 import AgoraServer
 import AgoraStore
 import AgoraTheme
@@ -35,6 +36,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Mark the session cookie Secure (serve behind HTTPS).")
     var secureCookies = false
 
+    @Option(name: .long, help: "Where order mail goes: file:<dir> (one .eml per message) or sendmail:<path> (run as `<path> -t -i`).")
+    var mail = "file:data/mail"
+
+    @Option(name: .long, help: "Delivery attempts before a message is marked failed.")
+    var mailAttempts = 8
+
     @Flag(name: .long, help: .hidden)
     var stopWithParent = false
 
@@ -64,9 +71,19 @@ struct Serve: AsyncParsableCommand {
             throw failure("cannot open the database \(databasePath): \(error)")
         }
         let log = LogSink()
+        let transport: any MailTransport
+        do {
+            // A relative file: folder is relative to the site folder, like the other defaults.
+            let spec = mail.hasPrefix("file:") && !mail.hasPrefix("file:/")
+                ? "file:" + URL(fileURLWithPath: String(mail.dropFirst(5)), relativeTo: root).standardizedFileURL.path : mail
+            transport = try MailTransports.parse(spec)
+        } catch {
+            throw failure("\(error)")
+        }
         let server = ShopServer(
             configuration: .init(host: host, port: port, output: outputFolder, secureCookies: secureCookies,
-                                 openAPIDocument: SharedFiles.locate()?.appendingPathComponent("openapi.yaml"), log: log),
+                                 openAPIDocument: SharedFiles.locate()?.appendingPathComponent("openapi.yaml"), log: log,
+                                 mail: transport, mailSettings: .init(maxAttempts: max(1, mailAttempts))),
             database: database, catalog: catalog, theme: loadedTheme)
 
         let reload = SignalWatcher(signal: SIGHUP) {

@@ -1,3 +1,4 @@
+import AgoraMail
 import AgoraStore
 import AgoraTheme
 import Foundation
@@ -18,15 +19,21 @@ public struct ShopServer: Sendable {
         public var secureCookies: Bool
         public var openAPIDocument: URL?
         public var log: LogSink
+        /// Where order mail goes; nil keeps it in the outbox.
+        public var mail: (any MailTransport)?
+        public var mailSettings: OutboxWorker.Settings
 
         public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
-                    openAPIDocument: URL? = nil, log: LogSink = LogSink()) {
+                    openAPIDocument: URL? = nil, log: LogSink = LogSink(), mail: (any MailTransport)? = nil,
+                    mailSettings: OutboxWorker.Settings = .init()) {
             self.host = host
             self.port = port
             self.output = output
             self.secureCookies = secureCookies
             self.openAPIDocument = openAPIDocument
             self.log = log
+            self.mail = mail
+            self.mailSettings = mailSettings
         }
     }
 
@@ -35,17 +42,27 @@ public struct ShopServer: Sendable {
     public let catalog: LiveCatalog
     public let theme: Theme
 
+    /// Delivers the outbox while the server runs (when a transport is configured).
+    public let mailWorker: OutboxWorker?
+
     public init(configuration: Configuration, database: AgoraDatabase, catalog: LiveCatalog, theme: Theme) {
         self.configuration = configuration
         self.database = database
         self.catalog = catalog
         self.theme = theme
+        let log = configuration.log
+        let composer = OrderMail(database: database, catalog: catalog, theme: theme)
+        mailWorker = configuration.mail.map { transport in
+            OutboxWorker(database: database, transport: transport, settings: configuration.mailSettings,
+                         log: { log.write($0) }, compose: { try composer.compose($0) })
+        }
     }
 
     /// The router with every middleware and route.
     public func router() -> Router<ShopContext> {
         let pages = DynamicPages(theme: theme, catalog: catalog)
-        let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies)
+        let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
+                        mail: mailWorker)
         let router = Router(context: ShopContext.self)
         router.addMiddleware {
             AccessLog(sink: configuration.log)
@@ -66,8 +83,10 @@ public struct ShopServer: Sendable {
     }
 
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
+    /// The mail worker starts with it.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        mailWorker?.start()
+        return Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },

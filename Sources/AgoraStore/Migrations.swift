@@ -116,6 +116,24 @@ enum Migrations {
                 CREATE INDEX actions_by_actor ON actions(actor, id DESC);
                 """)
         }
+        migrator.registerMigration("v4: mail outbox") { db in
+            try db.execute(sql: """
+                -- Written in the order's transaction; delivered by the worker in `agora serve`.
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,                      -- 'order_created'
+                    order_number TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    sent_at INTEGER
+                );
+                CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

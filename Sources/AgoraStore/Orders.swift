@@ -94,6 +94,7 @@ public struct OrderStore: Sendable {
                     """, arguments: [line.sku, line.quantity])
             }
             try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [owner.key])
+            try Outbox.enqueueOrderMail(number: number, recipient: customer.email, at: now, db)
             if let idempotency {
                 try IdempotencyStore.complete(idempotency, orderNumber: number, db)
             }

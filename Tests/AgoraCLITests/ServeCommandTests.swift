@@ -11,9 +11,9 @@ import Testing
         let port: Int
         private let output = Pipe()
 
-        init(site: URL) throws {
+        init(site: URL, arguments: [String] = []) throws {
             process.executableURL = CommandLineTests.binary
-            process.arguments = ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"]
+            process.arguments = ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"] + arguments
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -109,6 +109,44 @@ import Testing
         #expect(answered.value > 0)
         #expect(views >= answered.value, "an answered increment was lost")
         #expect(views <= sent.value, "more views than requests")
+        server.kill(SIGTERM)
+    }
+
+    @Test func orderMailIsDeliveredAfterAKill9BeforeDelivery() async throws {
+        let site = try builtSite()
+        let hanging = site.appendingPathComponent("hanging-sendmail")
+        try Data("#!/bin/sh\nsleep 5\nexit 75\n".utf8).write(to: hanging)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hanging.path)
+        var server = try ServerProcess(site: site, arguments: ["--mail", "sendmail:\(hanging.path)"])
+        let browser = Browser(port: server.port)
+        try await browser.json("POST", "/api/cart/items", ["sku": "CE-001", "quantity": 1])
+        let placed = try await browser.json("POST", "/api/orders", Self.customer)
+        let number = try #require(placed.json["number"] as? String)
+        try await Task.sleep(for: .milliseconds(300))  // the worker is now waiting on the hanging transport
+        server.kill(SIGKILL)
+
+        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try Outbox(database).all().map(\.status) == [.pending])
+        let mailFolder = site.appendingPathComponent("mail-out")
+        server = try ServerProcess(site: site, arguments: ["--mail", "file:\(mailFolder.path)"])
+        var files: [String] = []
+        for _ in 0..<100 {
+            files = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path))?.filter { $0.hasSuffix(".eml") } ?? []
+            if !files.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(files.count == 1)
+        let eml = try String(contentsOf: mailFolder.appendingPathComponent(try #require(files.first)), encoding: .utf8)
+        #expect(eml.contains("\r\nSubject: Order nr. \(number)\r\n"))
+        #expect(eml.contains("\r\nTo: ana@example.com\r\n"))
+        #expect(eml.hasPrefix("Date: "))
+        #expect(eml.contains("\r\nFrom: orders@agora.example\r\n"))
+        #expect(eml.contains("\r\nMessage-ID: <order-\(number).1@agora.example>\r\n"))
+        #expect(eml.contains("Dear Ana,"))
+        #expect(eml.contains("1 x Ash-Glazed Mug (CE-001)"))
+        #expect(try Outbox(database).all().map(\.status) == [.sent])
+        let listed = try CommandLineTests().agora(["outbox", "list", "--site", site.path]).stdout
+        #expect(listed.contains("\(number)  ana@example.com  sent"))
         server.kill(SIGTERM)
     }
 

@@ -119,6 +119,24 @@ import Testing
     }
 }
 
+extension AdminTests {
+    @Test func theOutboxPageListsOrderMail() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            let number = try await order(port: port)
+            let shopper = Browser(port: port)
+            try await shopper.form("/account/register/", ["username": "bob", "email": "bob@example.com", "name": "Bob", "password": "12345678"])
+            #expect(try await shopper.get("/admin/outbox/").status == 403)
+            #expect(try await HTTPClient(port: port).send("GET", "/admin/outbox/").status == 303)
+            let page = try await shop.admin(port: port).get("/admin/outbox/")
+            #expect(page.status == 200)
+            #expect(page.text.contains(number))
+            #expect(page.text.contains("ana@example.com"))
+            #expect(page.text.contains("1 pending · 0 failed · 0 sent"))
+        }
+    }
+}
+
 @Suite struct OrderCSVTests {
     @Test func cells() {
         #expect(OrderCSV.cell("plain") == "plain")

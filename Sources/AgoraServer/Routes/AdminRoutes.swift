@@ -77,6 +77,27 @@ struct AdminRoutes {
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OrderCSV.document(orders))))
         }
+        router.get("/admin/outbox/") { request, context in
+            if let login = try gate(request, context) { return login }
+            let outbox = Outbox(shop.database)
+            let counts = try outbox.counts()
+            let messages = try outbox.all().map { message -> [String: Any] in
+                ["id": message.id, "order": message.orderNumber, "recipient": message.recipient, "status": message.status.rawValue,
+                 "attempts": message.attempts, "created": AccountRoutes.day(message.createdAt),
+                 "last_error": message.lastError ?? false, "failed": message.status == .failed]
+            }
+            return shop.pages.render("admin_outbox", title: "Mail outbox", url: "/admin/outbox/", cart: nil, values: [
+                "messages": messages, "has_messages": !messages.isEmpty,
+                "counts": ["pending": counts.pending, "failed": counts.failed, "sent": counts.sent],
+            ])
+        }
+        router.post("/admin/outbox/:id/retry") { request, context in
+            if let login = try gate(request, context) { return login }
+            guard let id = Int64(try context.parameters.require("id")) else { throw ShopHTTPError.notFound() }
+            try Outbox(shop.database).retry(id: id)
+            shop.mail?.wake()
+            return Response.seeOther("/admin/outbox/")
+        }
         router.post("/admin/reload") { request, context in
             if let login = try gate(request, context) { return login }
             do throws(CatalogError) {

@@ -69,9 +69,11 @@ struct OrderRoutes {
     }
 
     private func place(_ form: CheckoutForm, session: Session, idempotency: IdempotencyStore.Key?) throws -> Order {
-        try shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
-                                   currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
-                                   idempotency: idempotency)
+        let order = try shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
+                                               currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
+                                               idempotency: idempotency)
+        shop.mail?.wake()
+        return order
     }
 
     /// The key, scoped to the session, with a digest of the checkout fields; nil without a key.

@@ -1,3 +1,4 @@
+import AgoraMail
 import AgoraStore
 import Foundation
 
@@ -12,8 +13,11 @@ struct Shop: Sendable {
     let idempotency: IdempotencyStore
     let views: ViewCounter
     let accounts: AccountStore
+    /// Woken after each order so its confirmation leaves at once.
+    let mail: OutboxWorker?
 
-    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool) {
+    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?) {
+        self.mail = mail
         self.database = database
         self.catalog = catalog
         self.pages = pages

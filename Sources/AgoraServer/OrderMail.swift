@@ -1,0 +1,36 @@
+import AgoraMail
+import AgoraStore
+import AgoraTheme
+import Foundation
+
+/// The order confirmation (SPEC §6.7): subject `Order nr. <number>`, to the order's email, from
+/// `mail_from`, the body from the theme's `mail/order_created.txt` template.
+struct OrderMail: Sendable {
+    let database: AgoraDatabase
+    let catalog: LiveCatalog
+    let theme: Theme
+
+    func compose(_ message: OutboxMessage) throws -> MailMessage {
+        guard let order = try OrderStore(database).order(number: message.orderNumber) else {
+            throw MailTransportError.failed("order \(message.orderNumber) no longer exists")
+        }
+        let current = catalog.current
+        let config = current.config
+        let symbol = config.currencySymbol
+        let context: [String: Any] = [
+            "site": ["title": config.title, "base_url": config.baseURL] as [String: Any],
+            "order": [
+                "number": order.number, "first_name": order.customer.firstName, "last_name": order.customer.lastName,
+                "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
+                "total_display": symbol + order.total.decimalString, "url": config.absoluteURL("/orders/\(order.number)/"),
+                "items": order.items.map { ["sku": $0.sku, "name": $0.name, "quantity": $0.quantity,
+                                            "total_display": symbol + $0.total.decimalString] },
+            ] as [String: Any],
+        ]
+        let body = try theme.render("mail/order_created.txt", context)
+        let host = config.mailFrom.split(separator: "@").last.map(String.init) ?? "localhost"
+        return MailMessage(from: config.mailFrom, to: message.recipient, subject: "Order nr. \(order.number)",
+                           date: Date(timeIntervalSince1970: TimeInterval(message.createdAt)),
+                           messageID: "order-\(order.number).\(message.id)@\(host)", body: body)
+    }
+}

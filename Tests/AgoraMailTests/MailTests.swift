@@ -1,0 +1,128 @@
+import AgoraContent
+import Foundation
+import Testing
+@testable import AgoraMail
+@testable import AgoraStore
+
+@Suite struct MailMessageTests {
+    let message = MailMessage(from: "shop@tea.example", to: "ana@example.com", subject: "Order nr. K7QD-93XM",
+                              date: Date(timeIntervalSince1970: 1_800_000_000), messageID: "order-K7QD-93XM.1@tea.example",
+                              body: "Olá Ana,\nthanks.")
+
+    @Test func rendersRFC5322WithCRLF() throws {
+        let text = try message.rfc5322()
+        let (head, body) = try #require(text.range(of: "\r\n\r\n").map { (text[..<$0.lowerBound], text[$0.upperBound...]) })
+        #expect(head.components(separatedBy: "\r\n") == [
+            "Date: Fri, 15 Jan 2027 08:00:00 +0000", "From: shop@tea.example", "To: ana@example.com",
+            "Subject: Order nr. K7QD-93XM", "Message-ID: <order-K7QD-93XM.1@tea.example>", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable",
+        ])
+        #expect(body == "Ol=C3=A1 Ana,\r\nthanks.\r\n")
+    }
+
+    @Test func headerInjectionIsImpossible() {
+        for to in ["ana@example.com\r\nBcc: everyone@example.com", "ana@example.com\nBcc: x@example.com", "Ana <ana@example.com>"] {
+            let bad = MailMessage(from: message.from, to: to, subject: message.subject, date: message.date,
+                                  messageID: message.messageID, body: "")
+            #expect(throws: MailMessage.Problem.self) { try bad.rfc5322() }
+        }
+        let subject = MailMessage(from: message.from, to: message.to, subject: "Hi\r\nBcc: x@example.com", date: message.date,
+                                  messageID: message.messageID, body: "")
+        #expect(throws: MailMessage.Problem.headerInjection(field: "Subject")) { try subject.rfc5322() }
+    }
+
+    @Test func nonASCIISubjectsAreEncodedWords() {
+        #expect(MailMessage.encodedWord("Encomenda nº 1") == "=?UTF-8?B?RW5jb21lbmRhIG7CuiAx?=")
+        #expect(MailMessage.encodedWord("Order nr. 1") == "Order nr. 1")
+    }
+
+    @Test func quotedPrintableKeepsLinesShort() {
+        let encoded = QuotedPrintable.encode(String(repeating: "é", count: 100) + " end ")
+        #expect(encoded.components(separatedBy: "\r\n").allSatisfy { $0.count <= 76 })
+        #expect(encoded.hasSuffix("end=20"))
+    }
+}
+
+@Suite struct OutboxWorkerTests {
+    /// A database with one placed order, so the outbox holds one message.
+    func databaseWithOrder() throws -> (AgoraDatabase, Order) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-mail-\(UUID().uuidString)")
+        let database = try AgoraDatabase(path: folder.appendingPathComponent("agora.sqlite").path)
+        let item = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1250), stock: 10, available: true)
+        let owner = CartOwner.session("s")
+        _ = try CartStore(database).add(item, quantity: 1, replace: false, to: owner)
+        let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example.com", address: "Rua 1", postalCode: "4000", city: "Porto")
+        let order = try OrderStore(database).placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: { _ in item })
+        return (database, order)
+    }
+
+    func compose(_ message: OutboxMessage) -> MailMessage {
+        MailMessage(from: "shop@tea.example", to: message.recipient, subject: "Order nr. \(message.orderNumber)",
+                    date: Date(), messageID: "order-\(message.orderNumber).\(message.id)@tea.example", body: "Thanks!")
+    }
+
+    /// A sendmail stand-in that fails `failures` times, then delivers into `delivered`.
+    func flakySendmail(failures: Int) throws -> (script: String, delivered: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-sendmail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let script = folder.appendingPathComponent("sendmail")
+        let delivered = folder.appendingPathComponent("delivered")
+        try Data("""
+        #!/bin/sh
+        [ "$1 $2" = "-t -i" ] || { echo "wrong arguments: $*" >&2; exit 64; }
+        count=$(cat "\(folder.path)/count" 2>/dev/null || echo 0)
+        count=$((count + 1)); echo $count > "\(folder.path)/count"
+        if [ $count -le \(failures) ]; then echo "temporary failure $count" >&2; exit 75; fi
+        cat >> "\(delivered.path)"
+        """.utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return (script.path, delivered)
+    }
+
+    @Test func failsTwiceThenSucceedsOnceWithThreeAttempts() throws {
+        let (database, order) = try databaseWithOrder()
+        let (script, delivered) = try flakySendmail(failures: 2)
+        let worker = OutboxWorker(database: database, transport: SendmailTransport(path: script),
+                                  settings: .init(maxAttempts: 8, retryBase: 0), compose: compose)
+        for _ in 0..<5 { worker.deliverDue() }
+        let messages = try Outbox(database).all()
+        #expect(messages.count == 1)
+        #expect(messages.first?.status == .sent)
+        #expect(messages.first?.attempts == 3)
+        let text = try String(contentsOf: delivered, encoding: .utf8)
+        #expect(text.components(separatedBy: "Subject: Order nr. \(order.number)").count == 2)  // exactly one delivery
+        #expect(text.contains("To: ana@example.com\r\n"))
+    }
+
+    @Test func givesUpAfterTheLastAttemptAndCanBeRetried() throws {
+        let (database, _) = try databaseWithOrder()
+        let (script, delivered) = try flakySendmail(failures: 3)
+        let worker = OutboxWorker(database: database, transport: SendmailTransport(path: script),
+                                  settings: .init(maxAttempts: 3, retryBase: 0), compose: compose)
+        for _ in 0..<5 { worker.deliverDue() }
+        var message = try #require(try Outbox(database).all().first)
+        #expect(message.status == .failed)
+        #expect(message.attempts == 3)
+        #expect(message.lastError?.contains("exited with status 75: temporary failure 3") == true)
+        #expect(!FileManager.default.fileExists(atPath: delivered.path))
+        #expect(try Outbox(database).retry() == 1)
+        worker.deliverDue()
+        message = try #require(try Outbox(database).all().first)
+        #expect(message.status == .sent)
+    }
+
+    @Test func backoffDoublesUpToTheCap() {
+        let settings = OutboxWorker.Settings(maxAttempts: 8, retryBase: 30, retryCap: 3600)
+        #expect((1...9).map { settings.delay(afterAttempts: $0) } == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
+    }
+
+    @Test func fileTransportWritesWholeMessages() throws {
+        let (database, order) = try databaseWithOrder()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-eml-\(UUID().uuidString)")
+        let worker = OutboxWorker(database: database, transport: FileTransport(directory: folder), compose: compose)
+        #expect(worker.deliverDue() == 1)
+        #expect(worker.deliverDue() == 0)  // sent once, never again
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files == ["order-\(order.number).1_tea.example.eml"])
+    }
+}
