@@ -44,6 +44,7 @@ public struct ShopServer: Sendable {
 
     /// Delivers the outbox while the server runs (when a transport is configured).
     public let mailWorker: OutboxWorker?
+    public let metrics = ShopMetrics()
 
     public init(configuration: Configuration, database: AgoraDatabase, catalog: LiveCatalog, theme: Theme) {
         self.configuration = configuration
@@ -62,10 +63,11 @@ public struct ShopServer: Sendable {
     public func router() -> Router<ShopContext> {
         let pages = DynamicPages(theme: theme, catalog: catalog)
         let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
-                        mail: mailWorker)
+                        mail: mailWorker, metrics: metrics)
         let router = Router(context: ShopContext.self)
         router.addMiddleware {
             AccessLog(sink: configuration.log)
+            RequestMetrics(metrics: metrics)
             SecurityHeaders()
             ErrorResponder(pages: pages, log: configuration.log)
             CrossOriginGuard(trustedOrigins: [])
@@ -79,6 +81,11 @@ public struct ShopServer: Sendable {
         ViewRoutes(shop: shop).register(on: router)
         AccountRoutes(shop: shop).register(on: router)
         AdminRoutes(shop: shop, log: configuration.log).register(on: router)
+        router.get("/metrics") { [metrics, database] _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(database: database))))
+        }
         return router
     }
 

@@ -73,6 +73,7 @@ struct OrderRoutes {
                                                currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
                                                idempotency: idempotency)
         shop.mail?.wake()
+        shop.metrics.orderPlaced()
         return order
     }
 

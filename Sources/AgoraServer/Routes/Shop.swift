@@ -15,9 +15,12 @@ struct Shop: Sendable {
     let accounts: AccountStore
     /// Woken after each order so its confirmation leaves at once.
     let mail: OutboxWorker?
+    let metrics: ShopMetrics
 
-    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?) {
+    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
+         metrics: ShopMetrics) {
         self.mail = mail
+        self.metrics = metrics
         self.database = database
         self.catalog = catalog
         self.pages = pages

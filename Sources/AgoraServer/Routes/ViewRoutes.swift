@@ -12,14 +12,18 @@ struct ViewRoutes {
             guard shop.catalog.current.product(sku: sku)?.available == true else {
                 throw ShopHTTPError(.notFound, code: "unknown_product", message: "No product with sku \(sku)", field: "sku")
             }
-            return Response.views(try await shop.views.increment(.product, sku))
+            let total = try await shop.views.increment(.product, sku)
+            shop.metrics.viewCounted()
+            return Response.views(total)
         }
         router.post("/api/views/person/:username") { _, context in
             let username = try context.parameters.require("username")
             guard shop.catalog.current.people[username]?.active == true else {
                 throw ShopHTTPError(.notFound, code: "unknown_person", message: "No person with username \(username)", field: "username")
             }
-            return Response.views(try await shop.views.increment(.person, username))
+            let total = try await shop.views.increment(.person, username)
+            shop.metrics.viewCounted()
+            return Response.views(total)
         }
         router.get("/api/ranking") { request, _ in
             let query = request.uri.queryParameters
