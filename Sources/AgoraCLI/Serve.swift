@@ -89,6 +89,7 @@ struct Serve: AsyncParsableCommand {
         let reload = SignalWatcher(signal: SIGHUP) {
             do throws(CatalogError) {
                 let fresh = try catalog.reload()
+                server.catalogChanged()
                 log.write("SIGHUP: reloaded manifests: \(fresh.products.count) products, \(fresh.people.count) people")
             } catch {
                 log.write("SIGHUP: kept the previous manifests: \(error.description)")

@@ -81,6 +81,7 @@ public struct ShopServer: Sendable {
         ViewRoutes(shop: shop).register(on: router)
         AccountRoutes(shop: shop).register(on: router)
         AdminRoutes(shop: shop, log: configuration.log).register(on: router)
+        SocialRoutes(shop: shop).register(on: router)
         router.get("/metrics") { [metrics, database] _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -89,10 +90,19 @@ public struct ShopServer: Sendable {
         return router
     }
 
+    /// Records `published` for products with a maker that the server sees for the first time;
+    /// call at start and after every manifest reload.
+    public func catalogChanged() {
+        let current = catalog.current
+        let made = current.productOrder.compactMap { sku in current.product(sku: sku).flatMap { p in p.maker.map { (sku, $0) } } }
+        _ = try? SocialStore(database).recordPublished(made.reversed())  // oldest first, so ids follow product dates
+    }
+
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
     /// The mail worker starts with it.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         mailWorker?.start()
+        catalogChanged()
         return Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),

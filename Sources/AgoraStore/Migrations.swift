@@ -134,6 +134,34 @@ enum Migrations {
                 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v5: follows, likes, social counts") { db in
+            try db.execute(sql: """
+                CREATE TABLE follows (
+                    follower TEXT NOT NULL,                  -- an account's username
+                    followed TEXT NOT NULL,                  -- a person's username
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (follower, followed)
+                ) WITHOUT ROWID;
+                CREATE INDEX follows_by_followed ON follows(followed, follower);
+
+                CREATE TABLE likes (
+                    account TEXT NOT NULL,
+                    sku TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (account, sku)
+                ) WITHOUT ROWID;
+
+                -- Denormalized, kept in step in the same transaction as each change.
+                CREATE TABLE follow_counts (
+                    username TEXT PRIMARY KEY NOT NULL,
+                    followers INTEGER NOT NULL DEFAULT 0 CHECK (followers >= 0),
+                    following INTEGER NOT NULL DEFAULT 0 CHECK (following >= 0)
+                ) WITHOUT ROWID;
+
+                -- Products whose `published` action was recorded (once per sku).
+                CREATE TABLE published (sku TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -29,4 +29,5 @@ extension HTTPField.Name {
     static let idempotencyKey = Self("Idempotency-Key")!
     static let retryAfter = Self("Retry-After")!
     static let contentDisposition = Self("Content-Disposition")!
+    static let referer = Self("Referer")!
 }

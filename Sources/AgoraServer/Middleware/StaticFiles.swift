@@ -25,7 +25,8 @@ struct StaticFiles: RouterMiddleware {
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard request.method == .get || request.method == .head,
-              !Self.dynamicPaths.contains(path), !Self.dynamicPrefixes.contains(where: path.hasPrefix) else {
+              !Self.dynamicPaths.contains(path), !Self.dynamicPrefixes.contains(where: path.hasPrefix),
+              !(path.hasPrefix("/people/") && path.hasSuffix("/activity.atom")) else {
             return try await next(request, context)
         }
         return try serve(request)

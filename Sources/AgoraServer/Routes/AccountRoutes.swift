@@ -75,10 +75,21 @@ struct AccountRoutes {
                 ["number": order.number, "status": order.status.rawValue, "date": Self.day(order.createdAt),
                  "total_display": symbol + order.total.decimalString, "items": order.items.reduce(0) { $0 + $1.quantity }]
             }
+            let current = shop.catalog.current
+            let feed = try FeedStore(shop.database).page(for: account.username, limit: 10)
+            let view = FeedView(catalog: current, now: shop.database.clock.now())
+            let placeholder = shop.pages.theme.assets.url(for: "no_image.png") ?? ""
+            let follows = try SocialStore(shop.database).following(account.username).compactMap { username -> [String: Any]? in
+                guard let person = current.people[username], person.active else { return nil }
+                return ["username": username, "name": person.name, "url": person.url]
+            }
             return try page("account", title: "Your account", url: "/account/", context: context, values: [
                 "account": ["username": account.username, "name": account.name, "email": account.email,
                             "is_admin": account.isAdmin] as [String: Any],
                 "orders": orders, "has_orders": !orders.isEmpty,
+                "feed": feed.map { view.templateValues($0, placeholder: placeholder) }, "has_feed": !feed.isEmpty,
+                "feed_next": feed.count == 10 ? String(feed.last?.id ?? 0) : "",
+                "follows": follows, "has_follows": !follows.isEmpty,
             ])
         }
     }

@@ -18,9 +18,9 @@ struct SystemRoutes {
             }
             let left = product.available ? max(0, try shop.database.unitsLeft(product.item)) : 0
             let counts = try CounterStore(shop.database).counts(.product, sku)
-            // `liked` needs accounts; until they exist nobody has liked anything.
+            let liked = try shop.account(context).map { try SocialStore(shop.database).hasLiked($0.username, sku) } ?? false
             return try Response.json(ProductJSON(sku: sku, stock: left, available: product.available && left > 0,
-                                                 views: counts.views, likes: counts.likes, liked: false))
+                                                 views: counts.views, likes: counts.likes, liked: liked))
         }
         router.get("/healthz") { _, _ in
             guard (try? shop.database.isHealthy()) == true else {

@@ -247,7 +247,113 @@
       .catch(function () { /* static hosting without the server */ });
   }
 
+  // ---- Follow and like in place (needs `agora serve`; plain forms otherwise) -----------------
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; });
+  }
+
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body)
+    }).then(function (response) { return response.json().then(function (json) { return { status: response.status, body: json }; }); });
+  }
+
+  function plural(count, one, many) { return count === 1 ? "1 " + one : count.toLocaleString("en") + " " + many; }
+
+  /** A toggle form: `state` says whether it is on; submitting flips it through the JSON API. */
+  function enhanceToggle(form, options) {
+    var button = form.querySelector("button[type=submit]");
+    var action = form.querySelector("[name=action]");
+    function show(on, count) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      action.value = on ? options.off : options.on;
+      options.label(button, on);
+      if (options.count && typeof count === "number") options.count.textContent = options.describe(count);
+    }
+    if (!window.fetch) return;
+    getJSON(options.stateURL).then(function (state) { if (state) show(state[options.stateKey], state[options.countKey]); }).catch(function () {});
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      body[options.key] = form.getAttribute(options.attribute);
+      body.action = action.value;
+      postJSON(options.postURL, body).then(function (result) {
+        if (result.status === 401) { form.submit(); return; }   // the server sends the visitor to log in
+        if (result.status === 200) show(result.body[options.stateKey], result.body[options.countKey]);
+      }).catch(function () { form.submit(); });
+    });
+  }
+
+  function enhanceSocial() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-follow]"), function (form) {
+      var username = form.getAttribute("data-username");
+      enhanceToggle(form, {
+        on: "follow", off: "unfollow", key: "username", attribute: "data-username",
+        stateURL: "/api/people/" + encodeURIComponent(username), postURL: "/api/follow",
+        stateKey: "is_following", countKey: "followers", count: document.querySelector("[data-follower-count]"),
+        describe: function (n) { return plural(n, "follower", "followers"); },
+        label: function (button, on) { button.textContent = on ? "Following" : "Follow"; }
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-like]"), function (form) {
+      var sku = form.getAttribute("data-sku");
+      enhanceToggle(form, {
+        on: "like", off: "unlike", key: "sku", attribute: "data-sku",
+        stateURL: "/api/products/" + encodeURIComponent(sku), postURL: "/api/likes",
+        stateKey: "liked", countKey: "likes", count: document.querySelector("[data-like-count]"),
+        describe: function (n) { return plural(n, "like", "likes"); },
+        label: function (button, on) { button.querySelector("[data-like-label]").textContent = on ? "Liked" : "Like"; }
+      });
+    });
+  }
+
+  /** The dashboard feed loads older items as the reader reaches its end. */
+  function enhanceFeed(list) {
+    if (!window.fetch || !("IntersectionObserver" in window)) return;
+    var sentinel = document.createElement("li");
+    sentinel.className = "feed-end muted";
+    list.appendChild(sentinel);
+    var loading = false;
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries[0].isIntersecting || loading) return;
+      var next = list.getAttribute("data-next");
+      if (!next) { observer.disconnect(); return; }
+      loading = true;
+      getJSON("/api/feed?limit=10&before=" + encodeURIComponent(next)).then(function (page) {
+        loading = false;
+        if (!page) return;
+        page.items.forEach(function (item) {
+          var li = document.createElement("li");
+          li.className = "feed-item";
+          var p = document.createElement("p");
+          var actor = document.createElement(item.actor.url ? "a" : "strong");
+          if (item.actor.url) actor.href = item.actor.url;
+          actor.textContent = item.actor.name;
+          p.appendChild(actor);
+          p.appendChild(document.createTextNode(" " + ({ joined: "joined the shop", follows: "started following", likes: "likes", published: "published" }[item.verb] || item.verb) + " "));
+          if (item.target) {
+            var target = document.createElement(item.target.url ? "a" : "span");
+            if (item.target.url) target.href = item.target.url;
+            target.textContent = item.target.name;
+            p.appendChild(target);
+          }
+          li.appendChild(p);
+          list.insertBefore(li, sentinel);
+        });
+        list.setAttribute("data-next", page.next || "");
+        if (!page.next) { sentinel.textContent = "That's everything."; observer.disconnect(); }
+      }).catch(function () { loading = false; });
+    });
+    observer.observe(sentinel);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    enhanceSocial();
+    var feed = document.querySelector("[data-feed]");
+    if (feed) enhanceFeed(feed);
     var product = document.querySelector("[data-product-stats][data-sku]");
     if (product) countView("product", product.getAttribute("data-sku"), product);
     var person = document.querySelector("[data-person-stats][data-username]");

@@ -1,0 +1,30 @@
+import AgoraStore
+import ArgumentParser
+import Foundation
+
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the database: integrity, and the denormalized follower, following and like counts.",
+        discussion: "Counts are recomputed from the follow and like rows; --fix-counts writes the true values."
+    )
+
+    @Flag(name: .long, help: "Correct every count that drifted.")
+    var fixCounts = false
+
+    @OptionGroup var database: DatabaseLocation
+
+    func run() throws {
+        let db = try database.open()
+        guard try db.isHealthy() else { throw exitWithError("the database fails SQLite's integrity check") }
+        let drifts = try CountDoctor(db).check(fix: fixCounts)
+        for drift in drifts { print("drift: \(drift)") }
+        if drifts.isEmpty {
+            print("Database is healthy; all counts match.")
+        } else if fixCounts {
+            print("Fixed \(drifts.count) count\(drifts.count == 1 ? "" : "s").")
+        } else {
+            print("\(drifts.count) count\(drifts.count == 1 ? "" : "s") drifted; run `agora doctor --fix-counts` to correct them.")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import AgoraStore
+import Foundation
+import Hummingbird
+
+/// Follows, likes, people's counts and the activity feed (SPEC §5.1, §5.2, §6.4, §6.5).
+struct SocialRoutes {
+    let shop: Shop
+
+    func register(on router: Router<ShopContext>) {
+        router.post("/api/follow") { request, context in
+            var request = request
+            let body = try JSONDecoder().decode(FollowRequest.self, from: try await request.bodyData())
+            let account = try requireAccount(context)
+            let result = try follow(account, username: body.username, action: body.action)
+            return Response.json(object: ["status": "ok", "followers": result.followers, "is_following": result.isFollowing])
+        }
+        router.post("/account/follow") { request, context in
+            var request = request
+            let fields = try await request.formFields()
+            let username = fields["username"] ?? ""
+            guard let account = try shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
+            _ = try follow(account, username: username, action: fields["action"] ?? "follow")
+            return Response.seeOther(Self.back(request, fallback: "/people/\(username)/"))
+        }
+        router.get("/api/people/:username") { _, context in
+            let username = try context.parameters.require("username")
+            guard shop.catalog.current.people[username]?.active == true else { throw unknownPerson(username) }
+            let social = SocialStore(shop.database)
+            let counts = try social.followCounts(username)
+            let viewer = try shop.account(context)
+            return Response.json(object: ["username": username, "followers": counts.followers, "following": counts.following,
+                                          "is_following": try viewer.map { try social.isFollowing($0.username, username) } ?? false])
+        }
+        router.post("/api/likes") { request, context in
+            var request = request
+            let body = try JSONDecoder().decode(LikeRequest.self, from: try await request.bodyData())
+            let account = try requireAccount(context)
+            let result = try like(account, sku: body.sku, action: body.action)
+            return Response.json(object: ["status": "ok", "likes": result.likes, "liked": result.liked])
+        }
+        router.post("/account/like") { request, context in
+            var request = request
+            let fields = try await request.formFields()
+            let sku = fields["sku"] ?? ""
+            let url = shop.catalog.current.product(sku: sku)?.url ?? "/catalog/"
+            guard let account = try shop.account(context) else { return Response.seeOther("/account/login/?next=\(url)") }
+            _ = try like(account, sku: sku, action: fields["action"] ?? "like")
+            return Response.seeOther(Self.back(request, fallback: url))
+        }
+        router.get("/api/feed") { request, context in
+            let account = try requireAccount(context)
+            let query = request.uri.queryParameters
+            guard let limit = Int(String(query["limit"] ?? "10")), (1...FeedStore.maximumPage).contains(limit) else {
+                throw ShopHTTPError.badRequest("limit must be a whole number from 1 to 50", field: "limit")
+            }
+            var cursor: Int64?
+            if let before = query["before"].map(String.init), !before.isEmpty {
+                guard let value = Int64(before), value > 0 else { throw ShopHTTPError.badRequest("before must be a cursor from `next`", field: "before") }
+                cursor = value
+            }
+            let items = try FeedStore(shop.database).page(for: account.username, before: cursor, limit: limit)
+            let view = FeedView(catalog: shop.catalog.current, now: shop.database.clock.now())
+            return Response.json(object: [
+                "items": items.map(view.json),
+                "next": items.count == limit ? (items.last.map { String($0.id) } as Any) : NSNull(),
+            ])
+        }
+        router.get("/people/:username/activity.atom") { _, context in
+            let username = try context.parameters.require("username")
+            let current = shop.catalog.current
+            guard let person = current.people[username], person.active else { throw unknownPerson(username) }
+            let items = try FeedStore(shop.database).activity(of: username)
+            let view = FeedView(catalog: current, now: shop.database.clock.now())
+            var headers = HTTPFields()
+            headers[.contentType] = "application/atom+xml; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=60"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: view.atom(person: person, items: items))))
+        }
+    }
+
+    struct FollowRequest: Decodable {
+        let username: String
+        let action: String
+    }
+
+    struct LikeRequest: Decodable {
+        let sku: String
+        let action: String
+    }
+
+    private func requireAccount(_ context: ShopContext) throws -> Account {
+        guard let account = try shop.account(context) else {
+            throw ShopHTTPError(.unauthorized, code: "login_required", message: "Log in to do that")
+        }
+        return account
+    }
+
+    private func unknownPerson(_ username: String) -> ShopHTTPError {
+        ShopHTTPError(.notFound, code: "unknown_person", message: "No person with username \(username)", field: "username")
+    }
+
+    private func follow(_ account: Account, username: String, action: String) throws -> (followers: Int, isFollowing: Bool) {
+        guard action == "follow" || action == "unfollow" else { throw ShopHTTPError.badRequest("action must be follow or unfollow", field: "action") }
+        guard shop.catalog.current.people[username]?.active == true else { throw unknownPerson(username) }
+        guard username != account.username else {
+            throw ShopHTTPError(.badRequest, code: "self_follow", message: "You cannot follow yourself", field: "username")
+        }
+        return try SocialStore(shop.database).setFollow(follower: account.username, person: username, following: action == "follow")
+    }
+
+    private func like(_ account: Account, sku: String, action: String) throws -> (likes: Int, liked: Bool) {
+        guard action == "like" || action == "unlike" else { throw ShopHTTPError.badRequest("action must be like or unlike", field: "action") }
+        _ = try shop.productForSale(sku)
+        return try SocialStore(shop.database).setLike(account: account.username, sku: sku, liking: action == "like")
+    }
+
+    /// Back to the page the form was on, when the Referer is this site; never elsewhere.
+    static func back(_ request: Request, fallback: String) -> String {
+        guard let referer = request.headers[.referer], let url = URLComponents(string: referer),
+              let host = url.host, let authority = request.head.authority else { return fallback }
+        let refererAuthority = url.port.map { "\(host):\($0)" } ?? host
+        guard refererAuthority.lowercased() == authority.lowercased() else { return fallback }
+        let path = url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath
+        return AccountRoutes.safeNext(path + (url.percentEncodedQuery.map { "?" + $0 } ?? ""))
+    }
+}

@@ -1,0 +1,71 @@
+import GRDB
+
+/// One action in a feed.
+public struct FeedItem: Sendable, Equatable {
+    public let id: Int64
+    public let actor: String
+    /// The actor's account name, when the actor has an account.
+    public let actorAccountName: String?
+    public let verb: String
+    public let targetKind: String?
+    public let targetKey: String?
+    public let createdAt: Int64
+}
+
+/// The activity stream read (SPEC §6.5): the actions of the people you follow, newest first, or,
+/// if you follow nobody, everyone's actions but your own. Keyset pagination on the action id,
+/// so a page never repeats or skips items while new actions arrive. One query per page.
+public struct FeedStore: Sendable {
+    public static let maximumPage = 50
+
+    let database: AgoraDatabase
+
+    public init(_ database: AgoraDatabase) {
+        self.database = database
+    }
+
+    public func page(for viewer: String, before cursor: Int64? = nil, limit: Int = 10) throws -> [FeedItem] {
+        try database.pool.read { db in try Self.page(for: viewer, before: cursor, limit: limit, db) }
+    }
+
+    /// Actions by one actor, newest first (their public activity).
+    public func activity(of actor: String, limit: Int = 50) throws -> [FeedItem] {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: Self.select + " WHERE a.actor = ? ORDER BY a.id DESC LIMIT ?", arguments: [actor, limit]).map(Self.item)
+        }
+    }
+
+    /// The single statement behind a page. The "follows nobody" test does not depend on the row,
+    /// so SQLite evaluates it once; rows come from the primary key in descending order and the
+    /// follow check is an index lookup, so a page reads about as many rows as it returns when
+    /// the people followed are active.
+    public static func page(for viewer: String, before cursor: Int64?, limit: Int, _ db: Database) throws -> [FeedItem] {
+        try Row.fetchAll(db, sql: select + """
+             WHERE a.id < ? AND a.actor <> ?
+               AND (NOT EXISTS (SELECT 1 FROM follows WHERE follower = ?)
+                    OR EXISTS (SELECT 1 FROM follows f WHERE f.follower = ? AND f.followed = a.actor))
+             ORDER BY a.id DESC LIMIT ?
+            """, arguments: [cursor ?? Int64.max, viewer, viewer, viewer, min(max(1, limit), maximumPage)]).map(item)
+    }
+
+    public func plan(for viewer: String) throws -> String {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.select + """
+                 WHERE a.id < ? AND a.actor <> ?
+                   AND (NOT EXISTS (SELECT 1 FROM follows WHERE follower = ?)
+                        OR EXISTS (SELECT 1 FROM follows f WHERE f.follower = ? AND f.followed = a.actor))
+                 ORDER BY a.id DESC LIMIT ?
+                """, arguments: [Int64.max, viewer, viewer, viewer, 10]).map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+
+    private static let select = """
+        SELECT a.id, a.actor, a.verb, a.target_kind, a.target_key, a.created_at, acc.name AS account_name
+        FROM actions a LEFT JOIN accounts acc ON acc.username = a.actor
+        """
+
+    static func item(_ row: Row) -> FeedItem {
+        FeedItem(id: row["id"], actor: row["actor"], actorAccountName: row["account_name"], verb: row["verb"],
+                 targetKind: row["target_kind"], targetKey: row["target_key"], createdAt: row["created_at"])
+    }
+}
