@@ -32,6 +32,7 @@ bench:
 	scripts/bench-build.sh
 	scripts/bench-server.sh
 	scripts/bench-views.sh
+	scripts/bench-feed.sh
 
 clean:
 	rm -rf .build bench-out

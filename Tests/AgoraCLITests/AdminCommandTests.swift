@@ -63,4 +63,19 @@ import Testing
         #expect(try cli.agora(["outbox", "retry", "--site", site.path]).stdout == "0 messages queued again.\n")
         server.kill(SIGTERM)
     }
+
+    @Test func doctorReportsAndFixesDriftedCounts() throws {
+        let site = try ServeCommandTests().builtSite()
+        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        _ = try SocialStore(database).setFollow(follower: "bob", person: "mira", following: true)
+        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
+        try database.pool.write { db in try db.execute(sql: "UPDATE follow_counts SET followers = 5 WHERE username = 'mira'") }
+        let report = try cli.agora(["doctor", "--site", site.path])
+        #expect(report.status == 1)
+        #expect(report.stdout.contains("drift: followers of mira: stored 5, actual 1"))
+        let fixed = try cli.agora(["doctor", "--fix-counts", "--site", site.path])
+        #expect(fixed.status == 0)
+        #expect(fixed.stdout.hasSuffix("Fixed 1 count.\n"))
+        #expect(try SocialStore(database).followCounts("mira").followers == 1)
+    }
 }

@@ -51,6 +51,18 @@ import Yams
             record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?kind=product&by=views&limit=5"))
             record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?kind=person"))
             record("GET", "/api/ranking", try await client.send("GET", "/api/ranking?limit=500"))
+            record("POST", "/api/follow", try await browser.json("POST", "/api/follow", ["username": "ana", "action": "follow"]))  // 401
+            try await browser.form("/account/register/", ["username": "bob", "email": "bob@example.com", "name": "Bob", "password": "12345678"])
+            record("POST", "/api/follow", try await browser.json("POST", "/api/follow", ["username": "ana", "action": "follow"]))
+            record("POST", "/api/follow", try await browser.json("POST", "/api/follow", ["username": "nobody", "action": "follow"]))
+            record("POST", "/api/follow", try await browser.json("POST", "/api/follow", ["username": "ana", "action": "x"]))
+            record("POST", "/api/likes", try await browser.json("POST", "/api/likes", ["sku": "GT-1", "action": "like"]))
+            record("POST", "/api/likes", try await browser.json("POST", "/api/likes", ["sku": "GT-9", "action": "like"]))
+            record("GET", "/api/people/ana", try await browser.get("/api/people/ana"))
+            record("GET", "/api/people/nobody", try await browser.get("/api/people/nobody"))
+            record("GET", "/api/feed", try await browser.get("/api/feed?limit=2"))
+            record("GET", "/api/feed", try await browser.get("/api/feed?limit=0"))
+            record("GET", "/api/feed", try await HTTPClient(port: port).send("GET", "/api/feed"))
             record("GET", "/healthz", try await client.send("GET", "/healthz"))
             record("GET", "/api/openapi.yaml", try await client.send("GET", "/api/openapi.yaml"))
 
@@ -61,7 +73,7 @@ import Yams
                     Issue.record("\(method) \(path) → \(reply.status): \(problem)")
                 }
             }
-            #expect(statuses == [200, 201, 400, 403, 404, 409, 413, 415, 422])
+            #expect(statuses == [200, 201, 400, 401, 403, 404, 409, 413, 415, 422])
         }
     }
 
