@@ -36,18 +36,14 @@ struct FeedView {
         }
     }
 
-    func json(_ item: FeedItem) -> [String: Any] {
+    /// `GET /api/feed` items, encoded by `JSONEncoder` (Foundation's `JSONSerialization` was
+    /// most of a page's cost under load).
+    func encodable(_ item: FeedItem) -> FeedItemJSON {
         let actor = actor(item)
-        var value: [String: Any] = [
-            "id": item.id, "verb": item.verb, "created": HTTPDate.iso8601(Date(timeIntervalSince1970: TimeInterval(item.createdAt))),
-            "actor": ["username": actor.username, "name": actor.name, "url": actor.url as Any? ?? NSNull()] as [String: Any],
-        ]
-        if let target = target(item) {
-            value["target"] = ["kind": target.kind, "key": target.key, "name": target.name, "url": target.url as Any? ?? NSNull()] as [String: Any]
-        } else {
-            value["target"] = NSNull()
-        }
-        return value
+        return FeedItemJSON(
+            id: item.id, verb: item.verb, created: HTTPDate.iso8601(Date(timeIntervalSince1970: TimeInterval(item.createdAt))),
+            actor: .init(username: actor.username, name: actor.name, url: actor.url),
+            target: target(item).map { .init(kind: $0.kind, key: $0.key, name: $0.name, url: $0.url) })
     }
 
     /// For the dashboard: "Mira Okafor published Ash-Glazed Mug · 5 minutes ago".
@@ -114,4 +110,68 @@ struct FeedView {
         }
         return xml + "</feed>\n"
     }
+}
+
+struct FeedItemJSON: Encodable {
+    struct Actor: Encodable {
+        let username: String
+        let name: String
+        let url: String?
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(username, forKey: .username)
+            try container.encode(name, forKey: .name)
+            try container.encode(url, forKey: .url)  // null, not absent
+        }
+
+        enum CodingKeys: String, CodingKey { case username, name, url }
+    }
+
+    struct Target: Encodable {
+        let kind: String
+        let key: String
+        let name: String
+        let url: String?
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(key, forKey: .key)
+            try container.encode(name, forKey: .name)
+            try container.encode(url, forKey: .url)
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, key, name, url }
+    }
+
+    let id: Int64
+    let verb: String
+    let created: String
+    let actor: Actor
+    let target: Target?
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(verb, forKey: .verb)
+        try container.encode(created, forKey: .created)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(target, forKey: .target)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, verb, created, actor, target }
+}
+
+struct FeedPageJSON: Encodable {
+    let items: [FeedItemJSON]
+    let next: String?
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(next, forKey: .next)
+    }
+
+    enum CodingKeys: String, CodingKey { case items, next }
 }

@@ -60,10 +60,8 @@ struct SocialRoutes {
             }
             let items = try FeedStore(shop.database).page(for: account.username, before: cursor, limit: limit)
             let view = FeedView(catalog: shop.catalog.current, now: shop.database.clock.now())
-            return Response.json(object: [
-                "items": items.map(view.json),
-                "next": items.count == limit ? (items.last.map { String($0.id) } as Any) : NSNull(),
-            ])
+            return try Response.json(FeedPageJSON(items: items.map(view.encodable),
+                                                  next: items.count == limit ? items.last.map { String($0.id) } : nil))
         }
         router.get("/people/:username/activity.atom") { _, context in
             let username = try context.parameters.require("username")
