@@ -105,63 +105,15 @@ extension Catalog {
     }
 }
 
-/// The manifest formats, as written by `agora build`.
-struct CatalogManifest: Decodable {
-    struct Site: Decodable {
-        struct Page: Decodable {
-            let slug: String
-            let title: String
-        }
-        let title: String
-        let base_url: String
-        let mail_from: String?
-        let currency_symbol: String?
-        let language: String?
-        let theme: String?
-        let pages: [Page]?
-    }
-    struct Category: Decodable {
-        let slug: String
-        let name: String
-    }
-    struct Product: Decodable {
-        let sku: String
-        let slug: String
-        let name: String
-        let url: String
-        let category: String
-        let price: String
-        let stock: Int
-        let available: Bool
-        let maker: String?
-        let image: String?
-    }
-    let currency: String
-    let site: Site?
-    let categories: [Category]
-    let products: [Product]
-}
-
-struct PeopleManifest: Decodable {
-    struct Person: Decodable {
-        let username: String
-        let name: String
-        let url: String
-        let photo: String?
-        let active: Bool
-    }
-    let people: [Person]
-}
-
 /// The catalog in force, swapped whole on reload (SIGHUP, `POST /admin/reload`) so that a
 /// request sees either the old manifests or the new ones, never a mix.
 public final class LiveCatalog: Sendable {
-    private let state: Mutex<Catalog>
+    private let state: Locked<Catalog>
     public let output: URL
 
     public init(output: URL) throws(CatalogError) {
         self.output = output
-        state = Mutex(try Catalog.load(from: output))
+        state = Locked(try Catalog.load(from: output))
     }
 
     public var current: Catalog { state.withLock { $0 } }

@@ -32,7 +32,7 @@ public struct ShopContext: RequestContext {
 }
 
 final class PendingCookies: Sendable {
-    private let cookies = Mutex<[Cookie]>([])
+    private let cookies = Locked<[Cookie]>([])
 
     func add(_ cookie: Cookie) {
         cookies.withLock { list in
