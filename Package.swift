@@ -23,12 +23,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme"]),
+        .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib"]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -34,16 +34,24 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// Stages `data` for `path` (relative, `/`-separated) unless the output already holds it.
+    /// Text files get a `.gz` copy beside them, made only when the file itself changed.
     func stage(_ path: String, _ data: Data) throws {
         let target = output.appendingPathComponent(path)
-        if let existing = try? Data(contentsOf: target, options: .uncached), existing == data {
+        let compressed = Gzip.isCompressible(path) ? path + ".gz" : nil
+        if let existing = try? Data(contentsOf: target, options: .uncached), existing == data,
+           compressed.map({ FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path) }) ?? true {
             record(path, changed: false)
+            if let compressed { record(compressed, changed: false) }
             return
         }
         let staged = staging.appendingPathComponent(path)
         try createParent(of: path)
         try Self.writeFile(data, to: staged.path)
         record(path, changed: true)
+        if let compressed, let gzip = Gzip.compress(data) {
+            try Self.writeFile(gzip, to: staging.appendingPathComponent(compressed).path)
+            record(compressed, changed: true)
+        }
     }
 
     /// Stages a copy of a file from disk (content images and other files).

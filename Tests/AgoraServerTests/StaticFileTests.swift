@@ -24,6 +24,9 @@ import Testing
             #expect(asset.status == 200)
             #expect(asset[header: "content-type"] == "text/css; charset=utf-8")
             #expect(asset[header: "cache-control"] == "public, max-age=31536000, immutable")
+            let gzipped = try await client.send("GET", "/products/sencha/", headers: ["Accept-Encoding": "gzip"])
+            #expect(gzipped[header: "content-encoding"] == "gzip")  // the build's own .gz copy
+            #expect(gzipped.body.count < product.body.count)
             let head = try await client.send("HEAD", "/products/sencha/")
             #expect(head.status == 200)
             #expect(head.body.isEmpty)

@@ -76,4 +76,40 @@ import Testing
         #expect(!site.exists("products/bancha"))
         #expect(site.exists(".gitkeep"))
     }
+
+    @Test func textFilesGetDeterministicGzipCopies() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        for path in ["index.html", "products/sencha/index.html", "catalog.json", "sitemap.xml", "feed.xml", "search.json"] {
+            let original = try Data(contentsOf: site.output.appendingPathComponent(path))
+            let compressed = try Data(contentsOf: site.output.appendingPathComponent(path + ".gz"))
+            #expect(compressed.prefix(2) == Data([0x1f, 0x8b]), "\(path).gz is not gzip")
+            #expect(try gunzip(compressed) == original, "\(path).gz does not match")
+        }
+        #expect(!site.exists("images/sencha.png.gz"))
+        let css = try #require(try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("assets").path)
+            .first { $0.hasSuffix(".css") })
+        #expect(site.exists("assets/\(css).gz"))
+        // A page that did not change keeps its copy untouched too.
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site.output.appendingPathComponent("index.html.gz").path)
+        try site.build()
+        #expect(try site.modificationDate("index.html.gz") == old)
+    }
+
+    private func gunzip(_ data: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let result = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return result
+    }
 }
