@@ -12,7 +12,7 @@ enum Gzip {
         return extensions.contains(path[path.index(after: dot)...].lowercased())
     }
 
-    static func compress(_ data: Data, level: Int32 = 9) -> Data? {
+    static func compress(_ data: Data, level: Int32 = 6) -> Data? {
         var stream = z_stream()
         // 15 window bits + 16: a gzip wrapper instead of zlib's.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
