@@ -22,12 +22,18 @@ struct SecurityHeaders: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    static let xContentTypeOptions = Self("X-Content-Type-Options")!
-    static let xFrameOptions = Self("X-Frame-Options")!
-    static let referrerPolicy = Self("Referrer-Policy")!
-    static let secFetchSite = Self("Sec-Fetch-Site")!
-    static let idempotencyKey = Self("Idempotency-Key")!
-    static let retryAfter = Self("Retry-After")!
-    static let contentDisposition = Self("Content-Disposition")!
-    static let referer = Self("Referer")!
+    /// A header name written in this file: a valid token, checked once at first use.
+    private static func constant(_ name: String) -> Self {
+        guard let field = Self(name) else { preconditionFailure("\(name) is not a valid header name") }
+        return field
+    }
+
+    static let xContentTypeOptions = constant("X-Content-Type-Options")
+    static let xFrameOptions = constant("X-Frame-Options")
+    static let referrerPolicy = constant("Referrer-Policy")
+    static let secFetchSite = constant("Sec-Fetch-Site")
+    static let idempotencyKey = constant("Idempotency-Key")
+    static let retryAfter = constant("Retry-After")
+    static let contentDisposition = constant("Content-Disposition")
+    static let referer = constant("Referer")
 }
