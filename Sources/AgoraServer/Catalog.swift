@@ -37,6 +37,19 @@ public struct Catalog: Sendable {
     public let people: [String: Person]
 
     public func product(sku: String) -> Product? { products[sku] }
+
+    /// Products with a maker, oldest first (so `published` actions follow the products' order).
+    public var madeProducts: [(sku: String, maker: String)] {
+        productOrder.reversed().compactMap { sku in products[sku].flatMap { product in product.maker.map { (sku, $0) } } }
+    }
+}
+
+extension LiveCatalog {
+    /// Records `published` for products with a maker seen for the first time (SPEC §6.5);
+    /// called at start and after every reload.
+    func recordPublished(in database: AgoraDatabase) {
+        _ = try? SocialStore(database).recordPublished(current.madeProducts)
+    }
 }
 
 /// A manifest that cannot be used, with a message that says which file and what to do.

@@ -93,9 +93,7 @@ public struct ShopServer: Sendable {
     /// Records `published` for products with a maker that the server sees for the first time;
     /// call at start and after every manifest reload.
     public func catalogChanged() {
-        let current = catalog.current
-        let made = current.productOrder.compactMap { sku in current.product(sku: sku).flatMap { p in p.maker.map { (sku, $0) } } }
-        _ = try? SocialStore(database).recordPublished(made.reversed())  // oldest first, so ids follow product dates
+        catalog.recordPublished(in: database)
     }
 
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).

@@ -102,7 +102,7 @@ struct AdminRoutes {
             if let login = try gate(request, context) { return login }
             do throws(CatalogError) {
                 let catalog = try shop.catalog.reload()
-                shop.recordPublished()
+                shop.catalog.recordPublished(in: shop.database)
                 log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
                 return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
             } catch {

@@ -32,13 +32,6 @@ struct Shop: Sendable {
         accounts = AccountStore(database)
     }
 
-    /// Records `published` for products with a maker seen for the first time.
-    func recordPublished() {
-        let current = catalog.current
-        let made = current.productOrder.compactMap { sku in current.product(sku: sku).flatMap { p in p.maker.map { (sku, $0) } } }
-        _ = try? SocialStore(database).recordPublished(made.reversed())
-    }
-
     /// The logged-in account, if any.
     func account(_ context: ShopContext) throws -> Account? {
         guard let id = context.session?.accountID else { return nil }
