@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "AgoraSite", dependencies: ["AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib"]),
+        .target(name: "AgoraSite", dependencies: [
+            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -9,6 +9,9 @@ struct Build: ParsableCommand {
         discussion: """
         Reports every content problem as `file:line: key: message` and exits 1, leaving the previous
         output untouched. Only files whose bytes changed are rewritten.
+
+        The build cache (.agora-cache/ in the site folder) lets a rebuild parse only the content
+        files that changed and render only the pages whose template or content changed.
         """
     )
 
@@ -17,8 +20,13 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .long, help: "Render every page as in a first build, ignoring the build cache.")
+    var noCache = false
+
     func run() throws {
-        let builder = SiteBuilder(options: location.buildOptions())
+        var options = location.buildOptions()
+        options.reuseCache = !noCache
+        let builder = SiteBuilder(options: options)
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let show: @Sendable (Int, Int) -> Void = { done, total in progress.show(done, total) }
         let report = progress.enabled ? show : nil
@@ -33,6 +41,7 @@ struct Build: ParsableCommand {
         printLinkWarnings(summary.linkWarnings)
         if !quiet {
             print(summary.line)
+            print(summary.incrementalLine)
             print(summary.searchIndexLine)
         }
     }

@@ -28,7 +28,7 @@ struct Init: ParsableCommand {
         try fileManager.copyItem(at: share.appendingPathComponent("themes/default"),
                                  to: target.appendingPathComponent("themes/default"))
         try fileManager.createDirectory(at: target.appendingPathComponent("output"), withIntermediateDirectories: true)
-        try Data("/output/\n/data/\n".utf8).write(to: target.appendingPathComponent(".gitignore"))
+        try Data("/output/\n/data/\n/.agora-cache/\n".utf8).write(to: target.appendingPathComponent(".gitignore"))
         print("Created a new site in \(directory). Next:\n  cd \(directory) && agora build")
     }
 }

@@ -7,6 +7,7 @@ struct ContentListing {
         let path: String
         let stem: String
         let modified: Date
+        let stamp: FileStamp
     }
 
     private(set) var hasSiteConfig = false
@@ -37,17 +38,19 @@ struct ContentListing {
                 listing.strayMarkdown.append(relative)
                 continue
             }
+            let stamp = fileStamp(directory.path + "/" + relative)
             listing.markdownFiles.append(MarkdownFile(
                 path: relative, stem: String(name.dropLast(3)),
-                modified: modificationDate(directory.path + "/" + relative)))
+                modified: Date(timeIntervalSince1970: TimeInterval(stamp.modified / 1_000_000_000)), stamp: stamp))
         }
         return listing
     }
 
-    private static func modificationDate(_ path: String) -> Date {
+    static func fileStamp(_ path: String) -> FileStamp {
         var info = stat()
-        guard stat(path, &info) == 0 else { return Date(timeIntervalSince1970: 0) }
-        return Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
+        guard stat(path, &info) == 0 else { return FileStamp(size: -1, modified: 0) }
+        return FileStamp(size: Int64(info.st_size),
+                         modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
     /// Markdown files of one section; `recursive: false` reports files in subfolders as stray.

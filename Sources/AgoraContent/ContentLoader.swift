@@ -16,7 +16,15 @@ public struct ContentLoader: Sendable {
     }
 
     public func load() throws(ContentIssues) -> SiteContent {
+        try load(reusing: ParsedFiles()).content
+    }
+
+    /// Loads the folder, taking each Markdown file whose front matter is unchanged from `previous`
+    /// instead of parsing its YAML again. Checks across files (duplicates, references) always run on
+    /// the whole folder, so reused files cannot hide a problem.
+    public func load(reusing previous: ParsedFiles) throws(ContentIssues) -> ContentLoad {
         var log = IssueLog()
+        var parsed = ParsedFiles()
         let listing: ContentListing
         do {
             listing = try ContentListing.scan(directory)
@@ -28,16 +36,20 @@ public struct ContentLoader: Sendable {
             log.add(display(path), 1, "file", "Markdown files belong in categories/, products/, people/ or pages/")
         }
 
-        let categories = parseAll(listing.markdown(in: "categories", recursive: false), log: &log) { doc, stem, _, log in
+        let categories = parseAll(listing.markdown(in: "categories", recursive: false), previous: previous.categories,
+                                  into: &parsed.categories, log: &log) { doc, stem, _, log in
             ItemParsers.category(&doc, stem: stem, log: &log)
         }
-        let allProducts = parseAll(listing.markdown(in: "products", recursive: true), log: &log) { doc, stem, modified, log in
+        let allProducts = parseAll(listing.markdown(in: "products", recursive: true), previous: previous.products,
+                                   into: &parsed.products, log: &log) { doc, stem, modified, log in
             ItemParsers.product(&doc, stem: stem, modified: modified, log: &log)
         }
-        let people = parseAll(listing.markdown(in: "people", recursive: false), log: &log) { doc, stem, _, log in
+        let people = parseAll(listing.markdown(in: "people", recursive: false), previous: previous.people,
+                              into: &parsed.people, log: &log) { doc, stem, _, log in
             ItemParsers.person(&doc, stem: stem, log: &log)
         }
-        let pages = parseAll(listing.markdown(in: "pages", recursive: false), log: &log) { doc, stem, _, log in
+        let pages = parseAll(listing.markdown(in: "pages", recursive: false), previous: previous.pages,
+                             into: &parsed.pages, log: &log) { doc, stem, _, log in
             ItemParsers.page(&doc, stem: stem, log: &log)
         }
         let products = (includeDrafts ? allProducts.items : allProducts.items.filter { !$0.draft })
@@ -48,7 +60,7 @@ public struct ContentLoader: Sendable {
                          people: people.keys, pages: pages.keys, log: &log)
 
         guard log.isEmpty, let config else { throw ContentIssues(log.issues) }
-        return SiteContent(
+        let content = SiteContent(
             config: config,
             categories: categories.items.sorted { ($0.weight, $0.name, $0.slug) < ($1.weight, $1.name, $1.slug) },
             products: products.sorted { ($1.date, $0.name, $0.sku) < ($0.date, $1.name, $1.sku) },
@@ -56,6 +68,8 @@ public struct ContentLoader: Sendable {
             pages: pages.items.sorted { $0.slug < $1.slug },
             staticFiles: staticFiles
         )
+        let reused = [categories.reused, allProducts.reused, people.reused, pages.reused].reduce(0, +)
+        return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused)
     }
 
     // MARK: steps
@@ -74,36 +88,64 @@ public struct ContentLoader: Sendable {
         return SiteConfig.parse(text, file: file, log: &log)
     }
 
-    /// Reads and parses files on all cores; results keep the listing's (sorted) order.
-    private func parseAll<Item: Sendable>(
+    /// Reads and parses files on all cores; results keep the listing's (sorted) order. A file whose
+    /// front matter is as in `previous` takes its parse result from there with its body read anew;
+    /// every valid file is recorded in `cache`.
+    private func parseAll<Item: ContentItem>(
         _ files: [ContentListing.MarkdownFile],
+        previous: [String: ParsedFile<Item>],
+        into cache: inout [String: ParsedFile<Item>],
         log: inout IssueLog,
         _ parse: @escaping @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
-    ) -> (items: [Item], keys: [ItemKeys]) {
-        let results = ParallelMap.map(files) { file -> (Parsed<Item>?, [ContentIssue]) in
+    ) -> (items: [Item], keys: [ItemKeys], reused: Int) {
+        let results = ParallelMap.map(files) { file -> FileResult<Item> in
             var fileLog = IssueLog()
             let shown = display(file.path)
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(file.path)) else {
-                return (nil, [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
+                return FileResult(issues: [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
             }
             guard let text = SourceText.decode(data, file: shown, log: &fileLog),
-                  var doc = FrontMatterDocument.parse(text, file: shown, log: &fileLog) else {
-                return (nil, fileLog.issues)
+                  let parts = FrontMatterDocument.split(text, file: shown, log: &fileLog) else {
+                return FileResult(issues: fileLog.issues)
             }
-            let item = parse(&doc, file.stem, CalendarDate.string(from: file.modified), &fileLog)
-            return (item, fileLog.issues)
+            let modified = CalendarDate.string(from: file.modified)
+            let key = FrontMatterKey(yaml: parts.yaml, modifiedDay: modified)
+            if let earlier = previous[file.path], earlier.key == key {
+                return FileResult(parsed: Parsed(item: earlier.item.with(body: parts.body), keys: earlier.keys), key: key,
+                                  reused: true)
+            }
+            guard var doc = FrontMatterDocument.parse(parts, file: shown, log: &fileLog) else {
+                return FileResult(issues: fileLog.issues)
+            }
+            let item = parse(&doc, file.stem, modified, &fileLog)
+            return FileResult(parsed: item, key: key, issues: fileLog.issues)
         }
         var items: [Item] = []
         var keys: [ItemKeys] = []
-        for (parsed, issues) in results {
-            log.append(contentsOf: issues)
-            if let item = parsed?.item { items.append(item) }
-            if let parsed { keys.append(parsed.keys) }
+        var reused = 0
+        for (file, result) in zip(files, results) {
+            log.append(contentsOf: result.issues)
+            guard let parsed = result.parsed else { continue }
+            keys.append(parsed.keys)
+            guard let item = parsed.item else { continue }
+            items.append(item)
+            if let key = result.key, result.issues.isEmpty {
+                cache[file.path] = ParsedFile(key: key, item: item.with(body: ""), keys: parsed.keys)
+            }
+            if result.reused { reused += 1 }
         }
-        return (items, keys)
+        return (items, keys, reused)
     }
 
     private func display(_ relativePath: String) -> String {
         displayName.isEmpty ? relativePath : displayName + "/" + relativePath
     }
+}
+
+/// One file's outcome in `ContentLoader.parseAll`.
+private struct FileResult<Item: Sendable>: Sendable {
+    var parsed: Parsed<Item>?
+    var key: FrontMatterKey?
+    var issues: [ContentIssue] = []
+    var reused = false
 }

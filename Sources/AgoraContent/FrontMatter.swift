@@ -7,10 +7,29 @@ struct FrontMatterDocument {
     /// 1-based line of the first body line in the file, for link errors inside the body.
     var bodyStartLine: Int
 
+    /// A file cut into its front matter and its body, before the YAML is parsed.
+    struct Parts {
+        let yaml: String
+        let body: String
+        let bodyStartLine: Int
+    }
+
     /// Splits and parses; on malformed input reports issues and returns nil.
     static func parse(_ text: String, file: String, log: inout IssueLog) -> FrontMatterDocument? {
+        guard let parts = split(text, file: file, log: &log) else { return nil }
+        return parse(parts, file: file, log: &log)
+    }
+
+    /// Parses the YAML of a split file.
+    static func parse(_ parts: Parts, file: String, log: inout IssueLog) -> FrontMatterDocument? {
+        guard let fields = FieldReader.parse(yaml: parts.yaml, lineOffset: 1, file: file, log: &log) else { return nil }
+        return FrontMatterDocument(fields: fields, body: parts.body, bodyStartLine: parts.bodyStartLine)
+    }
+
+    /// Cuts the file at its `---` fences; reports a missing fence.
+    static func split(_ text: String, file: String, log: inout IssueLog) -> Parts? {
         var text = text
-        return text.withUTF8 { bytes -> FrontMatterDocument? in
+        return text.withUTF8 { bytes -> Parts? in
             // Work on bytes: splitting by Character is several times slower on large sites.
             guard let firstEnd = lineEnd(bytes, from: 0), isFence(bytes, 0, firstEnd) else {
                 log.add(file, 1, "front matter", "the file must start with a `---` line that opens the front matter")
@@ -25,8 +44,7 @@ struct FrontMatterDocument {
                     let bodyStart = min(end + 1, bytes.count)
                     var body = String(decoding: bytes[bodyStart...], as: UTF8.self)
                     while body.hasSuffix("\n") { body.removeLast() }
-                    guard let fields = FieldReader.parse(yaml: yaml, lineOffset: 1, file: file, log: &log) else { return nil }
-                    return FrontMatterDocument(fields: fields, body: body, bodyStartLine: lineNumber + 1)
+                    return Parts(yaml: yaml, body: body, bodyStartLine: lineNumber + 1)
                 }
                 lineStart = end + 1
                 lineNumber += 1

@@ -123,7 +123,7 @@ struct Parsed<Item: Sendable>: Sendable {
 }
 
 /// The identifying and referencing values of one file (`slug`, `sku`, `category`, `maker`, …).
-struct ItemKeys: Sendable {
+struct ItemKeys: Sendable, Codable {
     let location: SourceLocation
     let values: [String: String]
     var isDraft = false

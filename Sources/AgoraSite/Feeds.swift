@@ -33,7 +33,7 @@ enum Feeds {
             if let maker = view.maker { xml += "    <author><name>\(x(maker.name))</name></author>\n" }
             xml += """
                 <summary>\(x(view.excerpt))</summary>
-                <content type="html">\(x("<p><strong>\(view.priceDisplay)</strong></p>" + view.descriptionHTML))</content>
+                <content type="html">\(x("<p><strong>\(view.priceDisplay)</strong></p>" + view.descriptionHTML.html))</content>
               </entry>
 
             """

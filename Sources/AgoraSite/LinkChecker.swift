@@ -5,9 +5,9 @@ import Foundation
 /// Internal links in Markdown bodies, resolved against the files the build produces (SPEC §3.3).
 /// External links are never fetched.
 struct LinkChecker: Sendable {
-    /// A rendered Markdown body: where it came from and the URL of the page that shows it.
+    /// The links of a rendered Markdown body, where it came from and the URL of the page that shows it.
     struct Document: Sendable {
-        let markdown: String
+        let links: [MarkdownLink]
         let source: SourceLocation
         let pageURL: String
     }
@@ -20,7 +20,7 @@ struct LinkChecker: Sendable {
 
     func brokenLinks(in documents: [Document]) -> [ContentIssue] {
         let found = ParallelMap.map(documents) { document -> [ContentIssue] in
-            Markdown.links(document.markdown).compactMap { link in
+            document.links.compactMap { link in
                 guard let exists = resolves(link.destination, from: document.pageURL), !exists else { return nil }
                 return ContentIssue(file: document.source.file, line: document.source.bodyStartLine + link.line - 1,
                                     key: "link", message: "\(link.destination) does not exist")

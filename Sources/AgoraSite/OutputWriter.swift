@@ -54,6 +54,18 @@ final class OutputWriter: @unchecked Sendable {
         }
     }
 
+    /// Keeps `path` as the last build wrote it, without reading it, when it is still there with
+    /// `size` bytes (and its `.gz` copy beside it). False when it is not, and must be made again.
+    func keep(_ path: String, size: Int64) -> Bool {
+        var info = stat()
+        guard stat(output.path + "/" + path, &info) == 0, Int64(info.st_size) == size else { return false }
+        let compressed = Gzip.isCompressible(path) ? path + ".gz" : nil
+        if let compressed, access(output.path + "/" + compressed, F_OK) != 0 { return false }
+        record(path, changed: false)
+        if let compressed { record(compressed, changed: false) }
+        return true
+    }
+
     /// Stages a copy of a file from disk (content images and other files).
     func stageCopy(_ path: String, from source: URL) throws {
         let target = output.appendingPathComponent(path)

@@ -39,19 +39,28 @@ public struct SiteBuilder: Sendable {
     /// Validates the content, the theme and the internal links; writes nothing.
     @discardableResult
     public func check() throws(BuildFailure) -> CheckReport {
-        let (content, theme) = try load()
-        let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
-                            generated: Self.generatedTimestamp(content))
+        let cache = options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
+        let (load, theme) = try self.load(reusing: cache.parsed)
+        let plan = SitePlan(content: load.content, theme: theme, contentDirectory: options.contentDirectory,
+                            generated: Self.generatedTimestamp(load.content), memos: BuildMemos(cache))
         let warnings = try checkLinks(plan, jobs: plan.jobs())
-        return CheckReport(content: content, linkWarnings: warnings)
+        return CheckReport(content: load.content, linkWarnings: warnings)
     }
 
     /// Builds the site. `progress` is called with (files done, files total) from worker threads.
+    ///
+    /// With a cache (`options.cacheDirectory`), only content files that changed are parsed, and
+    /// only files whose fingerprint (template and full context, see `Fingerprint`) changed are
+    /// rendered; the rest are kept as they are on disk.
     public func build(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> BuildSummary {
         let started = Date()
-        let (content, theme) = try load()
+        let cache = options.reuseCache ? options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
+            : BuildCache()
+        let (load, theme) = try self.load(reusing: cache.parsed)
+        let content = load.content
+        let memos = BuildMemos(cache)
         let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
-                            generated: Self.generatedTimestamp(content))
+                            generated: Self.generatedTimestamp(content), memos: memos)
         let jobs = plan.jobs()
         let warnings = try checkLinks(plan, jobs: jobs)
 
@@ -62,27 +71,19 @@ public struct SiteBuilder: Sendable {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }
         let counter = ProgressCounter(total: jobs.count, report: progress)
+        let earlier = cache.outputs
         // File creation waits on the disk more than on the CPU: more threads than cores help.
-        let failures = ParallelMap.map(jobs, threadsPerCore: 4) { job -> String? in
+        let results = ParallelMap.map(jobs, threadsPerCore: 4) { job -> JobResult in
             defer { counter.advance() }
             do {
-                switch job.work {
-                case .page(let template, let context):
-                    try writer.stage(job.path, Data(try theme.render(template, context()).utf8))
-                case .text(let make):
-                    try writer.stage(job.path, Data(try make().utf8))
-                case .data(let data):
-                    try writer.stage(job.path, data)
-                case .copy(let source):
-                    try writer.stageCopy(job.path, from: source)
-                }
-                return nil
+                return try run(job, writer: writer, theme: theme, earlier: earlier[job.path])
             } catch let error as ThemeError {
-                return error.description
+                return JobResult(failure: error.description)
             } catch {
-                return "\(displayPath(options.outputDirectory))/\(job.path): cannot be written: \(error.localizedDescription)"
+                return JobResult(failure: "\(displayPath(options.outputDirectory))/\(job.path): cannot be written: \(error.localizedDescription)")
             }
-        }.compactMap { $0 }
+        }
+        let failures = results.compactMap(\.failure)
         guard failures.isEmpty else {
             writer.discard()
             throw .output(Array(Set(failures)).sorted().joined(separator: "\n"))
@@ -93,25 +94,72 @@ public struct SiteBuilder: Sendable {
         } catch {
             throw .output("\(displayPath(options.outputDirectory)): \(error.localizedDescription)")
         }
+        if let file = options.cacheFile {
+            var next = BuildCache(key: options.cacheKey, parsed: load.parsed, markdown: memos.markdown.entries)
+            for (job, result) in zip(jobs, results) {
+                if let record = result.record { next.outputs[job.path] = record }
+            }
+            try? next.save(file)  // without a cache the next build is a full one, nothing worse
+        }
+        let pagesRendered = zip(jobs, results).filter { $0.isPage && !$1.skipped }.count
         return BuildSummary(
             pages: jobs.filter(\.isPage).count, products: content.products.count, categories: content.categories.count,
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
-            filesRemoved: stats.removed, seconds: Date().timeIntervalSince(started),
+            filesRemoved: stats.removed, pagesRendered: pagesRendered,
+            contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
             searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings)
     }
 
-    private func load() throws(BuildFailure) -> (SiteContent, Theme) {
-        let content: SiteContent
+    /// What became of one job: skipped (its fingerprint matched and its file is intact), made, or failed.
+    private struct JobResult: Sendable {
+        var failure: String?
+        var record: BuildCache.OutputRecord?
+        var skipped = false
+    }
+
+    private func run(_ job: OutputJob, writer: OutputWriter, theme: Theme,
+                     earlier: BuildCache.OutputRecord?) throws -> JobResult {
+        func make(_ fingerprint: Fingerprint?, _ data: () throws -> Data) throws -> JobResult {
+            if let fingerprint, let earlier, earlier.fingerprint == fingerprint, writer.keep(job.path, size: earlier.size) {
+                return JobResult(record: earlier, skipped: true)
+            }
+            let bytes = try data()
+            try writer.stage(job.path, bytes)
+            return JobResult(record: fingerprint.map { .init(fingerprint: $0, size: Int64(bytes.count)) })
+        }
+        switch job.work {
+        case .page(let template, let makeContext):
+            let context = makeContext()
+            return try make(.page(templateDigest: theme.templateDigest(template), context: context)) {
+                Data(try theme.render(template, context).utf8)
+            }
+        case .text(let text):
+            return try make(nil) { Data(try text().utf8) }
+        case .data(let data):
+            return try make(nil) { data }
+        case .copy(let source):
+            let stamp = FileStamp.of(source.path)
+            let fingerprint = Fingerprint.of("\(stamp.size) \(stamp.modified)")
+            if let earlier, earlier.fingerprint == fingerprint, writer.keep(job.path, size: earlier.size) {
+                return JobResult(record: earlier, skipped: true)
+            }
+            try writer.stageCopy(job.path, from: source)
+            return JobResult(record: .init(fingerprint: fingerprint, size: stamp.size))
+        }
+    }
+
+    private func load(reusing parsed: ParsedFiles) throws(BuildFailure) -> (ContentLoad, Theme) {
+        let load: ContentLoad
         do {
-            content = try ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
-                                        includeDrafts: options.includeDrafts).load()
+            load = try ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
+                                     includeDrafts: options.includeDrafts).load(reusing: parsed)
         } catch {
             throw .content(error)
         }
         let themeDirectory = options.themeDirectory
-            ?? options.themesDirectory.appendingPathComponent(content.config.theme)
+            ?? options.themesDirectory.appendingPathComponent(load.content.config.theme)
         do {
-            return (content, try Theme(directory: themeDirectory, displayName: displayPath(themeDirectory)))
+            return (load, try Theme(directory: themeDirectory, displayName: displayPath(themeDirectory)))
         } catch {
             throw .theme(error)
         }

@@ -43,13 +43,16 @@ struct SitePlan {
     let activePeople: [PersonView]
     /// `partials/product_card` and `partials/person_card` rendered once per item (Hugo's
     /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
-    let productCards: [String: String]
-    let personCards: [String: String]
+    let productCards: [String: DeferredHTML]
+    let personCards: [String: DeferredHTML]
     /// `search.json`, built up front so the summary can report its size.
     let searchIndex: Data
+    /// Markdown and cards from the last build that are still valid.
+    let memos: BuildMemos
 
-    init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String) {
+    init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String, memos: BuildMemos = BuildMemos()) {
         self.content = content
+        self.memos = memos
         self.theme = theme
         self.contentDirectory = contentDirectory
         self.generated = generated
@@ -62,6 +65,7 @@ struct SitePlan {
         let available = content.products.filter(\.available)
         let config = content.config
         listed = ParallelMap.map(available) { product in
+            let description = memos.markdown.render(product.descriptionMarkdown, excerptLimit: 160)
             let maker = product.maker.flatMap { people[$0] }.map {
                 PersonLink(username: $0.username, name: $0.name, url: $0.active ? SitePaths.person($0.username) : nil)
             }
@@ -70,45 +74,52 @@ struct SitePlan {
                 imageURL: product.image.map(SitePaths.file) ?? placeholder,
                 imageAbsoluteURL: config.absoluteURL(product.image.map(SitePaths.file) ?? placeholder),
                 hasImage: product.image != nil,
-                descriptionHTML: Markdown.html(product.descriptionMarkdown),
-                excerpt: Markdown.excerpt(product.descriptionMarkdown, limit: 160),
+                descriptionHTML: description.html, excerpt: description.excerpt, links: description.links,
                 priceDisplay: symbol + product.price.decimalString,
                 categoryName: categoryNames[product.category] ?? product.category, maker: maker)
         }
         productsByCategory = Dictionary(grouping: listed, by: \.product.category)
         productsByMaker = Dictionary(grouping: listed.filter { $0.product.maker != nil }, by: { $0.product.maker ?? "" })
         activePeople = ParallelMap.map(content.people.filter(\.active)) { person in
-            PersonView(person: person, url: SitePaths.person(person.username),
-                       photoURL: person.photo.map(SitePaths.file) ?? placeholder, hasPhoto: person.photo != nil,
-                       bioHTML: Markdown.html(person.bioMarkdown), excerpt: Markdown.excerpt(person.bioMarkdown, limit: 140),
-                       initials: Self.initials(person.name))
+            let bio = memos.markdown.render(person.bioMarkdown, excerptLimit: 140)
+            return PersonView(person: person, url: SitePaths.person(person.username),
+                              photoURL: person.photo.map(SitePaths.file) ?? placeholder, hasPhoto: person.photo != nil,
+                              bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, initials: Self.initials(person.name))
         }
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
-        productCards = Self.renderCards(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
+        productCards = Self.cards(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
         let makerCounts = productsByMaker.mapValues(\.count)
-        personCards = Self.renderCards(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
+        personCards = Self.cards(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
             var values = $0.context()
             values["product_count"] = makerCounts[$0.person.username] ?? 0
             return values
         }
     }
 
-    private static func renderCards<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
-                                                    theme: Theme, context: @escaping @Sendable (View) -> [String: Any]) -> [String: String] {
+    /// Cards are rendered when the first page that shows them is; until then a card is its
+    /// fingerprint, which is all an unchanged list page needs to be recognised as unchanged.
+    private static func cards<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
+                                              theme: Theme,
+                                              context: @escaping @Sendable (View) -> [String: Any]) -> [String: DeferredHTML] {
         guard theme.hasTemplate(partial) else { return [:] }
-        let rendered = ParallelMap.map(views) { view in (key(view), (try? theme.render(partial, context(view))) ?? "") }
+        let digest = theme.templateDigest(partial)
+        let rendered = ParallelMap.map(views) { view in
+            let values = UncheckedContext(values: context(view))
+            let fingerprint = Fingerprint.page(templateDigest: digest, context: values.values)
+            return (key(view), DeferredHTML(key: fingerprint.description) { (try? theme.render(partial, values.values)) ?? "" })
+        }
         return Dictionary(rendered, uniquingKeysWith: { first, _ in first })
     }
 
     private func cardContext(_ view: ProductView) -> [String: Any] {
         var values = view.context()
-        values["card_html"] = productCards[view.product.sku] ?? ""
+        values["card_html"] = productCards[view.product.sku] ?? DeferredHTML("")
         return values
     }
 
     private func cardContext(_ view: PersonView) -> [String: Any] {
         var values = view.context()
-        values["card_html"] = personCards[view.person.username] ?? ""
+        values["card_html"] = personCards[view.person.username] ?? DeferredHTML("")
         values["product_count"] = productsByMaker[view.person.username]?.count ?? 0
         return values
     }
@@ -120,7 +131,8 @@ struct SitePlan {
                           section: "catalog", url: { SitePaths.catalog(page: $0) }, category: nil)
         for category in content.categories {
             jobs += listPages(productsByCategory[category.slug] ?? [], title: category.name, heading: category.name,
-                              description: Markdown.excerpt(category.descriptionMarkdown, limit: 160), section: category.slug,
+                              description: memos.markdown.render(category.descriptionMarkdown, excerptLimit: 160).excerpt,
+                              section: category.slug,
                               url: { SitePaths.category(category.slug, page: $0) }, category: category)
         }
         jobs += listed.map(productPage)
@@ -224,7 +236,7 @@ struct SitePlan {
 
     private func contentPage(_ item: AgoraContent.Page) -> OutputJob {
         let html = Markdown.html(item.bodyMarkdown)
-        let description = Markdown.excerpt(item.bodyMarkdown, limit: 160)
+        let description = memos.markdown.render(item.bodyMarkdown, excerptLimit: 160).excerpt
         let url = SitePaths.page(item.slug)
         return page(url, "page") { [chrome] in
             chrome.context(title: item.title, description: description, url: url, section: item.slug, values: [
@@ -243,13 +255,15 @@ struct SitePlan {
 
     /// Every Markdown body that is rendered on a page, for the link checker.
     func linkDocuments() -> [LinkChecker.Document] {
-        var documents = listed.map { LinkChecker.Document(markdown: $0.product.descriptionMarkdown, source: $0.product.source, pageURL: $0.url) }
+        var documents = listed.map { LinkChecker.Document(links: $0.links, source: $0.product.source, pageURL: $0.url) }
         documents += content.categories.map {
-            LinkChecker.Document(markdown: $0.descriptionMarkdown, source: $0.source, pageURL: SitePaths.category($0.slug))
+            LinkChecker.Document(links: memos.markdown.render($0.descriptionMarkdown, excerptLimit: 160).links, source: $0.source,
+                                 pageURL: SitePaths.category($0.slug))
         }
-        documents += activePeople.map { LinkChecker.Document(markdown: $0.person.bioMarkdown, source: $0.person.source, pageURL: $0.url) }
+        documents += activePeople.map { LinkChecker.Document(links: $0.links, source: $0.person.source, pageURL: $0.url) }
         documents += content.pages.map {
-            LinkChecker.Document(markdown: $0.bodyMarkdown, source: $0.source, pageURL: SitePaths.page($0.slug))
+            LinkChecker.Document(links: memos.markdown.render($0.bodyMarkdown, excerptLimit: 160).links, source: $0.source,
+                                 pageURL: SitePaths.page($0.slug))
         }
         return documents
     }
@@ -286,4 +300,10 @@ struct SitePlan {
     private static func initials(_ name: String) -> String {
         String(name.split(separator: " ").prefix(2).compactMap(\.first)).uppercased()
     }
+}
+
+/// A template context handed to a deferred render on another thread. Contexts hold only strings,
+/// numbers, booleans, arrays, dictionaries and `DeferredHTML`, and are never changed once built.
+private struct UncheckedContext: @unchecked Sendable {
+    let values: [String: Any]
 }

@@ -11,8 +11,10 @@ struct ProductView: Sendable {
     let imageURL: String
     let imageAbsoluteURL: String
     let hasImage: Bool
-    let descriptionHTML: String
+    let descriptionHTML: DeferredHTML
     let excerpt: String
+    /// Links in the description, for the link checker.
+    let links: [MarkdownLink]
     let priceDisplay: String
     let categoryName: String
     let maker: PersonLink?
@@ -56,8 +58,9 @@ struct PersonView: Sendable {
     let url: String
     let photoURL: String
     let hasPhoto: Bool
-    let bioHTML: String
+    let bioHTML: DeferredHTML
     let excerpt: String
+    let links: [MarkdownLink]
     let initials: String
 
     func context() -> [String: Any] {

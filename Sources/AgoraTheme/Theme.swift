@@ -13,6 +13,7 @@ public struct Theme: Sendable {
     public let assets: ThemeAssets
     private let library: MustacheLibrary
     private let templateNames: Set<String>
+    private let dependencies: TemplateDependencies
 
     /// Loads `theme.yml`, every `templates/**/*.mustache` and every file under `assets/`.
     /// Reports every broken template at once.
@@ -26,6 +27,7 @@ public struct Theme: Sendable {
                                             fallbackName: directory.lastPathComponent)
         let templatesFolder = directory.appendingPathComponent("templates")
         var templates: [String: MustacheTemplate] = [:]
+        var sources: [String: String] = [:]
         var problems: [ThemeError.Problem] = []
         for relative in Self.files(under: templatesFolder) where relative.hasSuffix(".mustache") {
             let file = "\(shown)/templates/\(relative)"
@@ -35,7 +37,9 @@ public struct Theme: Sendable {
                 continue
             }
             do {
-                templates[String(relative.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+                let templateName = String(relative.dropLast(".mustache".count))
+                templates[templateName] = try MustacheTemplate(string: text)
+                sources[templateName] = text
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(.init(file: file, line: error.context.lineNumber, message: "\(error.error)"))
             } catch {
@@ -45,6 +49,7 @@ public struct Theme: Sendable {
         guard problems.isEmpty else { throw ThemeError(problems) }
         library = MustacheLibrary(templates: templates)
         templateNames = Set(templates.keys)
+        dependencies = TemplateDependencies(sources: sources)
         do {
             assets = try ThemeAssets(directory: directory.appendingPathComponent("assets"))
         } catch {
@@ -53,6 +58,10 @@ public struct Theme: Sendable {
     }
 
     public func hasTemplate(_ name: String) -> Bool { templateNames.contains(name) }
+
+    /// A digest of template `name` together with every partial and parent it includes: equal
+    /// digests mean the template renders any context exactly as before.
+    public func templateDigest(_ name: String) -> UInt64 { dependencies.digests[name] ?? 0 }
 
     /// Renders template `name` (e.g. `product`, `mail/order_created.txt`) with a context of
     /// dictionaries, arrays, strings, numbers and booleans.

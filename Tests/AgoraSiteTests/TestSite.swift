@@ -45,6 +45,10 @@ struct TestSite {
 
     /// Every file under output/ (hidden ones too) with its bytes.
     func snapshot() throws -> [String: Data] {
+        try Self.snapshot(of: output)
+    }
+
+    static func snapshot(of output: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let root = output.standardizedFileURL.path
         let enumerator = FileManager.default.enumerator(at: output, includingPropertiesForKeys: [.isRegularFileKey])

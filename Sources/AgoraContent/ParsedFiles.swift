@@ -1,0 +1,104 @@
+/// The size and modification time of a file.
+public struct FileStamp: Hashable, Sendable, Codable {
+    public let size: Int64
+    /// Nanoseconds since 1970.
+    public let modified: Int64
+
+    public init(size: Int64, modified: Int64) {
+        self.size = size
+        self.modified = modified
+    }
+
+    /// The stamp of the file at `path`; size -1 when it cannot be read.
+    public static func of(_ path: String) -> FileStamp {
+        ContentListing.fileStamp(path)
+    }
+}
+
+/// What a file's parsed front matter depends on: the YAML text, and the file's modification day
+/// (a product's default `date`). Equal keys give equal parse results.
+struct FrontMatterKey: Hashable, Codable, Sendable {
+    let yamlHash: UInt64
+    let yamlLength: Int
+    let modifiedDay: String
+
+    init(yaml: String, modifiedDay: String) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit
+        for byte in yaml.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        yamlHash = hash
+        yamlLength = yaml.utf8.count
+        self.modifiedDay = modifiedDay
+    }
+}
+
+/// An item whose Markdown body is kept out of the cache: the body is read from the file again
+/// on every load (reading is cheap; parsing YAML is not), so the cache stays small.
+protocol ContentItem: Codable, Sendable {
+    var body: String { get }
+    func with(body: String) -> Self
+}
+
+/// One valid content file as an earlier load parsed it, without its body.
+struct ParsedFile<Item: ContentItem>: Codable, Sendable {
+    let key: FrontMatterKey
+    let item: Item
+    let keys: ItemKeys
+}
+
+/// Every valid Markdown file of a content folder, parsed, keyed by path. Kept between builds in
+/// the build cache so that a rebuild parses the YAML (most of loading a large site) only of the
+/// files whose front matter changed. Files with problems are never kept: they are parsed again and
+/// report their problems on every load.
+public struct ParsedFiles: Codable, Sendable {
+    var categories: [String: ParsedFile<Category>] = [:]
+    var products: [String: ParsedFile<Product>] = [:]
+    var people: [String: ParsedFile<Person>] = [:]
+    var pages: [String: ParsedFile<Page>] = [:]
+
+    public init() {}
+
+    public var count: Int { categories.count + products.count + people.count + pages.count }
+}
+
+/// What `ContentLoader.load(reusing:)` gives back besides the content.
+public struct ContentLoad: Sendable {
+    public let content: SiteContent
+    /// The parse results to hand to the next load.
+    public let parsed: ParsedFiles
+    /// Markdown files parsed by this load; the others came from the earlier results.
+    public let filesParsed: Int
+}
+
+extension Category: ContentItem {
+    var body: String { descriptionMarkdown }
+    func with(body: String) -> Category {
+        Category(slug: slug, name: name, weight: weight, descriptionMarkdown: body, params: params, source: source)
+    }
+}
+
+extension Product: ContentItem {
+    var body: String { descriptionMarkdown }
+    func with(body: String) -> Product {
+        Product(sku: sku, slug: slug, name: name, category: category, price: price, stock: stock, available: available,
+                image: image, maker: maker, date: date, draft: draft, tags: tags, descriptionMarkdown: body,
+                params: params, source: source)
+    }
+}
+
+extension Person: ContentItem {
+    var body: String { bioMarkdown }
+    func with(body: String) -> Person {
+        Person(username: username, name: name, photo: photo, location: location, website: website, active: active,
+               bioMarkdown: body, params: params, source: source)
+    }
+}
+
+extension Page: ContentItem {
+    var body: String { bodyMarkdown }
+    func with(body: String) -> Page {
+        Page(slug: slug, title: title, bodyMarkdown: body, params: params, source: source)
+    }
+}

@@ -1,0 +1,112 @@
+import AgoraTheme
+import Crypto
+import Foundation
+
+/// A digest of everything that goes into one output file: the template's digest and the whole
+/// template context. Equal fingerprints mean equal bytes, so a rebuild can skip rendering the
+/// page. Hashing the context itself, rather than declaring by hand which content each page reads,
+/// means a forgotten dependency cannot leave a stale page behind.
+struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
+    let high: UInt64
+    let low: UInt64
+
+    /// 32 hexadecimal digits.
+    var description: String { Self.hex(high) + Self.hex(low) }
+
+    private static func hex(_ half: UInt64) -> String {
+        let digits = String(half, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The fingerprint of a page rendered with `template` (digest from the theme) and `context`.
+    static func page(templateDigest: UInt64, context: [String: Any]) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.append(templateDigest)
+        encoder.append(context)
+        return encoder.fingerprint()
+    }
+
+    /// The fingerprint of some bytes (a Markdown body, a file's contents).
+    static func of(_ text: String, salt: Int = 0) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.append(UInt64(bitPattern: Int64(salt)))
+        encoder.append(text)
+        return encoder.fingerprint()
+    }
+
+    static func of(_ data: Data) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.bytes.append(contentsOf: data)
+        return encoder.fingerprint()
+    }
+}
+
+/// Writes template values into bytes that are equal exactly when the values are: type tags and
+/// lengths keep `["ab"]` apart from `["a", "b"]`, and dictionary keys are sorted.
+struct CanonicalEncoder {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(16 * 1024)
+    }
+
+    mutating func append(_ number: UInt64) {
+        withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ text: String) {
+        bytes.append(0x73)  // "s"
+        var text = text
+        text.withUTF8 { utf8 in
+            append(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func append(_ value: Any) {
+        switch value {
+        case let text as String:
+            append(text)
+        case let deferred as DeferredHTML:
+            // Its key stands for the HTML, which stays unrendered unless the page is rendered.
+            bytes.append(0x68)
+            append(deferred.key)
+        case let flag as Bool:
+            bytes.append(flag ? 0x54 : 0x46)
+        case let number as Int:
+            bytes.append(0x69)
+            append(UInt64(bitPattern: Int64(number)))
+        case let number as Int64:
+            bytes.append(0x69)
+            append(UInt64(bitPattern: number))
+        case let number as Double:
+            bytes.append(0x64)
+            append(number.bitPattern)
+        case let map as [String: Any]:
+            bytes.append(0x7B)
+            append(UInt64(map.count))
+            for key in map.keys.sorted() {
+                append(key)
+                append(map[key] as Any)
+            }
+        case let list as [Any]:
+            bytes.append(0x5B)
+            append(UInt64(list.count))
+            for element in list { append(element) }
+        case let optional as Optional<Any>:
+            // A nil reached through `Any` (a missing value), else whatever it wraps.
+            if let wrapped = optional { append(String(describing: wrapped)) } else { bytes.append(0x30) }
+        }
+    }
+
+    func fingerprint() -> Fingerprint {
+        let digest = Array(SHA256.hash(data: bytes))
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<8 {
+            high = high << 8 | UInt64(digest[index])
+            low = low << 8 | UInt64(digest[8 + index])
+        }
+        return Fingerprint(high: high, low: low)
+    }
+}

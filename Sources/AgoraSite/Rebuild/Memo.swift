@@ -1,0 +1,75 @@
+import AgoraMarkdown
+import AgoraTheme
+import Foundation
+
+/// Results of an earlier build, looked up by the fingerprint of their inputs, plus the results
+/// this build used: only those are kept for the next build, so the cache never outgrows the site.
+/// Safe to use from the build's worker threads.
+final class Memo<Value: Codable & Sendable>: @unchecked Sendable {
+    private let previous: [Fingerprint: Value]
+    private let lock = NSLock()
+    private var used: [Fingerprint: Value] = [:]
+    private var computed = 0
+
+    init(previous: [Fingerprint: Value] = [:]) {
+        self.previous = previous
+    }
+
+    /// The earlier value for `key`, or `make()` when there is none.
+    func value(for key: Fingerprint, make: () -> Value) -> Value {
+        if let earlier = previous[key] {
+            lock.withLock { used[key] = earlier }
+            return earlier
+        }
+        let value = make()
+        lock.withLock {
+            used[key] = value
+            computed += 1
+        }
+        return value
+    }
+
+    /// The values this build used, for the next build.
+    var entries: [Fingerprint: Value] { lock.withLock { used } }
+    /// How many values this build had to compute.
+    var computedCount: Int { lock.withLock { computed } }
+}
+
+/// What every build needs of a Markdown body, kept between builds: a plain-text excerpt and its
+/// links (for the link checker). The HTML is not kept; pages that print it render it when needed.
+struct MarkdownSummary: Codable, Sendable {
+    let excerpt: String
+    let links: [MarkdownLink]
+}
+
+/// A Markdown body ready for templates.
+struct RenderedMarkdown: Sendable {
+    let html: DeferredHTML
+    let excerpt: String
+    let links: [MarkdownLink]
+}
+
+extension Memo where Value == MarkdownSummary {
+    /// `source` with an excerpt of at most `excerptLimit` characters; its HTML is rendered on first use.
+    func render(_ source: String, excerptLimit: Int) -> RenderedMarkdown {
+        let key = Fingerprint.of(source, salt: excerptLimit)
+        let summary = value(for: key) {
+            MarkdownSummary(excerpt: Markdown.excerpt(source, limit: excerptLimit), links: Markdown.links(source))
+        }
+        return RenderedMarkdown(html: DeferredHTML(key: key.description) { Markdown.html(source) },
+                                excerpt: summary.excerpt, links: summary.links)
+    }
+}
+
+/// The memos one build shares between its steps.
+struct BuildMemos: Sendable {
+    let markdown: Memo<MarkdownSummary>
+
+    init(markdown: Memo<MarkdownSummary> = Memo()) {
+        self.markdown = markdown
+    }
+
+    init(_ cache: BuildCache) {
+        self.init(markdown: Memo(previous: cache.markdown))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import AgoraSite
+
+/// The build cache: a rebuild parses and renders only what changed, and its output is always the
+/// output a full build would give.
+@Suite struct IncrementalBuildTests {
+    /// Files whose bytes differ between two snapshots, plus files only in one of them.
+    static func changed(_ before: [String: Data], _ after: [String: Data]) -> Set<String> {
+        Set(Set(before.keys).union(after.keys).filter { before[$0] != after[$0] })
+    }
+
+    static func pages(_ paths: Set<String>) -> Set<String> { paths.filter { $0.hasSuffix(".html") } }
+
+    @Test func aRebuildWithNothingChangedRendersAndWritesNothing() throws {
+        let site = try TestSite(TestSite.shop)
+        let first = try site.build()
+        #expect(first.pagesRendered == first.pages)
+        #expect(first.contentFilesParsed == 12)
+
+        let second = try site.build()
+        #expect(second.pagesRendered == 0)
+        #expect(second.filesWritten == 0)
+        #expect(second.contentFilesParsed == 0)
+    }
+
+    @Test func changingOneProductRendersExactlyThePagesThatShowIt() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let before = try site.snapshot()
+        let untouched = try site.modificationDate("products/gyokuro/index.html")
+
+        try site.write("products/green/sencha.md", try String(contentsOf: site.content.appendingPathComponent("products/green/sencha.md"),
+                                                              encoding: .utf8).replacingOccurrences(of: "price: 12.5", with: "price: 13.75"))
+        let summary = try site.build()
+        let changed = Self.changed(before, try site.snapshot())
+
+        // Its page, the lists and the profile that show its card, the home page, and the manifests.
+        #expect(Self.pages(changed) == ["products/sencha/index.html", "index.html", "catalog/index.html",
+                                        "catalog/green-tea/index.html", "people/ana/index.html"])
+        #expect(summary.pagesRendered == Self.pages(changed).count)
+        #expect(changed.isSuperset(of: ["catalog.json", "search.json", "feed.xml"]))
+        #expect(summary.filesWritten == changed.count)
+        #expect(summary.contentFilesParsed == 1)
+        #expect(try site.read("products/sencha/index.html").contains("13.75"))
+        #expect(try site.modificationDate("products/gyokuro/index.html") == untouched)
+    }
+
+    @Test func changingATemplateRendersThePagesThatUseIt() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let before = try site.snapshot()
+        let template = site.root.appendingPathComponent("themes/default/templates/product.mustache")
+        try (String(contentsOf: template, encoding: .utf8) + "<!-- product template, edited -->\n")
+            .write(to: template, atomically: true, encoding: .utf8)
+
+        let summary = try site.build()
+        let changed = Self.pages(Self.changed(before, try site.snapshot()))
+        #expect(changed == ["products/sencha/index.html", "products/gyokuro/index.html", "products/bancha/index.html",
+                            "products/assam/index.html"])
+        #expect(summary.pagesRendered == 4)
+        #expect(summary.contentFilesParsed == 0)
+    }
+
+    @Test func changingAPartialRendersEveryPageThatIncludesIt() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let before = try site.snapshot()
+        let card = site.root.appendingPathComponent("themes/default/templates/partials/product_card.mustache")
+        try (String(contentsOf: card, encoding: .utf8) + "<!-- card -->").write(to: card, atomically: true, encoding: .utf8)
+
+        let summary = try site.build()
+        let changed = Self.pages(Self.changed(before, try site.snapshot()))
+        // Lists, the home page and profiles show cards; product pages do not.
+        #expect(changed.contains("index.html") && changed.contains("catalog/page/2/index.html")
+                && changed.contains("people/ana/index.html"))
+        #expect(!changed.contains { $0.hasPrefix("products/") })
+        #expect(summary.pagesRendered == changed.count)
+    }
+
+    @Test func aDeletedOutputFileIsMadeAgain() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let page = try site.read("products/assam/index.html")
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("products/assam/index.html"))
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("products/sencha/index.html.gz"))
+
+        let summary = try site.build()
+        #expect(try site.read("products/assam/index.html") == page)
+        #expect(site.exists("products/sencha/index.html.gz"))
+        #expect(summary.pagesRendered == 2)
+    }
+
+    @Test func crossFileChecksStillSeeFilesTakenFromTheCache() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("categories/black-tea.md"))
+
+        #expect {
+            try site.build()
+        } throws: { error in
+            guard let failure = error as? BuildFailure else { return false }
+            return failure.description.contains("content/products/black/assam.md:4: category: \"black-tea\" does not exist")
+        }
+        #expect(site.exists("catalog/black-tea/index.html"), "a failed build keeps the old output")
+    }
+
+    /// After a series of edits, additions and removals, the incremental output is byte for byte the
+    /// output of a build from scratch.
+    @Test func incrementalOutputEqualsAFullBuild() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        try site.write("products/green/sencha.md", "---\nname: Sencha Superior\nsku: GT-1\ncategory: green-tea\nprice: 14\nstock: 2\n"
+                       + "maker: bea\ndate: 2026-03-02\nimage: images/sencha.png\n---\nNow *brighter*, see [Gyokuro](/products/gyokuro/).\n")
+        try site.write("products/black/ceylon.md", "---\nname: Ceylon\nsku: BT-3\ncategory: black-tea\nprice: 6\nstock: 9\n"
+                       + "date: 2026-05-01\n---\nBrisk.\n")
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("products/green/bancha.md"))
+        try site.write("people/bea.md", "---\nname: Beatriz Costa\nlocation: Lisbon\n---\nBea blends and sells.\n")
+        try site.write("categories/green-tea.md", "---\nname: Green Teas\nweight: 1\n---\nSteamed leaves.\n")
+        let incremental = try site.build()
+        #expect(incremental.contentFilesParsed == 4)
+
+        var fresh = site.options
+        fresh.outputDirectory = site.root.appendingPathComponent("fresh")
+        fresh.cacheDirectory = nil
+        try SiteBuilder(options: fresh).build()
+        let full = try TestSite.snapshot(of: fresh.outputDirectory)
+        #expect(try site.snapshot() == full)
+    }
+}
