@@ -24,13 +24,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "AgoraSite", dependencies: [
-            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", "CVips", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),

@@ -39,6 +39,7 @@ struct Build: ParsableCommand {
         }
         progress.clear()
         printLinkWarnings(summary.linkWarnings)
+        printWarnings(summary.imageWarnings)
         if !quiet {
             print(summary.line)
             print(summary.incrementalLine)
@@ -75,6 +76,12 @@ func printLinkWarnings(_ warnings: [ContentIssue]) {
     for warning in warnings { print(warning.description, to: &standardError) }
     let count = warnings.count == 1 ? "1 broken link" : "\(warnings.count) broken links"
     print("Warning: \(count); --strict-links makes them errors.", to: &standardError)
+}
+
+/// Other problems that did not fail the build, one `file:line: key: message` line each, on stderr.
+func printWarnings(_ warnings: [ContentIssue]) {
+    var standardError = FileHandle.standardError
+    for warning in warnings { print("warning: " + warning.description, to: &standardError) }
 }
 
 /// A counter on one terminal line, redrawn in place; silent when stderr is not a terminal.

@@ -61,9 +61,11 @@ public struct CatalogManifest: Codable, Sendable {
         public let maker: String?
         public let image: String?
         public let date: String
+        /// The 80×80 thumbnail of `image` (feed, ranking), when the build could make one.
+        public let thumbnail: ManifestThumbnail?
 
         public init(sku: String, slug: String, name: String, url: String, category: String, price: String, price_minor: Int64,
-                    stock: Int, available: Bool, maker: String?, image: String?, date: String) {
+                    stock: Int, available: Bool, maker: String?, image: String?, date: String, thumbnail: ManifestThumbnail? = nil) {
             self.sku = sku
             self.slug = slug
             self.name = name
@@ -76,6 +78,7 @@ public struct CatalogManifest: Codable, Sendable {
             self.maker = maker
             self.image = image
             self.date = date
+            self.thumbnail = thumbnail
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -92,6 +95,7 @@ public struct CatalogManifest: Codable, Sendable {
             try container.encode(maker, forKey: .maker)
             try container.encode(image, forKey: .image)
             try container.encode(date, forKey: .date)
+            try container.encode(thumbnail, forKey: .thumbnail)
         }
     }
 
@@ -118,13 +122,16 @@ public struct PeopleManifest: Codable, Sendable {
         public let url: String
         public let photo: String?
         public let active: Bool
+        /// The 80×80 thumbnail of `photo` (feed avatars), when the build could make one.
+        public let thumbnail: ManifestThumbnail?
 
-        public init(username: String, name: String, url: String, photo: String?, active: Bool) {
+        public init(username: String, name: String, url: String, photo: String?, active: Bool, thumbnail: ManifestThumbnail? = nil) {
             self.username = username
             self.name = name
             self.url = url
             self.photo = photo
             self.active = active
+            self.thumbnail = thumbnail
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -134,6 +141,7 @@ public struct PeopleManifest: Codable, Sendable {
             try container.encode(url, forKey: .url)
             try container.encode(photo, forKey: .photo)
             try container.encode(active, forKey: .active)
+            try container.encode(thumbnail, forKey: .thumbnail)
         }
     }
 
@@ -141,5 +149,20 @@ public struct PeopleManifest: Codable, Sendable {
 
     public init(people: [Person]) {
         self.people = people
+    }
+}
+
+/// A thumbnail in a manifest: what an `<img>` needs.
+public struct ManifestThumbnail: Codable, Sendable, Hashable {
+    public let url: String
+    public let srcset: String
+    public let width: Int
+    public let height: Int
+
+    public init(url: String, srcset: String, width: Int, height: Int) {
+        self.url = url
+        self.srcset = srcset
+        self.width = width
+        self.height = height
     }
 }

@@ -16,6 +16,8 @@ public struct Catalog: Sendable {
         public let available: Bool
         public let maker: String?
         public let image: String?
+        /// The 80×80 thumbnail of `image` made by the build, if any.
+        public var thumbnail: ManifestThumbnail? = nil
 
         public var item: CatalogItem { CatalogItem(sku: sku, name: name, price: price, stock: stock, available: available) }
     }
@@ -26,6 +28,8 @@ public struct Catalog: Sendable {
         public let url: String
         public let photo: String?
         public let active: Bool
+        /// The 80×80 thumbnail of `photo` made by the build, if any.
+        public var thumbnail: ManifestThumbnail? = nil
     }
 
     public let config: SiteConfig
@@ -72,7 +76,7 @@ extension Catalog {
             }
             products[entry.sku] = Product(sku: entry.sku, slug: entry.slug, name: entry.name, url: entry.url, category: entry.category,
                                           price: price, stock: entry.stock, available: entry.available, maker: entry.maker,
-                                          image: entry.image)
+                                          image: entry.image, thumbnail: entry.thumbnail)
             order.append(entry.sku)
         }
         let site = catalog.site
@@ -85,7 +89,8 @@ extension Catalog {
             pages: (site?.pages ?? []).map { ($0.slug, $0.title) },
             products: products, productOrder: order,
             people: Dictionary(people.people.map {
-                ($0.username, Person(username: $0.username, name: $0.name, url: $0.url, photo: $0.photo, active: $0.active))
+                ($0.username, Person(username: $0.username, name: $0.name, url: $0.url, photo: $0.photo, active: $0.active,
+                                     thumbnail: $0.thumbnail))
             }, uniquingKeysWith: { first, _ in first }))
     }
 

@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraStore
 import AgoraTheme
 import Foundation
@@ -13,26 +14,39 @@ struct FeedView {
         let name: String
         let url: String?
         let photo: String?
+        let thumbnail: ManifestThumbnail?
+    }
+
+    struct Target {
+        let kind: String
+        let key: String
+        let name: String
+        let url: String?
+        /// 80×80, as the original design shows targets in the feed.
+        let thumbnail: ManifestThumbnail?
     }
 
     func actor(_ item: FeedItem) -> Actor {
         if let person = catalog.people[item.actor], person.active {
-            return Actor(username: person.username, name: person.name, url: person.url, photo: person.photo)
+            return Actor(username: person.username, name: person.name, url: person.url, photo: person.photo,
+                         thumbnail: person.thumbnail)
         }
-        return Actor(username: item.actor, name: item.actorAccountName ?? item.actor, url: nil, photo: nil)
+        return Actor(username: item.actor, name: item.actorAccountName ?? item.actor, url: nil, photo: nil, thumbnail: nil)
     }
 
-    func target(_ item: FeedItem) -> (kind: String, key: String, name: String, url: String?)? {
+    func target(_ item: FeedItem) -> Target? {
         guard let kind = item.targetKind, let key = item.targetKey else { return nil }
         switch kind {
         case "product":
-            let product = catalog.product(sku: key)
-            return (kind, key, product?.name ?? key, product.flatMap { $0.available ? $0.url : nil })
+            let product = catalog.product(sku: key).flatMap { $0.available ? $0 : nil }
+            return Target(kind: kind, key: key, name: catalog.product(sku: key)?.name ?? key, url: product?.url,
+                          thumbnail: product?.thumbnail)
         case "person":
-            let person = catalog.people[key]
-            return (kind, key, person?.name ?? key, person.flatMap { $0.active ? $0.url : nil })
+            let person = catalog.people[key].flatMap { $0.active ? $0 : nil }
+            return Target(kind: kind, key: key, name: catalog.people[key]?.name ?? key, url: person?.url,
+                          thumbnail: person?.thumbnail)
         default:
-            return (kind, key, key, nil)
+            return Target(kind: kind, key: key, name: key, url: nil, thumbnail: nil)
         }
     }
 
@@ -42,8 +56,8 @@ struct FeedView {
         let actor = actor(item)
         return FeedItemJSON(
             id: item.id, verb: item.verb, created: HTTPDate.iso8601(Date(timeIntervalSince1970: TimeInterval(item.createdAt))),
-            actor: .init(username: actor.username, name: actor.name, url: actor.url),
-            target: target(item).map { .init(kind: $0.kind, key: $0.key, name: $0.name, url: $0.url) })
+            actor: .init(username: actor.username, name: actor.name, url: actor.url, thumbnail: actor.thumbnail?.url),
+            target: target(item).map { .init(kind: $0.kind, key: $0.key, name: $0.name, url: $0.url, thumbnail: $0.thumbnail?.url) })
     }
 
     /// For the dashboard: "Mira Okafor published Ash-Glazed Mug · 5 minutes ago".
@@ -52,9 +66,13 @@ struct FeedView {
         let target = target(item)
         return [
             "id": item.id, "verb": item.verb, "phrase": Self.phrase(item.verb), "ago": Self.ago(now - item.createdAt),
-            "actor": ["name": actor.name, "url": actor.url ?? false, "photo_url": actor.photo ?? placeholder,
+            "actor": ["name": actor.name, "url": actor.url ?? false, "photo_url": actor.thumbnail?.url ?? actor.photo ?? placeholder,
+                      "photo_srcset": actor.thumbnail?.srcset ?? false,
                       "has_photo": actor.photo != nil, "initials": String(actor.name.prefix(1)).uppercased()] as [String: Any],
-            "target": target.map { ["name": $0.name, "url": $0.url ?? false] as [String: Any] } ?? false,
+            "target": target.map { target -> [String: Any] in
+                ["name": target.name, "url": target.url ?? false,
+                 "thumbnail": target.thumbnail.map { ["url": $0.url, "srcset": $0.srcset, "width": $0.width, "height": $0.height] } ?? false]
+            } ?? false,
         ]
     }
 
@@ -117,15 +135,17 @@ struct FeedItemJSON: Encodable {
         let username: String
         let name: String
         let url: String?
+        let thumbnail: String?
 
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(username, forKey: .username)
             try container.encode(name, forKey: .name)
             try container.encode(url, forKey: .url)  // null, not absent
+            try container.encode(thumbnail, forKey: .thumbnail)
         }
 
-        enum CodingKeys: String, CodingKey { case username, name, url }
+        enum CodingKeys: String, CodingKey { case username, name, url, thumbnail }
     }
 
     struct Target: Encodable {
@@ -133,6 +153,7 @@ struct FeedItemJSON: Encodable {
         let key: String
         let name: String
         let url: String?
+        let thumbnail: String?
 
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -140,9 +161,10 @@ struct FeedItemJSON: Encodable {
             try container.encode(key, forKey: .key)
             try container.encode(name, forKey: .name)
             try container.encode(url, forKey: .url)
+            try container.encode(thumbnail, forKey: .thumbnail)
         }
 
-        enum CodingKeys: String, CodingKey { case kind, key, name, url }
+        enum CodingKeys: String, CodingKey { case kind, key, name, url, thumbnail }
     }
 
     let id: Int64

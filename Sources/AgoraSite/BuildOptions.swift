@@ -71,6 +71,8 @@ public struct BuildSummary: Sendable {
     public let searchIndexBytes: Int
     /// Broken internal links (a build with `--strict-links` fails instead).
     public let linkWarnings: [ContentIssue]
+    /// Images no thumbnail could be made of; their pages show the full image.
+    public let imageWarnings: [ContentIssue]
 
     /// `Search index: 2.3 MB (10,000 products, 2,000 people)`-style second summary line.
     public var searchIndexLine: String {

@@ -3,7 +3,7 @@ import Foundation
 
 /// `catalog.json` and `people.json`: what the server reads about the site (SPEC §3.1).
 enum Manifests {
-    static func catalog(_ content: SiteContent, generated: String) throws -> Data {
+    static func catalog(_ content: SiteContent, generated: String, thumbnails: [String: Thumbnails.Set] = [:]) throws -> Data {
         let config = content.config
         let manifest = CatalogManifest(
             generated: generated, currency: config.currency,
@@ -15,16 +15,18 @@ enum Manifests {
                 .init(sku: product.sku, slug: product.slug, name: product.name, url: SitePaths.product(product.slug),
                       category: product.category, price: product.price.decimalString, price_minor: product.price.minorUnits,
                       stock: product.stock, available: product.available, maker: product.maker,
-                      image: product.image.map(SitePaths.file), date: product.date)
+                      image: product.image.map(SitePaths.file), date: product.date,
+                      thumbnail: product.image.flatMap { thumbnails[$0]?[.small] }.map(\.manifestValue))
             }
         )
         return try encode(manifest)
     }
 
-    static func people(_ content: SiteContent) throws -> Data {
+    static func people(_ content: SiteContent, thumbnails: [String: Thumbnails.Set] = [:]) throws -> Data {
         try encode(PeopleManifest(people: content.people.map {
             .init(username: $0.username, name: $0.name, url: SitePaths.person($0.username),
-                  photo: $0.photo.map(SitePaths.file), active: $0.active)
+                  photo: $0.photo.map(SitePaths.file), active: $0.active,
+                  thumbnail: $0.photo.flatMap { thumbnails[$0]?[.small] }.map(\.manifestValue))
         }))
     }
 
@@ -35,5 +37,11 @@ enum Manifests {
         var data = try encoder.encode(value)
         data.append(0x0A)
         return data
+    }
+}
+
+extension Thumbnail {
+    var manifestValue: ManifestThumbnail {
+        ManifestThumbnail(url: url, srcset: srcset, width: size.width, height: size.height)
     }
 }

@@ -59,8 +59,9 @@ public struct SiteBuilder: Sendable {
         let (load, theme) = try self.load(reusing: cache.parsed)
         let content = load.content
         let memos = BuildMemos(cache)
+        let thumbnails = makeThumbnails(content, previous: cache.images)
         let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
-                            generated: Self.generatedTimestamp(content), memos: memos)
+                            generated: Self.generatedTimestamp(content), memos: memos, thumbnails: thumbnails)
         let jobs = plan.jobs()
         let warnings = try checkLinks(plan, jobs: jobs)
 
@@ -95,7 +96,8 @@ public struct SiteBuilder: Sendable {
             throw .output("\(displayPath(options.outputDirectory)): \(error.localizedDescription)")
         }
         if let file = options.cacheFile {
-            var next = BuildCache(key: options.cacheKey, parsed: load.parsed, markdown: memos.markdown.entries)
+            var next = BuildCache(key: options.cacheKey, parsed: load.parsed, markdown: memos.markdown.entries,
+                                  images: thumbnails.hashes)
             for (job, result) in zip(jobs, results) {
                 if let record = result.record { next.outputs[job.path] = record }
             }
@@ -107,7 +109,23 @@ public struct SiteBuilder: Sendable {
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
             filesRemoved: stats.removed, pagesRendered: pagesRendered,
             contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
-            searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings)
+            searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings)
+    }
+
+    /// Thumbnails of the images that pages show, kept in the cache folder between builds (in a
+    /// temporary folder when there is no cache). Thumbnails no image needs any more are deleted.
+    private func makeThumbnails(_ content: SiteContent, previous: [String: Thumbnails.HashRecord]) -> Thumbnails.Result {
+        let images = content.products.filter(\.available).compactMap(\.image) + content.people.filter(\.active).compactMap(\.photo)
+        guard !images.isEmpty else { return Thumbnails.Result() }
+        let folder = options.cacheDirectory?.appendingPathComponent("thumbs")
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("agora-thumbs-\(UUID().uuidString)")
+        let result = Thumbnails(contentDirectory: options.contentDirectory, contentDisplayName: options.contentDisplayName,
+                                folder: folder).prepare(images, previousHashes: previous)
+        let used = Set(result.files.values.map(\.lastPathComponent))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !used.contains(name) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+        return result
     }
 
     /// What became of one job: skipped (its fingerprint matched and its file is intact), made, or failed.

@@ -50,9 +50,14 @@ struct SitePlan {
     /// Markdown and cards from the last build that are still valid.
     let memos: BuildMemos
 
-    init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String, memos: BuildMemos = BuildMemos()) {
+    /// Thumbnails by content image path.
+    let thumbnails: Thumbnails.Result
+
+    init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String, memos: BuildMemos = BuildMemos(),
+         thumbnails: Thumbnails.Result = Thumbnails.Result()) {
         self.content = content
         self.memos = memos
+        self.thumbnails = thumbnails
         self.theme = theme
         self.contentDirectory = contentDirectory
         self.generated = generated
@@ -73,7 +78,7 @@ struct SitePlan {
                 product: product, url: SitePaths.product(product.slug),
                 imageURL: product.image.map(SitePaths.file) ?? placeholder,
                 imageAbsoluteURL: config.absoluteURL(product.image.map(SitePaths.file) ?? placeholder),
-                hasImage: product.image != nil,
+                hasImage: product.image != nil, thumbnails: product.image.flatMap { thumbnails.thumbnails[$0] },
                 descriptionHTML: description.html, excerpt: description.excerpt, links: description.links,
                 priceDisplay: symbol + product.price.decimalString,
                 categoryName: categoryNames[product.category] ?? product.category, maker: maker)
@@ -84,6 +89,7 @@ struct SitePlan {
             let bio = memos.markdown.render(person.bioMarkdown, excerptLimit: 140)
             return PersonView(person: person, url: SitePaths.person(person.username),
                               photoURL: person.photo.map(SitePaths.file) ?? placeholder, hasPhoto: person.photo != nil,
+                              thumbnails: person.photo.flatMap { thumbnails.thumbnails[$0] },
                               bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, initials: Self.initials(person.name))
         }
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
@@ -143,6 +149,7 @@ struct SitePlan {
         jobs.append(notFoundPage())
         jobs += machineFiles(pageURLs: jobs.filter(\.isPage).map(\.path))
         jobs += content.staticFiles.map { OutputJob(path: $0.path, work: .copy(contentDirectory.appendingPathComponent($0.path))) }
+        jobs += thumbnails.files.sorted { $0.key < $1.key }.map { OutputJob(path: $0.key, work: .copy($0.value)) }
         jobs += theme.assets.all.map { OutputJob(path: String($0.url.dropFirst()), work: .data($0.data)) }
         return jobs
     }
@@ -289,10 +296,12 @@ struct SitePlan {
             OutputJob(path: "sitemap.xml", work: .text { Feeds.sitemap(config, entries: entries) }),
             OutputJob(path: "feed.xml", work: .text { [listed] in Feeds.atom(config, products: listed, updated: generated) }),
             OutputJob(path: "robots.txt", work: .text { Feeds.robots(config) }),
-            OutputJob(path: "catalog.json", work: .text {
-                String(decoding: try Manifests.catalog(content, generated: generated), as: UTF8.self)
+            OutputJob(path: "catalog.json", work: .text { [thumbnails] in
+                String(decoding: try Manifests.catalog(content, generated: generated, thumbnails: thumbnails.thumbnails), as: UTF8.self)
             }),
-            OutputJob(path: "people.json", work: .text { String(decoding: try Manifests.people(content), as: UTF8.self) }),
+            OutputJob(path: "people.json", work: .text { [thumbnails] in
+                String(decoding: try Manifests.people(content, thumbnails: thumbnails.thumbnails), as: UTF8.self)
+            }),
             OutputJob(path: "search.json", work: .data(searchIndex)),
         ]
     }

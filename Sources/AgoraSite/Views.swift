@@ -11,6 +11,9 @@ struct ProductView: Sendable {
     let imageURL: String
     let imageAbsoluteURL: String
     let hasImage: Bool
+    /// Thumbnails of the image; nil when there is no image (the placeholder shows) or libvips
+    /// cannot read it (the image itself shows).
+    let thumbnails: Thumbnails.Set?
     let descriptionHTML: DeferredHTML
     let excerpt: String
     /// Links in the description, for the link checker.
@@ -26,6 +29,7 @@ struct ProductView: Sendable {
             "price": product.price.decimalString, "price_display": priceDisplay, "price_minor": product.price.minorUnits,
             "stock": stock, "in_stock": stock > 0, "low_stock": stock > 0 && stock <= 5, "available": product.available,
             "image_url": imageURL, "image_absolute_url": imageAbsoluteURL, "has_image": hasImage,
+            "thumb": thumbnail(.card, thumbnails, imageURL), "thumb_small": thumbnail(.small, thumbnails, imageURL),
             "category": ["slug": product.category, "name": categoryName, "url": SitePaths.category(product.category)],
             "date": product.date, "date_display": DateDisplay.long(product.date),
             "tags": product.tags, "has_tags": !product.tags.isEmpty,
@@ -58,6 +62,7 @@ struct PersonView: Sendable {
     let url: String
     let photoURL: String
     let hasPhoto: Bool
+    let thumbnails: Thumbnails.Set?
     let bioHTML: DeferredHTML
     let excerpt: String
     let links: [MarkdownLink]
@@ -67,6 +72,7 @@ struct PersonView: Sendable {
         var values: [String: Any] = [
             "username": person.username, "name": person.name, "url": url,
             "photo_url": photoURL, "has_photo": hasPhoto, "initials": initials,
+            "thumb": thumbnail(.card, thumbnails, photoURL), "thumb_small": thumbnail(.small, thumbnails, photoURL),
             "bio_html": bioHTML, "excerpt": excerpt, "active": person.active,
             "params": TemplateValue.params(person.params),
         ]
@@ -79,6 +85,12 @@ struct PersonView: Sendable {
         }
         return values
     }
+}
+
+/// `thumb` and `thumb_small` in templates: the thumbnail, or `fallback` (the image itself, or
+/// the theme's placeholder when there is none) at the thumbnail's size.
+private func thumbnail(_ size: ThumbnailSize, _ thumbnails: Thumbnails.Set?, _ fallback: String) -> [String: Any] {
+    (thumbnails?[size] ?? .placeholder(fallback, size)).context()
 }
 
 /// Converting front-matter `params` into template values.

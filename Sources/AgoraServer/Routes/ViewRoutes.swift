@@ -44,7 +44,8 @@ struct ViewRoutes {
             let entries = try ranking(.product, order: .views, limit: 10).enumerated().map { index, entry -> [String: Any] in
                 let product = current.product(sku: entry.key)
                 return ["rank": index + 1, "sku": entry.key, "name": entry.name, "url": entry.url, "views": entry.views,
-                        "likes": entry.likes, "image_url": product?.image ?? placeholder, "has_image": product?.image != nil]
+                        "likes": entry.likes, "image_url": product?.thumbnail?.url ?? product?.image ?? placeholder, "has_image": product?.image != nil,
+                        "image_srcset": product?.thumbnail?.srcset ?? false]
             }
             return shop.pages.render("ranking", title: "Most viewed", url: "/ranking/", cart: try shop.cart(context),
                                      values: ["products": entries, "has_products": !entries.isEmpty])

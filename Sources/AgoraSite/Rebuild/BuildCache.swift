@@ -19,6 +19,8 @@ struct BuildCache: Codable, Sendable {
     var key = ""
     var parsed = ParsedFiles()
     var markdown: [Fingerprint: MarkdownSummary] = [:]
+    /// Content hashes of images, which name their thumbnails.
+    var images: [String: Thumbnails.HashRecord] = [:]
     var outputs: [String: OutputRecord] = [:]
 
     /// The cache in `file` if it was made under `key`; an empty one otherwise (missing, damaged,

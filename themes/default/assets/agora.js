@@ -310,6 +310,18 @@
     });
   }
 
+  /** A decorative square image, as the dashboard's own feed items have. */
+  function image(src, className, size) {
+    var img = document.createElement("img");
+    img.src = src;
+    img.className = className;
+    img.alt = "";
+    img.width = size;
+    img.height = size;
+    img.loading = "lazy";
+    return img;
+  }
+
   /** The dashboard feed loads older items as the reader reaches its end. */
   function enhanceFeed(list) {
     if (!window.fetch || !("IntersectionObserver" in window)) return;
@@ -328,6 +340,7 @@
         page.items.forEach(function (item) {
           var li = document.createElement("li");
           li.className = "feed-item";
+          if (item.actor.thumbnail) li.appendChild(image(item.actor.thumbnail, "avatar avatar-small", 40));
           var p = document.createElement("p");
           var actor = document.createElement(item.actor.url ? "a" : "strong");
           if (item.actor.url) actor.href = item.actor.url;
@@ -341,6 +354,7 @@
             p.appendChild(target);
           }
           li.appendChild(p);
+          if (item.target && item.target.thumbnail) li.appendChild(image(item.target.thumbnail, "feed-thumb", 80));
           list.insertBefore(li, sentinel);
         });
         list.setAttribute("data-next", page.next || "");
