@@ -1,5 +1,6 @@
 import AgoraMail
 import AgoraServer
+import AgoraSite
 import AgoraStore
 import AgoraTheme
 import ArgumentParser
@@ -12,6 +13,10 @@ struct Serve: AsyncParsableCommand {
         Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends
         against the SQLite database. Run `agora build` first. SIGHUP (or POST /admin/reload from
         this machine) re-reads catalog.json and people.json; SIGINT and SIGTERM stop gracefully.
+
+        With --watch, the site is built first and rebuilt (incrementally) whenever something under
+        the content folder or themes/ changes; open pages reload themselves, and a failed rebuild
+        shows its errors in the terminal and over the page while the last good output stays served.
         """
     )
 
@@ -26,6 +31,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "The built site, relative to the site folder.")
     var output = "output"
+
+    @Option(name: .long, help: "The content folder, relative to the site folder (for --watch).")
+    var content = "content"
+
+    @Flag(name: .long, help: "Build, then rebuild on every change to the content or the themes, and reload open pages.")
+    var watch = false
 
     @Option(name: .long, help: "The SQLite database file, relative to the site folder.")
     var db = "data/agora.sqlite"
@@ -48,6 +59,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
+        let siteWatch = watch ? WatchedSite(options: buildOptions(root: root, output: outputFolder)) : nil
+        siteWatch?.build()
         let catalog: LiveCatalog
         do {
             catalog = try LiveCatalog(output: outputFolder)
@@ -83,8 +96,17 @@ struct Serve: AsyncParsableCommand {
         let server = ShopServer(
             configuration: .init(host: host, port: port, output: outputFolder, secureCookies: secureCookies,
                                  openAPIDocument: SharedFiles.locate()?.appendingPathComponent("openapi.yaml"), log: log,
-                                 mail: transport, mailSettings: .init(maxAttempts: max(1, mailAttempts))),
+                                 mail: transport, mailSettings: .init(maxAttempts: max(1, mailAttempts)),
+                                 liveReload: siteWatch?.liveReload),
             database: database, catalog: catalog, theme: loadedTheme)
+        siteWatch?.start { [log] in
+            do throws(CatalogError) {
+                try catalog.reload()
+                server.catalogChanged()
+            } catch {
+                log.write("watch: kept the previous manifests: \(error.description)")
+            }
+        }
 
         let reload = SignalWatcher(signal: SIGHUP) {
             do throws(CatalogError) {
@@ -103,6 +125,17 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         withExtendedLifetime(reload) {}
+    }
+
+    private func buildOptions(root: URL, output: URL) -> BuildOptions {
+        let themeDirectory = theme.map { name -> URL in
+            name.contains("/") ? URL(fileURLWithPath: name, relativeTo: root).standardizedFileURL
+                : root.appendingPathComponent("themes").appendingPathComponent(name)
+        }
+        return BuildOptions(contentDirectory: URL(fileURLWithPath: content, relativeTo: root).standardizedFileURL,
+                            contentDisplayName: site.map { ($0 as NSString).appendingPathComponent(content) } ?? content,
+                            themeDirectory: themeDirectory, themesDirectory: root.appendingPathComponent("themes"),
+                            outputDirectory: output)
     }
 
     private func failure(_ message: String) -> ExitCode {

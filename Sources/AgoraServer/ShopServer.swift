@@ -22,10 +22,12 @@ public struct ShopServer: Sendable {
         /// Where order mail goes; nil keeps it in the outbox.
         public var mail: (any MailTransport)?
         public var mailSettings: OutboxWorker.Settings
+        /// With `--watch`: pages get a script that reloads them after each rebuild.
+        public var liveReload: LiveReload?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
                     openAPIDocument: URL? = nil, log: LogSink = LogSink(), mail: (any MailTransport)? = nil,
-                    mailSettings: OutboxWorker.Settings = .init()) {
+                    mailSettings: OutboxWorker.Settings = .init(), liveReload: LiveReload? = nil) {
             self.host = host
             self.port = port
             self.output = output
@@ -34,6 +36,7 @@ public struct ShopServer: Sendable {
             self.log = log
             self.mail = mail
             self.mailSettings = mailSettings
+            self.liveReload = liveReload
         }
     }
 
@@ -73,8 +76,10 @@ public struct ShopServer: Sendable {
             CrossOriginGuard(trustedOrigins: [])
             BodyLimit(limit: Self.bodyLimit)
             SessionMiddleware(sessions: shop.sessions)
-            StaticFiles(root: configuration.output)
+            StaticFiles(root: configuration.output,
+                        liveReloadScript: configuration.liveReload == nil ? nil : LiveReloadRoutes.scriptPath)
         }
+        if let liveReload = configuration.liveReload { LiveReloadRoutes(hub: liveReload).register(on: router) }
         CartRoutes(shop: shop).register(on: router)
         OrderRoutes(shop: shop).register(on: router)
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)

@@ -48,7 +48,7 @@ public struct HTTPClient: Sendable {
         return try HTTPReply.parse(Self.readAll(socket))
     }
 
-    private static func connect(host: String, port: Int, timeout: TimeInterval) throws -> Int32 {
+    static func connect(host: String, port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HTTPClientError.connect(errno) }
         var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
@@ -69,7 +69,7 @@ public struct HTTPClient: Sendable {
         return descriptor
     }
 
-    private static func writeAll(_ socket: Int32, _ data: Data) throws {
+    static func writeAll(_ socket: Int32, _ data: Data) throws {
         try data.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0

@@ -10,16 +10,19 @@ struct StaticFiles: RouterMiddleware {
     typealias Context = ShopContext
 
     /// Paths the server answers itself.
-    static let dynamicPrefixes = ["/cart/", "/orders/", "/account/", "/admin/", "/api/", "/ranking/"]
+    static let dynamicPrefixes = ["/cart/", "/orders/", "/account/", "/admin/", "/api/", "/ranking/", "/_agora/"]
     static let dynamicPaths: Set<String> = ["/healthz", "/metrics", "/cart", "/orders", "/account", "/admin", "/ranking"]
 
     let root: URL
     /// The real path of the root, symlinks resolved, for containment checks.
     let realRoot: String
+    /// Under `agora serve --watch`: a script added to every HTML page, which reloads it after a rebuild.
+    let liveReloadScript: String?
 
-    init(root: URL) {
+    init(root: URL, liveReloadScript: String? = nil) {
         self.root = root
         realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
+        self.liveReloadScript = liveReloadScript
     }
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
@@ -86,7 +89,8 @@ struct StaticFiles: RouterMiddleware {
         var served = file
         var headers = HTTPFields()
         headers[.contentType] = type
-        if MediaTypes.isCompressible(logicalPath) {
+        let injectScript = liveReloadScript != nil && logicalPath.hasSuffix(".html")
+        if MediaTypes.isCompressible(logicalPath), !injectScript {
             headers[.vary] = "Accept-Encoding"
             let accepted = Self.acceptedEncodings(request.headers[.acceptEncoding])
             for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] where accepted.contains(encoding) {
@@ -98,12 +102,13 @@ struct StaticFiles: RouterMiddleware {
             }
         }
         var info = stat()
-        guard stat(served, &info) == 0, let data = FileManager.default.contents(atPath: served) else {
+        guard stat(served, &info) == 0, var data = FileManager.default.contents(atPath: served) else {
             return Response(status: .notFound)
         }
+        if injectScript, let liveReloadScript { data = Self.inject(script: liveReloadScript, into: data) }
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
         let etag = "\"\(String(info.st_size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))"
-            + "\(headers[.contentEncoding].map { "-" + $0 } ?? "")\""
+            + "\(headers[.contentEncoding].map { "-" + $0 } ?? "")\(injectScript ? "-live" : "")\""
         headers[.eTag] = etag
         headers[.lastModified] = HTTPDate.format(modified)
         headers[.cacheControl] = Self.cacheControl(logicalPath)
@@ -114,6 +119,18 @@ struct StaticFiles: RouterMiddleware {
         headers[.contentLength] = String(data.count)
         let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: data))
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// The page with `<script src=…>` before `</body>` (at the end when there is none).
+    static func inject(script: String, into page: Data) -> Data {
+        let tag = Data("<script src=\"\(script)\" defer></script>\n".utf8)
+        var page = page
+        if let close = page.range(of: Data("</body>".utf8), options: .backwards) {
+            page.insert(contentsOf: tag, at: close.lowerBound)
+        } else {
+            page.append(tag)
+        }
+        return page
     }
 
     private func notFound(_ request: Request) -> Response {
