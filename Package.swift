@@ -26,13 +26,14 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "AgoraSite", dependencies: [
-            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", "CVips", .product(name: "Crypto", package: "swift-crypto"),
+            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", "CVips", "CBrotli", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
@@ -55,7 +56,7 @@ let package = Package(
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
         .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
-        .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite"]),
+        .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
         .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore", .product(name: "GRDB", package: "GRDB.swift")]),

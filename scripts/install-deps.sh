@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
-#   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, pkg-config, python3
+#   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
 
@@ -9,6 +9,7 @@ dpkg -s libcmark-dev >/dev/null 2>&1 || want+=(libcmark-dev)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || want+=(libsqlite3-dev)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || want+=(zlib1g-dev)
 dpkg -s libvips-dev >/dev/null 2>&1 || want+=(libvips-dev)
+dpkg -s libbrotli-dev >/dev/null 2>&1 || want+=(libbrotli-dev)
 command -v pkg-config >/dev/null 2>&1 || want+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || want+=(python3)
 if [[ "${1:-}" == "bench" ]]; then

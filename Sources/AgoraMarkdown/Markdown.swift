@@ -92,6 +92,11 @@ public struct MarkdownLink: Hashable, Sendable, Codable {
     public let destination: String
     /// 1-based line within the document.
     public let line: Int
+
+    public init(destination: String, line: Int) {
+        self.destination = destination
+        self.line = line
+    }
 }
 
 extension Markdown {

@@ -34,36 +34,46 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// Stages `data` for `path` (relative, `/`-separated) unless the output already holds it.
-    /// Text files get a `.gz` copy beside them, made only when the file itself changed.
+    /// Text files get a `.gz` copy beside them (and larger ones a `.br` copy too), made only when
+    /// the file itself changed.
     func stage(_ path: String, _ data: Data) throws {
         let target = output.appendingPathComponent(path)
-        let compressed = Gzip.isCompressible(path) ? path + ".gz" : nil
+        let copies = Self.compressedCopies(of: path)
         if let existing = try? Data(contentsOf: target, options: .uncached), existing == data,
-           compressed.map({ FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path) }) ?? true {
+           copies.allSatisfy({ access(output.path + "/" + $0.path, F_OK) == 0 }) {
             record(path, changed: false)
-            if let compressed { record(compressed, changed: false) }
+            for copy in copies { record(copy.path, changed: false) }
             return
         }
         let staged = staging.appendingPathComponent(path)
         try createParent(of: path)
         try Self.writeFile(data, to: staged.path)
         record(path, changed: true)
-        if let compressed, let gzip = Gzip.compress(data) {
-            try Self.writeFile(gzip, to: staging.appendingPathComponent(compressed).path)
-            record(compressed, changed: true)
+        for copy in copies {
+            guard let compressed = copy.compress(data) else { continue }
+            try Self.writeFile(compressed, to: staging.appendingPathComponent(copy.path).path)
+            record(copy.path, changed: true)
         }
     }
 
     /// Keeps `path` as the last build wrote it, without reading it, when it is still there with
-    /// `size` bytes (and its `.gz` copy beside it). False when it is not, and must be made again.
+    /// `size` bytes (and its compressed copies beside it). False when it is not, and must be made again.
     func keep(_ path: String, size: Int64) -> Bool {
         var info = stat()
         guard stat(output.path + "/" + path, &info) == 0, Int64(info.st_size) == size else { return false }
-        let compressed = Gzip.isCompressible(path) ? path + ".gz" : nil
-        if let compressed, access(output.path + "/" + compressed, F_OK) != 0 { return false }
+        let copies = Self.compressedCopies(of: path)
+        guard copies.allSatisfy({ access(output.path + "/" + $0.path, F_OK) == 0 }) else { return false }
         record(path, changed: false)
-        if let compressed { record(compressed, changed: false) }
+        for copy in copies { record(copy.path, changed: false) }
         return true
+    }
+
+    /// The precompressed files that go beside `path`, for servers that send them as they are.
+    static func compressedCopies(of path: String) -> [(path: String, compress: (Data) -> Data?)] {
+        var copies: [(path: String, compress: (Data) -> Data?)] = []
+        if Gzip.isCompressible(path) { copies.append((path + ".gz", { Gzip.compress($0) })) }
+        if Brotli.wants(path) { copies.append((path + ".br", { Brotli.compress($0) })) }
+        return copies
     }
 
     /// Stages a copy of a file from disk (content images and other files).

@@ -54,16 +54,22 @@ public struct SiteBuilder: Sendable {
     /// rendered; the rest are kept as they are on disk.
     public func build(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> BuildSummary {
         let started = Date()
+        var timer = PhaseTimer()
         let cache = options.reuseCache ? options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
             : BuildCache()
+        timer.mark("load cache")
         let (load, theme) = try self.load(reusing: cache.parsed)
         let content = load.content
+        timer.mark("read content")
         let memos = BuildMemos(cache)
         let thumbnails = makeThumbnails(content, previous: cache.images)
+        timer.mark("thumbnails")
         let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
                             generated: Self.generatedTimestamp(content), memos: memos, thumbnails: thumbnails)
         let jobs = plan.jobs()
+        timer.mark("plan")
         let warnings = try checkLinks(plan, jobs: jobs)
+        timer.mark("check links")
 
         let writer: OutputWriter
         do {
@@ -73,8 +79,9 @@ public struct SiteBuilder: Sendable {
         }
         let counter = ProgressCounter(total: jobs.count, report: progress)
         let earlier = cache.outputs
-        // File creation waits on the disk more than on the CPU: more threads than cores help.
-        let results = ParallelMap.map(jobs, threadsPerCore: 4) { job -> JobResult in
+        // File creation waits on the disk (and on ext4's inode allocation) more than on the CPU: a
+        // second thread per core helps; more made cold builds slower in `make bench` runs.
+        let results = ParallelMap.map(jobs, threadsPerCore: 2) { job -> JobResult in
             defer { counter.advance() }
             do {
                 return try run(job, writer: writer, theme: theme, earlier: earlier[job.path])
@@ -84,6 +91,7 @@ public struct SiteBuilder: Sendable {
                 return JobResult(failure: "\(displayPath(options.outputDirectory))/\(job.path): cannot be written: \(error.localizedDescription)")
             }
         }
+        timer.mark("render and write")
         let failures = results.compactMap(\.failure)
         guard failures.isEmpty else {
             writer.discard()
@@ -95,6 +103,7 @@ public struct SiteBuilder: Sendable {
         } catch {
             throw .output("\(displayPath(options.outputDirectory)): \(error.localizedDescription)")
         }
+        timer.mark("commit")
         if let file = options.cacheFile {
             var next = BuildCache(key: options.cacheKey, parsed: load.parsed, markdown: memos.markdown.entries,
                                   images: thumbnails.hashes)
@@ -102,6 +111,7 @@ public struct SiteBuilder: Sendable {
                 if let record = result.record { next.outputs[job.path] = record }
             }
             try? next.save(file)  // without a cache the next build is a full one, nothing worse
+            timer.mark("save cache")
         }
         let pagesRendered = zip(jobs, results).filter { $0.isPage && !$1.skipped }.count
         return BuildSummary(

@@ -310,9 +310,3 @@ struct SitePlan {
         String(name.split(separator: " ").prefix(2).compactMap(\.first)).uppercased()
     }
 }
-
-/// A template context handed to a deferred render on another thread. Contexts hold only strings,
-/// numbers, booleans, arrays, dictionaries and `DeferredHTML`, and are never changed once built.
-private struct UncheckedContext: @unchecked Sendable {
-    let values: [String: Any]
-}

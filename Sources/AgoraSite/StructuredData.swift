@@ -1,10 +1,12 @@
 import AgoraContent
+import AgoraTheme
 import Foundation
 
 /// schema.org JSON-LD for product and profile pages, and the values of the social cards
 /// (SPEC §3.3). The JSON is safe to place inside `<script>`: `<` is written as `\u003c`.
+/// It is encoded only when the page is rendered; until then its fingerprint stands for it.
 enum StructuredData {
-    static func product(_ view: ProductView, config: SiteConfig) -> String {
+    static func product(_ view: ProductView, config: SiteConfig) -> DeferredHTML {
         let product = view.product
         var offer: [String: Any] = [
             "@type": "Offer",
@@ -29,10 +31,10 @@ enum StructuredData {
         if let maker = view.maker {
             value["brand"] = ["@type": "Brand", "name": maker.name]
         }
-        return encode(value)
+        return deferred(value)
     }
 
-    static func person(_ view: PersonView, config: SiteConfig) -> String {
+    static func person(_ view: PersonView, config: SiteConfig) -> DeferredHTML {
         let person = view.person
         var value: [String: Any] = [
             "@context": "https://schema.org",
@@ -45,10 +47,15 @@ enum StructuredData {
         if person.photo != nil { value["image"] = config.absoluteURL(view.photoURL) }
         if let location = person.location { value["homeLocation"] = ["@type": "Place", "name": location] }
         if let website = person.website { value["sameAs"] = [website] }
-        return encode(value)
+        return deferred(value)
     }
 
-    private static func encode(_ value: [String: Any]) -> String {
+    private static func deferred(_ value: [String: Any]) -> DeferredHTML {
+        let value = UncheckedContext(values: value)
+        return DeferredHTML(key: Fingerprint.of(value.values).description, keepsResult: false) { encode(value.values) }
+    }
+
+    static func encode(_ value: [String: Any]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
             return "{}"
         }

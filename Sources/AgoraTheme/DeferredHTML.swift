@@ -1,7 +1,7 @@
 import Foundation
 import Mustache
 
-/// HTML that is made only when a template prints it (`{{{description_html}}}`), at most once.
+/// HTML that is made only when a template prints it (`{{{description_html}}}`).
 ///
 /// An incremental build fingerprints every page's context without rendering it; with deferred
 /// values a page's fingerprint covers a product description or a card through `key` (a digest of
@@ -10,11 +10,15 @@ public final class DeferredHTML: MustacheCustomRenderable, @unchecked Sendable, 
     /// Equal keys promise equal HTML.
     public let key: String
     private let make: @Sendable () -> String
+    /// Whether the HTML is kept once made: worth it for what many pages show (cards), not for what
+    /// one page shows (a description), which would only hold memory until the build ends.
+    private let keepsResult: Bool
     private let lock = NSLock()
     private var made: String?
 
-    public init(key: String, make: @escaping @Sendable () -> String) {
+    public init(key: String, keepsResult: Bool = true, make: @escaping @Sendable () -> String) {
         self.key = key
+        self.keepsResult = keepsResult
         self.make = make
     }
 
@@ -24,7 +28,8 @@ public final class DeferredHTML: MustacheCustomRenderable, @unchecked Sendable, 
     }
 
     public var html: String {
-        lock.withLock {
+        guard keepsResult else { return make() }
+        return lock.withLock {
             if let made { return made }
             let value = make()
             made = value

@@ -1,3 +1,4 @@
+import CBrotli
 import Foundation
 import Testing
 @testable import AgoraSite
@@ -95,6 +96,38 @@ import Testing
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site.output.appendingPathComponent("index.html.gz").path)
         try site.build()
         #expect(try site.modificationDate("index.html.gz") == old)
+    }
+
+    @Test func largerTextFilesGetBrotliCopiesButPagesDoNot() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let css = try #require(try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("assets").path)
+            .first { $0.hasSuffix(".css") })
+        for path in ["catalog.json", "people.json", "search.json", "sitemap.xml", "feed.xml", "assets/\(css)"] {
+            let original = try Data(contentsOf: site.output.appendingPathComponent(path))
+            let compressed = try Data(contentsOf: site.output.appendingPathComponent(path + ".br"))
+            #expect(Self.unbrotli(compressed, size: original.count) == original, "\(path).br does not match")
+        }
+        #expect(!site.exists("index.html.br") && !site.exists("products/sencha/index.html.br"))
+        #expect(!site.exists("images/sencha.png.br"))
+        let first = try Data(contentsOf: site.output.appendingPathComponent("search.json.br"))
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("search.json"))
+        try site.build()
+        #expect(try Data(contentsOf: site.output.appendingPathComponent("search.json.br")) == first, "brotli copies are deterministic")
+    }
+
+    static func unbrotli(_ data: Data, size: Int) -> Data? {
+        var decodedSize = size
+        var output = Data(count: size)
+        let result = data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
+            output.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
+                BrotliDecoderDecompress(input.count, input.bindMemory(to: UInt8.self).baseAddress, &decodedSize,
+                                        out.bindMemory(to: UInt8.self).baseAddress)
+            }
+        }
+        guard result == BROTLI_DECODER_RESULT_SUCCESS else { return nil }
+        output.count = decodedSize
+        return output
     }
 
     private func gunzip(_ data: Data) throws -> Data {

@@ -36,7 +36,7 @@ struct Thumbnail: Sendable, Hashable {
 /// decoded again, and a changed one gets new URLs, so browsers and CDNs can cache them forever.
 struct Thumbnails: Sendable {
     /// An image's content hash, remembered with the file's stamp so unchanged images are not read.
-    struct HashRecord: Codable, Sendable {
+    struct HashRecord: Sendable {
         let stamp: FileStamp
         let hash: String
     }

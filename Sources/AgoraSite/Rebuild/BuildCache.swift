@@ -1,15 +1,16 @@
 import AgoraContent
+import AgoraMarkdown
 import Foundation
 
 /// What `agora build` remembers between builds, after Zola's `rebuild` and Hugo's file cache:
 /// parsed front matter, Markdown excerpts and links, and the fingerprint of every output file.
 /// Deleting it only makes the next build a full one.
-struct BuildCache: Codable, Sendable {
+struct BuildCache: Sendable {
     /// Bumped whenever what the cache holds changes meaning.
     static let format = 1
 
     /// An output file as the last build left it.
-    struct OutputRecord: Codable, Sendable {
+    struct OutputRecord: Sendable {
         let fingerprint: Fingerprint
         let size: Int64
     }
@@ -26,9 +27,11 @@ struct BuildCache: Codable, Sendable {
     /// The cache in `file` if it was made under `key`; an empty one otherwise (missing, damaged,
     /// from another version of Agora or other settings).
     static func load(_ file: URL, key: String) -> BuildCache {
-        guard let data = try? Data(contentsOf: file),
-              let cache = try? JSONDecoder().decode(BuildCache.self, from: data),
-              cache.format == format, cache.key == key else { return BuildCache(key: key) }
+        guard let data = try? Data(contentsOf: file) else { return BuildCache(key: key) }
+        var reader = BinaryReader([UInt8](data))
+        guard let cache = try? BuildCache(from: &reader), reader.isAtEnd, cache.format == format, cache.key == key else {
+            return BuildCache(key: key)
+        }
         return cache
     }
 
@@ -36,7 +39,9 @@ struct BuildCache: Codable, Sendable {
     func save(_ file: URL) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.appendingPathExtension("tmp")
-        try OutputWriter.writeFile(try JSONEncoder().encode(self), to: temporary.path)
+        var writer = BinaryWriter()
+        write(to: &writer)
+        try OutputWriter.writeFile(Data(writer.bytes), to: temporary.path)
         guard rename(temporary.path, file.path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
         }
@@ -50,38 +55,79 @@ struct BuildCache: Codable, Sendable {
     }
 }
 
-extension Fingerprint: CodingKeyRepresentable {
-    private struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+extension BuildCache: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        format = try reader.read()
+        guard format == Self.format else { throw BinaryCodingError(message: "another cache format") }
+        key = try reader.read()
+        parsed = try reader.read()
+        markdown = try reader.readFingerprinted()
+        images = try reader.read()
+        outputs = try reader.read()
     }
 
-    var codingKey: any CodingKey { Key(stringValue: description) }
+    func write(to writer: inout BinaryWriter) {
+        writer.write(format)
+        writer.write(key)
+        writer.write(parsed)
+        writer.writeFingerprinted(markdown)
+        writer.write(images)
+        writer.write(outputs)
+    }
+}
 
-    init?<T: CodingKey>(codingKey: T) {
-        self.init(hex: codingKey.stringValue)
+extension Fingerprint: BinaryCodable {
+    init(from reader: inout BinaryReader) throws { self.init(high: try reader.read(), low: try reader.read()) }
+    func write(to writer: inout BinaryWriter) { writer.write(high); writer.write(low) }
+}
+
+extension BuildCache.OutputRecord: BinaryCodable {
+    init(from reader: inout BinaryReader) throws { self.init(fingerprint: try reader.read(), size: try reader.read()) }
+    func write(to writer: inout BinaryWriter) { writer.write(fingerprint); writer.write(size) }
+}
+
+extension Thumbnails.HashRecord: BinaryCodable {
+    init(from reader: inout BinaryReader) throws { self.init(stamp: try reader.read(), hash: try reader.read()) }
+    func write(to writer: inout BinaryWriter) { writer.write(stamp); writer.write(hash) }
+}
+
+extension MarkdownSummary: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        excerpt = try reader.read()
+        let count = try reader.read() as Int
+        var links: [MarkdownLink] = []
+        for _ in 0..<max(0, count) { links.append(MarkdownLink(destination: try reader.read(), line: try reader.read())) }
+        self.links = links
     }
 
-    /// Parses `description`: two 16-digit hexadecimal halves.
-    init?(hex: String) {
-        guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else {
-            return nil
+    func write(to writer: inout BinaryWriter) {
+        writer.write(excerpt)
+        writer.write(links.count)
+        for link in links {
+            writer.write(link.destination)
+            writer.write(link.line)
         }
-        self.init(high: high, low: low)
     }
+}
 
-    init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Fingerprint(hex: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a fingerprint"))
+extension BinaryWriter {
+    mutating func writeFingerprinted<Value: BinaryCodable>(_ values: [Fingerprint: Value]) {
+        write(UInt64(values.count))
+        for (key, value) in values.sorted(by: { ($0.key.high, $0.key.low) < ($1.key.high, $1.key.low) }) {
+            write(key)
+            write(value)
         }
-        self = value
     }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+extension BinaryReader {
+    mutating func readFingerprinted<Value: BinaryCodable>() throws -> [Fingerprint: Value] {
+        let count = try read() as UInt64
+        var values: [Fingerprint: Value] = [:]
+        for _ in 0..<count {
+            let key: Fingerprint = try read()
+            values[key] = try read() as Value
+        }
+        return values
     }
 }

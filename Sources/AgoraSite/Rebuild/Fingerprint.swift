@@ -6,7 +6,7 @@ import Foundation
 /// template context. Equal fingerprints mean equal bytes, so a rebuild can skip rendering the
 /// page. Hashing the context itself, rather than declaring by hand which content each page reads,
 /// means a forgotten dependency cannot leave a stale page behind.
-struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
+struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     let high: UInt64
     let low: UInt64
 
@@ -39,6 +39,19 @@ struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
         encoder.bytes.append(contentsOf: data)
         return encoder.fingerprint()
     }
+
+    /// The fingerprint of template values.
+    static func of(_ values: [String: Any]) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.append(values)
+        return encoder.fingerprint()
+    }
+}
+
+/// A template context handed to a deferred render on another thread. Contexts hold only strings,
+/// numbers, booleans, arrays, dictionaries and `DeferredHTML`, and are never changed once built.
+struct UncheckedContext: @unchecked Sendable {
+    let values: [String: Any]
 }
 
 /// Writes template values into bytes that are equal exactly when the values are: type tags and
@@ -63,19 +76,56 @@ struct CanonicalEncoder {
         }
     }
 
+    /// Template values come in a handful of exact types; matching the type first spares the
+    /// generic casts, which on Linux go through Foundation's bridging and cost more than hashing.
     mutating func append(_ value: Any) {
-        switch value {
-        case let text as String:
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if type == Self.stringType, let text = value as? String {
             append(text)
-        case let deferred as DeferredHTML:
+        } else if type == Self.mapType, let map = value as? [String: Any] {
+            append(map: map)
+        } else if type == Self.listType, let list = value as? [Any] {
+            append(list: list)
+        } else if type == Self.mapListType, let list = value as? [[String: Any]] {
+            bytes.append(0x5B)
+            append(UInt64(list.count))
+            for element in list { append(map: element) }
+        } else if type == Self.boolType, let flag = value as? Bool {
+            bytes.append(flag ? 0x54 : 0x46)
+        } else if type == Self.intType, let number = value as? Int {
+            bytes.append(0x69)
+            append(UInt64(bitPattern: Int64(number)))
+        } else if type == Self.deferredType, let deferred = value as? DeferredHTML {
             // Its key stands for the HTML, which stays unrendered unless the page is rendered.
             bytes.append(0x68)
             append(deferred.key)
-        case let flag as Bool:
-            bytes.append(flag ? 0x54 : 0x46)
-        case let number as Int:
-            bytes.append(0x69)
-            append(UInt64(bitPattern: Int64(number)))
+        } else {
+            appendOther(value)
+        }
+    }
+
+    private mutating func append(map: [String: Any]) {
+        bytes.append(0x7B)
+        append(UInt64(map.count))
+        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+            append(key)
+            append(value)
+        }
+    }
+
+    private mutating func append(list: [Any]) {
+        bytes.append(0x5B)
+        append(UInt64(list.count))
+        for element in list { append(element) }
+    }
+
+    /// Everything else, through ordinary casts: rarer types such as `[String: String]` or `Double`.
+    private mutating func appendOther(_ value: Any) {
+        switch value {
+        case let strings as [String: String]:
+            append(map: strings)
+        case let strings as [String]:
+            append(list: strings)
         case let number as Int64:
             bytes.append(0x69)
             append(UInt64(bitPattern: number))
@@ -83,21 +133,22 @@ struct CanonicalEncoder {
             bytes.append(0x64)
             append(number.bitPattern)
         case let map as [String: Any]:
-            bytes.append(0x7B)
-            append(UInt64(map.count))
-            for key in map.keys.sorted() {
-                append(key)
-                append(map[key] as Any)
-            }
+            append(map: map)
         case let list as [Any]:
-            bytes.append(0x5B)
-            append(UInt64(list.count))
-            for element in list { append(element) }
+            append(list: list)
         case let optional as Optional<Any>:
-            // A nil reached through `Any` (a missing value), else whatever it wraps.
+            // A nil reached through `Any` (a missing value), else whatever it wraps, as text.
             if let wrapped = optional { append(String(describing: wrapped)) } else { bytes.append(0x30) }
         }
     }
+
+    private static let stringType = ObjectIdentifier(String.self)
+    private static let mapType = ObjectIdentifier([String: Any].self)
+    private static let listType = ObjectIdentifier([Any].self)
+    private static let mapListType = ObjectIdentifier([[String: Any]].self)
+    private static let boolType = ObjectIdentifier(Bool.self)
+    private static let intType = ObjectIdentifier(Int.self)
+    private static let deferredType = ObjectIdentifier(DeferredHTML.self)
 
     func fingerprint() -> Fingerprint {
         let digest = Array(SHA256.hash(data: bytes))

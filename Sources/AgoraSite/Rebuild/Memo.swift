@@ -5,7 +5,7 @@ import Foundation
 /// Results of an earlier build, looked up by the fingerprint of their inputs, plus the results
 /// this build used: only those are kept for the next build, so the cache never outgrows the site.
 /// Safe to use from the build's worker threads.
-final class Memo<Value: Codable & Sendable>: @unchecked Sendable {
+final class Memo<Value: Sendable>: @unchecked Sendable {
     private let previous: [Fingerprint: Value]
     private let lock = NSLock()
     private var used: [Fingerprint: Value] = [:]
@@ -37,7 +37,7 @@ final class Memo<Value: Codable & Sendable>: @unchecked Sendable {
 
 /// What every build needs of a Markdown body, kept between builds: a plain-text excerpt and its
 /// links (for the link checker). The HTML is not kept; pages that print it render it when needed.
-struct MarkdownSummary: Codable, Sendable {
+struct MarkdownSummary: Sendable {
     let excerpt: String
     let links: [MarkdownLink]
 }
@@ -56,7 +56,7 @@ extension Memo where Value == MarkdownSummary {
         let summary = value(for: key) {
             MarkdownSummary(excerpt: Markdown.excerpt(source, limit: excerptLimit), links: Markdown.links(source))
         }
-        return RenderedMarkdown(html: DeferredHTML(key: key.description) { Markdown.html(source) },
+        return RenderedMarkdown(html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(source) },
                                 excerpt: summary.excerpt, links: summary.links)
     }
 }
