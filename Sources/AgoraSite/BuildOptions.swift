@@ -35,7 +35,7 @@ public struct BuildOptions: Sendable {
 
     /// The cache file of this output folder (two output folders of one site keep two caches).
     var cacheFile: URL? {
-        cacheDirectory?.appendingPathComponent("build-\(outputDirectory.standardizedFileURL.lastPathComponent).json")
+        cacheDirectory?.appendingPathComponent("build-\(outputDirectory.standardizedFileURL.lastPathComponent).cache")
     }
 
     /// Everything besides the content that the cached values depend on.
