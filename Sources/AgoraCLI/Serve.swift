@@ -106,6 +106,8 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 log.write("watch: kept the previous manifests: \(error.description)")
             }
+            // The build just loaded the same theme without errors; the server's pages follow it.
+            if let fresh = try? Theme(directory: themeFolder) { server.theme.replace(with: fresh) }
         }
 
         let reload = SignalWatcher(signal: SIGHUP) {

@@ -8,16 +8,20 @@ import Hummingbird
 /// The server's own HTML pages — cart, checkout, thanks, errors — rendered with the same theme
 /// and the same header and footer as the static site.
 public struct DynamicPages: Sendable {
-    let theme: Theme
+    let themes: LiveTheme
     let catalog: LiveCatalog
 
-    public init(theme: Theme, catalog: LiveCatalog) {
-        self.theme = theme
+    public init(theme: LiveTheme, catalog: LiveCatalog) {
+        themes = theme
         self.catalog = catalog
     }
 
+    /// The theme in force now.
+    var theme: Theme { themes.current }
+
     func render(_ template: String, title: String, url: String, cart: Cart?, status: HTTPResponse.Status = .ok,
                 values: [String: Any]) -> Response {
+        let theme = self.theme
         let current = catalog.current
         let chrome = PageChrome(config: current.config, categories: current.categories, pages: current.pages, theme: theme)
         var context = chrome.context(title: title, description: title, url: url, values: values)

@@ -8,7 +8,7 @@ import Foundation
 struct OrderMail: Sendable {
     let database: AgoraDatabase
     let catalog: LiveCatalog
-    let theme: Theme
+    let themes: LiveTheme
 
     func compose(_ message: OutboxMessage) throws -> MailMessage {
         guard let order = try OrderStore(database).order(number: message.orderNumber) else {
@@ -27,7 +27,7 @@ struct OrderMail: Sendable {
                                             "total_display": symbol + $0.total.decimalString] },
             ] as [String: Any],
         ]
-        let body = try theme.render("mail/order_created.txt", context)
+        let body = try themes.current.render("mail/order_created.txt", context)
         let host = config.mailFrom.split(separator: "@").last.map(String.init) ?? "localhost"
         return MailMessage(from: config.mailFrom, to: message.recipient, subject: "Order nr. \(order.number)",
                            date: Date(timeIntervalSince1970: TimeInterval(message.createdAt)),

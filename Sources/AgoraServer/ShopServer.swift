@@ -43,7 +43,8 @@ public struct ShopServer: Sendable {
     public let configuration: Configuration
     public let database: AgoraDatabase
     public let catalog: LiveCatalog
-    public let theme: Theme
+    /// The theme for the server's own pages and mail; `--watch` replaces it after each rebuild.
+    public let theme: LiveTheme
 
     /// Delivers the outbox while the server runs (when a transport is configured).
     public let mailWorker: OutboxWorker?
@@ -53,9 +54,9 @@ public struct ShopServer: Sendable {
         self.configuration = configuration
         self.database = database
         self.catalog = catalog
-        self.theme = theme
+        self.theme = LiveTheme(theme)
         let log = configuration.log
-        let composer = OrderMail(database: database, catalog: catalog, theme: theme)
+        let composer = OrderMail(database: database, catalog: catalog, themes: self.theme)
         mailWorker = configuration.mail.map { transport in
             OutboxWorker(database: database, transport: transport, settings: configuration.mailSettings,
                          log: { log.write($0) }, compose: { try composer.compose($0) })

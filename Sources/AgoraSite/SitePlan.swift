@@ -43,8 +43,8 @@ struct SitePlan {
     let activePeople: [PersonView]
     /// `partials/product_card` and `partials/person_card` rendered once per item (Hugo's
     /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
-    let productCards: [String: DeferredHTML]
-    let personCards: [String: DeferredHTML]
+    let productEntries: [String: SharedValues]
+    let personEntries: [String: SharedValues]
     /// `search.json`, built up front so the summary can report its size.
     let searchIndex: Data
     /// Markdown and cards from the last build that are still valid.
@@ -93,41 +93,40 @@ struct SitePlan {
                               bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, initials: Self.initials(person.name))
         }
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
-        productCards = Self.cards(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
+        productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
         let makerCounts = productsByMaker.mapValues(\.count)
-        personCards = Self.cards(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
+        personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
             var values = $0.context()
             values["product_count"] = makerCounts[$0.person.username] ?? 0
             return values
         }
     }
 
-    /// Cards are rendered when the first page that shows them is; until then a card is its
-    /// fingerprint, which is all an unchanged list page needs to be recognised as unchanged.
-    private static func cards<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
-                                              theme: Theme,
-                                              context: @escaping @Sendable (View) -> [String: Any]) -> [String: DeferredHTML] {
-        guard theme.hasTemplate(partial) else { return [:] }
-        let digest = theme.templateDigest(partial)
-        let rendered = ParallelMap.map(views) { view in
-            let values = UncheckedContext(values: context(view))
-            let fingerprint = Fingerprint.page(templateDigest: digest, context: values.values)
-            return (key(view), DeferredHTML(key: fingerprint.description) { (try? theme.render(partial, values.values)) ?? "" })
+    /// Products and people as lists show them: their values plus `card_html`, made once and
+    /// fingerprinted once for every list. A card is rendered when the first page that shows it
+    /// is; until then its fingerprint (values and partial) is all an unchanged list needs.
+    private static func listEntries<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
+                                                    theme: Theme,
+                                                    context: @escaping @Sendable (View) -> [String: Any]) -> [String: SharedValues] {
+        let hasCard = theme.hasTemplate(partial)
+        let digest = hasCard ? theme.templateDigest(partial) : 0
+        let entries = ParallelMap.map(views) { view in
+            let cardValues = UncheckedContext(values: context(view))
+            let fingerprint = Fingerprint.page(templateDigest: digest, context: cardValues.values).description
+            var values = cardValues.values
+            values["card_html"] = hasCard ? DeferredHTML(key: fingerprint) { (try? theme.render(partial, cardValues.values)) ?? "" }
+                : DeferredHTML("")
+            return (key(view), SharedValues(values, key: fingerprint))
         }
-        return Dictionary(rendered, uniquingKeysWith: { first, _ in first })
+        return Dictionary(entries, uniquingKeysWith: { first, _ in first })
     }
 
-    private func cardContext(_ view: ProductView) -> [String: Any] {
-        var values = view.context()
-        values["card_html"] = productCards[view.product.sku] ?? DeferredHTML("")
-        return values
+    private func cardContext(_ view: ProductView) -> SharedValues {
+        productEntries[view.product.sku] ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
     }
 
-    private func cardContext(_ view: PersonView) -> [String: Any] {
-        var values = view.context()
-        values["card_html"] = personCards[view.person.username] ?? DeferredHTML("")
-        values["product_count"] = productsByMaker[view.person.username]?.count ?? 0
-        return values
+    private func cardContext(_ view: PersonView) -> SharedValues {
+        personEntries[view.person.username] ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
     }
 
     func jobs() -> [OutputJob] {

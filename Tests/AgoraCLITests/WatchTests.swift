@@ -51,6 +51,11 @@ import Testing
         try edit(footer) { $0 + "<!-- edited footer -->\n" }
         #expect(events.next("reload") != nil)
         #expect(try await client.send("GET", "/people/").text.contains("edited footer"))
+        // The server's own pages follow the theme too.
+        let cart = site.appendingPathComponent("themes/default/templates/cart.mustache")
+        try edit(cart) { $0 + "<!-- edited cart -->\n" }
+        #expect(events.next("reload") != nil)
+        #expect(try await client.send("GET", "/cart/").text.contains("edited cart"))
 
         server.kill(SIGTERM)  // with event streams open
         #expect(server.process.terminationStatus == 0)

@@ -95,6 +95,12 @@ struct CanonicalEncoder {
         } else if type == Self.intType, let number = value as? Int {
             bytes.append(0x69)
             append(UInt64(bitPattern: Int64(number)))
+        } else if type == Self.sharedListType, let list = value as? [SharedValues] {
+            bytes.append(0x5B)
+            append(UInt64(list.count))
+            for element in list { append(shared: element) }
+        } else if type == Self.sharedType, let shared = value as? SharedValues {
+            append(shared: shared)
         } else if type == Self.deferredType, let deferred = value as? DeferredHTML {
             // Its key stands for the HTML, which stays unrendered unless the page is rendered.
             bytes.append(0x68)
@@ -102,6 +108,12 @@ struct CanonicalEncoder {
         } else {
             appendOther(value)
         }
+    }
+
+    /// Shared values are hashed once, when made; their key stands for them.
+    private mutating func append(shared: SharedValues) {
+        bytes.append(0x76)
+        append(shared.key)
     }
 
     private mutating func append(map: [String: Any]) {
@@ -149,6 +161,8 @@ struct CanonicalEncoder {
     private static let boolType = ObjectIdentifier(Bool.self)
     private static let intType = ObjectIdentifier(Int.self)
     private static let deferredType = ObjectIdentifier(DeferredHTML.self)
+    private static let sharedType = ObjectIdentifier(SharedValues.self)
+    private static let sharedListType = ObjectIdentifier([SharedValues].self)
 
     func fingerprint() -> Fingerprint {
         let digest = Array(SHA256.hash(data: bytes))

@@ -1,0 +1,19 @@
+import Mustache
+
+/// Template values made once and shown on many pages — a product as every list, the home page
+/// and its maker's profile show it — with a `key` that stands for all of them in a page's
+/// fingerprint, so an incremental build hashes them once per build instead of once per page.
+public final class SharedValues: MustacheParent, @unchecked Sendable {
+    // Never changed after init; the values are strings, numbers, booleans, arrays, dictionaries
+    // and `DeferredHTML`.
+    public let values: [String: Any]
+    /// Equal keys promise equal values.
+    public let key: String
+
+    public init(_ values: [String: Any], key: String) {
+        self.values = values
+        self.key = key
+    }
+
+    public func child(named name: String) -> Any? { values[name] }
+}
