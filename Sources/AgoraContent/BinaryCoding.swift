@@ -20,7 +20,9 @@ public struct BinaryCodingError: Error {
 public struct BinaryWriter {
     public private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    public init(capacity: Int = 0) {
+        bytes.reserveCapacity(max(0, capacity))
+    }
 
     /// Variable-length unsigned integers (LEB128): small numbers take one byte.
     public mutating func write(_ value: UInt64) {

@@ -16,6 +16,13 @@ enum Brotli {
         Gzip.isCompressible(path) && !path.hasSuffix(".html")
     }
 
+    /// The smallest window that holds the whole input: the encoder's memory grows with the window,
+    /// and a larger one than the input compresses no better.
+    static func window(for size: Int) -> Int32 {
+        let bits = Int32(Int.bitWidth - max(size, 1).leadingZeroBitCount)
+        return min(max(bits, Int32(BROTLI_MIN_WINDOW_BITS)), Int32(BROTLI_DEFAULT_WINDOW))
+    }
+
     static func compress(_ data: Data) -> Data? {
         var size = BrotliEncoderMaxCompressedSize(data.count)
         guard size > 0 else { return nil }
@@ -24,7 +31,8 @@ enum Brotli {
             output.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) -> Int32 in
                 guard let inputBase = input.bindMemory(to: UInt8.self).baseAddress ?? UnsafePointer(bitPattern: 1),
                       let outputBase = out.bindMemory(to: UInt8.self).baseAddress else { return 0 }
-                return BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, input.count, inputBase, &size, outputBase)
+                return BrotliEncoderCompress(quality, window(for: input.count), BROTLI_MODE_TEXT, input.count, inputBase, &size,
+                                             outputBase)
             }
         }
         guard ok != 0 else { return nil }

@@ -113,10 +113,9 @@ struct SitePlan {
         let entries = ParallelMap.map(views) { view in
             let cardValues = UncheckedContext(values: context(view))
             let fingerprint = Fingerprint.page(templateDigest: digest, context: cardValues.values).description
-            var values = cardValues.values
-            values["card_html"] = hasCard ? DeferredHTML(key: fingerprint) { (try? theme.render(partial, cardValues.values)) ?? "" }
+            let card = hasCard ? DeferredHTML(key: fingerprint) { (try? theme.render(partial, cardValues.values)) ?? "" }
                 : DeferredHTML("")
-            return (key(view), SharedValues(values, key: fingerprint))
+            return (key(view), SharedValues(cardValues.values, adding: ["card_html": card], key: fingerprint))
         }
         return Dictionary(entries, uniquingKeysWith: { first, _ in first })
     }

@@ -7,13 +7,16 @@ public final class SharedValues: MustacheParent, @unchecked Sendable {
     // Never changed after init; the values are strings, numbers, booleans, arrays, dictionaries
     // and `DeferredHTML`.
     public let values: [String: Any]
+    /// Values on top of `values` (a card's HTML), kept apart so `values` is not copied to add them.
+    public let extra: [String: Any]
     /// Equal keys promise equal values.
     public let key: String
 
-    public init(_ values: [String: Any], key: String) {
+    public init(_ values: [String: Any], adding extra: [String: Any] = [:], key: String) {
         self.values = values
+        self.extra = extra
         self.key = key
     }
 
-    public func child(named name: String) -> Any? { values[name] }
+    public func child(named name: String) -> Any? { extra[name] ?? values[name] }
 }

@@ -39,9 +39,11 @@ struct BuildCache: Sendable {
     func save(_ file: URL) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.appendingPathExtension("tmp")
-        var writer = BinaryWriter()
+        // Sized up front from the last cache: growing by doubling (and the copy a `Data` would make)
+        // was the build's peak of memory.
+        var writer = BinaryWriter(capacity: Int(FileStamp.of(file.path).size) + 1 << 20)
         write(to: &writer)
-        try OutputWriter.writeFile(Data(writer.bytes), to: temporary.path)
+        try writer.bytes.withUnsafeBytes { try OutputWriter.writeFile($0, to: temporary.path) }
         guard rename(temporary.path, file.path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
         }
