@@ -1,3 +1,4 @@
+@testable import AgoraServer
 import AgoraTestSupport
 import Foundation
 import Testing
@@ -24,6 +25,7 @@ import Testing
             #expect(asset.status == 200)
             #expect(asset[header: "content-type"] == "text/css; charset=utf-8")
             #expect(asset[header: "cache-control"] == "public, max-age=31536000, immutable")
+            #expect(StaticFiles.cacheControl("thumbs/mug-3f9c0a1b2c4d-180x180.png") == "public, max-age=31536000, immutable")
             let gzipped = try await client.send("GET", "/products/sencha/", headers: ["Accept-Encoding": "gzip"])
             #expect(gzipped[header: "content-encoding"] == "gzip")  // the build's own .gz copy
             #expect(gzipped.body.count < product.body.count)

@@ -144,9 +144,9 @@ struct StaticFiles: RouterMiddleware {
         return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
     }
 
-    /// Hashed assets never change; pages must be revalidated; the rest may be cached briefly.
+    /// Hashed assets and thumbnails never change; pages must be revalidated; the rest may be cached briefly.
     static func cacheControl(_ path: String) -> String {
-        if path.hasPrefix("assets/") { return "public, max-age=31536000, immutable" }
+        if path.hasPrefix("assets/") || path.hasPrefix("thumbs/") { return "public, max-age=31536000, immutable" }
         if path.hasSuffix(".html") || path.hasSuffix(".json") || path.hasSuffix(".xml") { return "public, no-cache" }
         return "public, max-age=3600"
     }
