@@ -65,6 +65,8 @@ let package = Package(
             "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "AgoraCLITests", dependencies: ["AgoraCLI", "AgoraStore", "AgoraTestSupport"]),
+        .testTarget(name: "AgoraCLITests", dependencies: [
+            "AgoraCLI", "AgoraStore", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )
