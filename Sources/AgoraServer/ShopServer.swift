@@ -74,6 +74,7 @@ public struct ShopServer: Sendable {
             RequestMetrics(metrics: metrics)
             SecurityHeaders()
             ErrorResponder(pages: pages, log: configuration.log)
+            MethodNotAllowed()
             CrossOriginGuard(trustedOrigins: [])
             BodyLimit(limit: Self.bodyLimit)
             SessionMiddleware(sessions: shop.sessions)

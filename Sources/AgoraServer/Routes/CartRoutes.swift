@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraStore
 import Foundation
 import HTTPTypes
@@ -31,8 +32,10 @@ struct CartRoutes {
             return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
         router.delete("/api/cart/items/:sku") { _, context in
+            let sku = try context.parameters.require("sku")
+            guard Identifier.isSKU(sku) else { throw ShopHTTPError.badRequest("\"\(sku)\" is not a sku", field: "sku") }
             guard let session = context.session else { return try Response.json(CartView(Cart(lines: []), catalog: shop.catalog.current).json) }
-            let cart = try shop.carts.remove(sku: try context.parameters.require("sku"), from: session.cartOwner)
+            let cart = try shop.carts.remove(sku: sku, from: session.cartOwner)
             return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
     }
