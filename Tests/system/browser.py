@@ -1,0 +1,125 @@
+"""Browser suite: headless Chromium (Debian's chromium and chromium-driver, Selenium from PyPI) walks
+the demo shop as a shopper would — catalog, product, add to cart, checkout, thanks — and as two
+people would: Mira (a maker, with an account) likes a product; a new shopper registers, follows
+Mira and finds the like in the feed. Screenshots of every step go to test-artifacts/browser/."""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as expected
+from selenium.webdriver.support.ui import WebDriverWait
+
+from agora_site import running_site
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts", "browser")
+
+
+class Walk:
+    def __init__(self, site, driver):
+        self.site = site
+        self.driver = driver
+        self.step = 0
+
+    def open(self, path):
+        self.driver.get(self.site.url + path)
+
+    def shot(self, name):
+        self.step += 1
+        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.step:02d}-{name}.png"))
+
+    def wait_for(self, condition, timeout=10):
+        return WebDriverWait(self.driver, timeout).until(condition)
+
+    def fill(self, fields):
+        for name, value in fields.items():
+            element = self.driver.find_element(By.NAME, name)
+            element.clear()
+            element.send_keys(value)
+
+    def submit(self, form_selector):
+        self.driver.find_element(By.CSS_SELECTOR, form_selector + " [type=submit]").click()
+
+
+def shop(walk):
+    walk.open("/catalog/")
+    cards = walk.driver.find_elements(By.CSS_SELECTOR, ".product-card")
+    assert cards, "the catalog lists products"
+    walk.shot("catalog")
+    walk.driver.find_element(By.CSS_SELECTOR, '.product-card[data-sku="CE-001"] .card-title a').click()
+    walk.wait_for(expected.url_contains("/products/ash-glaze-mug/"))
+    assert "Ash-Glazed Mug" in walk.driver.find_element(By.TAG_NAME, "h1").text
+    walk.shot("product")
+    walk.submit("form.add-to-cart")
+    # The theme script adds in place and updates the header; without it the form lands on /cart/.
+    walk.wait_for(lambda driver: "/cart/" in driver.current_url
+                  or "1" in driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text)
+    walk.open("/cart/")
+    assert "Ash-Glazed Mug" in walk.driver.page_source
+    walk.shot("cart")
+    walk.driver.find_element(By.CSS_SELECTOR, 'a[href="/orders/checkout/"]').click()
+    walk.wait_for(expected.url_contains("/orders/checkout/"))
+    walk.fill({"first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua das Flores 1",
+               "postal_code": "4050-262", "city": "Porto"})
+    walk.shot("checkout")
+    walk.submit("form.checkout-form")
+    walk.wait_for(expected.url_matches(r"/orders/[A-Z0-9]{4}-[A-Z0-9]{4}/$"))
+    text = walk.driver.find_element(By.TAG_NAME, "main").text
+    assert "Ash-Glazed Mug" in text, text
+    walk.shot("thanks")
+
+
+def like_as_mira(walk):
+    walk.open("/account/login/")
+    walk.fill({"username": "mira", "password": "mira's glaze notebook"})
+    walk.submit("form.checkout-form")
+    walk.wait_for(expected.url_contains("/account/"))
+    walk.open("/products/celadon-bowl/")
+    walk.submit("form[data-like]")
+    walk.wait_for(lambda driver: driver.find_element(By.CSS_SELECTOR, "form[data-like] button").get_attribute("aria-pressed") == "true"
+                  or "/account/" not in driver.current_url and "Unlike" in driver.page_source)
+    walk.shot("mira-likes-the-bowl")
+    walk.driver.delete_all_cookies()
+
+
+def follow_and_read_the_feed(walk):
+    walk.open("/account/register/")
+    walk.fill({"username": "reader", "email": "reader@example.com", "name": "Rita Reader", "password": "correct horse battery"})
+    walk.submit("form.checkout-form")
+    walk.wait_for(expected.url_contains("/account/"))
+    walk.open("/people/mira/")
+    walk.submit("form.follow-form")
+    walk.wait_for(lambda driver: driver.find_element(By.CSS_SELECTOR, "form.follow-form button").get_attribute("aria-pressed") == "true"
+                  or "Unfollow" in driver.page_source)
+    walk.shot("following-mira")
+    walk.open("/account/")
+    items = [item.text for item in walk.driver.find_elements(By.CSS_SELECTOR, ".feed-item")]
+    assert any("Mira Okafor" in item and "likes" in item and "Celadon" in item for item in items), items
+    walk.shot("feed")
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"]:
+        options.add_argument(argument)
+    with running_site() as site:
+        site.agora("users", "create", "mira", "--email", "mira@example.com", "--name", "Mira Okafor",
+                   input="mira's glaze notebook\n")
+        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+        try:
+            walk = Walk(site, driver)
+            shop(walk)
+            walk.driver.delete_all_cookies()
+            like_as_mira(walk)
+            follow_and_read_the_feed(walk)
+        except Exception:
+            Walk(site, driver).driver.save_screenshot(os.path.join(ARTIFACTS, "failure.png"))
+            raise
+        finally:
+            driver.quit()
+    print(f"browser walk passed; screenshots in {os.path.normpath(ARTIFACTS)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
