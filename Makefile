@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 8080
 AGORA := .build/debug/agora
 
-.PHONY: deps build run test bench release clean
+.PHONY: deps build run test test-system bench release clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,9 +17,17 @@ run: build
 	$(AGORA) build
 	$(AGORA) serve --port $(PORT)
 
+# Every suite: the Swift tests, then the system suites against the real binary (contract, fuzzing,
+# browser; see Tests/system). FUZZ_EXAMPLES=5000 make test-system fuzzes longer.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) test-system
+
+test-system:
+	@scripts/install-deps.sh system
+	$(SWIFT) build
+	scripts/system-tests.sh
 
 release: deps
 	$(SWIFT) build -c release

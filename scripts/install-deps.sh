@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3
+#   scripts/install-deps.sh system   also Chromium and its driver, and the Python tools of Tests/system
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
 
@@ -12,6 +13,10 @@ dpkg -s libvips-dev >/dev/null 2>&1 || want+=(libvips-dev)
 dpkg -s libbrotli-dev >/dev/null 2>&1 || want+=(libbrotli-dev)
 command -v pkg-config >/dev/null 2>&1 || want+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || want+=(python3)
+if [[ "${1:-}" == "system" ]]; then
+  command -v chromium >/dev/null 2>&1 || want+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
+fi
 if [[ "${1:-}" == "bench" ]]; then
   command -v hugo >/dev/null 2>&1 || want+=(hugo)
   [[ -x /usr/bin/time ]] || want+=(time)
@@ -27,4 +32,20 @@ if ((${#want[@]})); then
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}"
+fi
+
+if [[ "${1:-}" == "system" ]]; then
+  requirements="$(dirname "$0")/../Tests/system/requirements.txt"
+  if ! python3 - "$requirements" <<'PY' 2>/dev/null; then
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, wanted = line.split("==")
+        assert version(name) == wanted, name
+PY
+    echo "Installing the system suites' Python tools"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$requirements"
+  fi
 fi

@@ -125,6 +125,27 @@ import Testing
         }
     }
 
+    @Test func concurrentReplaysOfOneKeyMakeOneOrder() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            let browser = Browser(port: port)
+            try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 2])
+            let replies = try await withThrowingTaskGroup(of: HTTPReply.self) { group in
+                for _ in 0..<16 {
+                    group.addTask { try await browser.json("POST", "/api/orders", TestShop.customer, headers: ["Idempotency-Key": "same"]) }
+                }
+                return try await group.reduce(into: [HTTPReply]()) { $0.append($1) }
+            }
+            // One creates the order; the others get it back (200) or are told it is still being made (409).
+            #expect(replies.filter { $0.status == 201 }.count == 1)
+            #expect(replies.allSatisfy { [200, 201, 409].contains($0.status) }, "\(replies.map(\.status))")
+            #expect(Set(replies.compactMap { $0.json["number"] as? String }).count == 1)
+            #expect(try OrderStore(shop.database).count() == 1)
+            #expect(try shop.database.unitsSold() == ["GT-1": 2])
+            #expect(try Outbox(shop.database).all().count == 1, "one confirmation mail")
+        }
+    }
+
     @Test func twentyShoppersRaceForTheLastFiveUnits() async throws {
         let shop = try TestShop()
         try await shop.run { port in

@@ -91,6 +91,24 @@ import Testing
         }
     }
 
+    @Test func apiPathsAnswerUndeclaredMethodsWith405AndAllow() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            let client = HTTPClient(port: port)
+            let trace = try await client.send("TRACE", "/api/cart")
+            #expect(trace.status == 405)
+            #expect(trace[header: "allow"] == "GET, HEAD")
+            #expect((trace.json["error"] as? [String: Any])?["code"] as? String == "method_not_allowed")
+            let put = try await client.send("PUT", "/api/products/GT-1", headers: ["Sec-Fetch-Site": "same-origin"])
+            #expect(put.status == 405)
+            #expect(put[header: "allow"] == "GET, HEAD")
+            #expect(try await client.send("GET", "/api/follow").status == 405)
+            #expect(try await client.send("GET", "/api/nothing-here").status == 404)
+            let malformed = try await client.send("DELETE", "/api/cart/items/%C2%84", headers: ["Sec-Fetch-Site": "same-origin"])
+            #expect(malformed.status == 400)
+        }
+    }
+
     @Test func jsonEndpointsInsistOnJSONAndBodiesAreCapped() async throws {
         let shop = try TestShop()
         try await shop.run { port in

@@ -1,0 +1,91 @@
+"""Content fuzzing: hypothesis writes product files — front matter built from Agora's own keys with
+hostile values, broken YAML and fences, invalid UTF-8, random bytes — into a small valid site and
+runs `agora check` on it. It must never crash: exit 0, or exit 1 with every line in the
+`file:line: key: message` form. Files in fuzz-regressions/ (crashes found once, kept) run first.
+FUZZ_EXAMPLES sets the number of generated cases (default 150; run thousands locally)."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from agora_site import AGORA
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+REGRESSIONS = os.path.join(os.path.dirname(__file__), "fuzz-regressions")
+ERROR_LINE = re.compile(r"^.+:\d+: [^:\n]+: .+$")
+
+KEYS = ["name", "sku", "slug", "category", "price", "stock", "available", "image", "maker", "date", "draft", "tags",
+        "weight", "username", "photo", "website", "active", "title", "unknown_key", "params"]
+SCALARS = st.one_of(
+    st.text(max_size=40), st.integers(min_value=-2**70, max_value=2**70), st.floats(allow_nan=True), st.booleans(),
+    st.sampled_from(["12.50", "1e9", "0x1F", "-0", "1.999", "ceramics", "mira", "images/x.png", "../../etc/passwd",
+                     "2026-02-30", "2026-13-01", "null", "~", "&anchor", "*alias", "!!binary AAAA", "{a: [b, {c: d}]}",
+                     "'unterminated", '"\\u0000"', "\t", "\u202e", "<script>alert(1)</script>", "a" * 300]))
+
+
+def yaml_value(value):
+    if isinstance(value, str):
+        return value if value and "\n" not in value else repr(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@st.composite
+def front_matter_files(draw):
+    lines = []
+    for key in draw(st.lists(st.sampled_from(KEYS), max_size=12)):
+        form = draw(st.integers(0, 3))
+        if form == 0:
+            lines.append(f"{key}: {yaml_value(draw(SCALARS))}")
+        elif form == 1:
+            lines.append(f"{key}: [{', '.join(yaml_value(draw(SCALARS)) for _ in range(draw(st.integers(0, 3))))}]")
+        elif form == 2:
+            lines.append(f"{key}:\n  nested: {yaml_value(draw(SCALARS))}")
+        else:
+            lines.append(draw(st.text(max_size=30)))  # whatever the line becomes
+    opening = draw(st.sampled_from(["---\n", "--- \n", "---\r\n", "", "----\n", "\ufeff---\n"]))
+    closing = draw(st.sampled_from(["---\n", "", "...\n", "--- x\n"]))
+    text = opening + "\n".join(lines) + "\n" + closing + draw(st.text(max_size=200))
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.booleans()):
+        position = draw(st.integers(0, len(data)))
+        data = data[:position] + draw(st.binary(max_size=8)) + data[position:]
+    return data
+
+
+def check(site, data):
+    with open(os.path.join(site, "content", "products", "fuzz.md"), "wb") as file:
+        file.write(data)
+    result = subprocess.run([AGORA, "check", "--site", site], capture_output=True, timeout=60)
+    assert result.returncode in (0, 1), f"agora check ended with {result.returncode} on {data!r}\n{result.stderr[-2000:]!r}"
+    if result.returncode == 1:
+        lines = result.stderr.decode("utf-8", "replace").splitlines()
+        assert lines and lines[-1].startswith("Error: "), lines
+        problems = [line for line in lines[:-1] if "broken link" not in line]
+        assert problems and all(ERROR_LINE.match(line) for line in problems), f"unexpected error lines for {data!r}: {lines}"
+
+
+def main():
+    site = tempfile.mkdtemp(prefix="agora-fuzz-")
+    try:
+        subprocess.run([AGORA, "init", site], check=True, stdout=subprocess.DEVNULL)
+        for name in sorted(os.listdir(REGRESSIONS)):
+            with open(os.path.join(REGRESSIONS, name), "rb") as file:
+                check(site, file.read())
+
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(front_matter_files())
+        def fuzz(data):
+            check(site, data)
+
+        fuzz()
+        print(f"content fuzzing passed: {len(os.listdir(REGRESSIONS))} kept cases, {EXAMPLES} generated")
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
