@@ -22,11 +22,13 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
-	$(MAKE) test-system
-
-test-system:
 	@scripts/install-deps.sh system
-	$(SWIFT) build
+	scripts/system-tests.sh
+
+# The same build as `make test` (with --build-tests, so nothing is compiled twice).
+test-system: deps
+	@scripts/install-deps.sh system
+	$(SWIFT) build --build-tests
 	scripts/system-tests.sh
 
 release: deps
