@@ -5,8 +5,9 @@ import GRDB
 import Testing
 
 /// `agora serve` killed with SIGKILL at random moments, 20 times, under mixed writes from several
-/// clients: every answered write must be there afterwards, the database must pass
-/// `PRAGMA integrity_check`, and every answered order must get its mail.
+/// clients: every answered write must be there afterwards (orders, likes, follows, views, and each
+/// cart as its last answer left it), the database must pass `PRAGMA integrity_check`, and every
+/// answered order must get its mail.
 @Suite(.serialized) struct CrashTests {
     typealias ServerProcess = ServeCommandTests.ServerProcess
 
@@ -41,6 +42,10 @@ import Testing
             all.merge(headers) { _, new in new }
             return try? client.sendBlocking("POST", path, headers: all, body: body, timeout: 5)
         }
+
+        func get(_ client: HTTPClient, _ path: String) -> HTTPReply? {
+            try? client.sendBlocking("GET", path, headers: ["Cookie": "agora_session=\(cookie)"], timeout: 5)
+        }
     }
 
     @Test func answeredWritesSurviveTwentyKill9sUnderMixedLoad() async throws {
@@ -62,20 +67,32 @@ import Testing
         }
 
         let answers = Answers()
+        var lastWords: [Int: CartWhenKilled] = [:]
         for round in 0..<Self.kills {
-            if round > 0 { server = try ServerProcess(site: site) }
+            if round > 0 {
+                server = try ServerProcess(site: site)
+                // Each shopper's cart is as the last answer left it, or as the one unanswered request would have.
+                for (index, shopper) in shoppers.enumerated() {
+                    let reply = try #require(shopper.get(HTTPClient(port: server.port), "/api/cart"))
+                    let cart = Self.quantities(reply)
+                    let expected = try #require(lastWords[index])
+                    #expect(expected.possibleCarts.contains(cart), "\(shopper.username): cart \(cart), expected one of \(expected.possibleCarts)")
+                }
+            }
             let client = HTTPClient(port: server.port)
             let finished = DispatchGroup()
+            let words = LastWords()
             for (index, shopper) in shoppers.enumerated() {
                 finished.enter()
                 Thread.detachNewThread {
                     defer { finished.leave() }
-                    Self.drive(shopper, client: client, skus: skus, seed: round * 100 + index, answers: answers)
+                    words.set(index, Self.drive(shopper, client: client, skus: skus, seed: round * 100 + index, answers: answers))
                 }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...600)))
             server.kill(SIGKILL)
             finished.wait()
+            lastWords = words.all
         }
 
         let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
@@ -104,30 +121,66 @@ import Testing
         server.kill(SIGTERM)
     }
 
-    /// Mixed writes until the server goes away: a view, a like, a follow, a cart line and, every
-    /// few rounds, a checkout with an idempotency key.
-    static func drive(_ shopper: Shopper, client: HTTPClient, skus: [String], seed: Int, answers: Answers) {
+    /// A shopper's cart when the server was killed: as the last answer left it, or — when the one
+    /// request in flight was a cart line or a checkout — as that request would have left it.
+    struct CartWhenKilled: Sendable {
+        let possibleCarts: [[String: Int]]
+    }
+
+    final class LastWords: @unchecked Sendable {
+        private let lock = NSLock()
+        private var words: [Int: CartWhenKilled] = [:]
+        func set(_ index: Int, _ value: CartWhenKilled) { lock.withLock { words[index] = value } }
+        var all: [Int: CartWhenKilled] { lock.withLock { words } }
+    }
+
+    /// Mixed writes until the server goes away — a view, a like, a follow, a cart line and, every
+    /// few rounds, a checkout with an idempotency key — keeping the cart as the answers describe it.
+    static func drive(_ shopper: Shopper, client: HTTPClient, skus: [String], seed: Int, answers: Answers) -> CartWhenKilled {
         var step = seed
+        var cart = quantities(shopper.get(client, "/api/cart"))
         while true {
             step += 1
             let sku = skus[step % skus.count]
             answers.viewSent()
-            guard let view = shopper.post(client, "/api/views/product/\(sku)", [:]) else { return }
+            guard let view = shopper.post(client, "/api/views/product/\(sku)", [:]) else { return CartWhenKilled(possibleCarts: [cart]) }
             if view.status == 200 { answers.viewAnswered() }
-            guard let like = shopper.post(client, "/api/likes", ["sku": sku, "action": "like"]) else { return }
+            guard let like = shopper.post(client, "/api/likes", ["sku": sku, "action": "like"]) else {
+                return CartWhenKilled(possibleCarts: [cart])
+            }
             if like.status == 200 { answers.like(shopper.username, sku) }
             let person = people[step % people.count]
-            guard let follow = shopper.post(client, "/api/follow", ["username": person, "action": "follow"]) else { return }
+            guard let follow = shopper.post(client, "/api/follow", ["username": person, "action": "follow"]) else {
+                return CartWhenKilled(possibleCarts: [cart])
+            }
             if follow.status == 200 { answers.follow(shopper.username, person) }
-            guard let line = shopper.post(client, "/api/cart/items", ["sku": sku, "quantity": 1]) else { return }
+            guard let line = shopper.post(client, "/api/cart/items", ["sku": sku, "quantity": 1]) else {
+                var added = cart
+                added[sku, default: 0] += 1
+                return CartWhenKilled(possibleCarts: [cart, added])
+            }
+            if line.status == 200 { cart = quantities(line) }
             guard step % 3 == 0, line.status == 200 else { continue }
             let customer = ["first_name": "Ana", "last_name": "Silva", "email": "\(shopper.username)@example.com",
                             "address": "Rua 1", "postal_code": "4000", "city": "Porto"]
             guard let order = shopper.post(client, "/api/orders", customer, headers: ["Idempotency-Key": "order-\(seed)-\(step)"]) else {
-                return
+                return CartWhenKilled(possibleCarts: [cart, [:]])
             }
-            if order.status == 201, let number = order.json["number"] as? String { answers.order(number) }
+            if order.status == 201, let number = order.json["number"] as? String {
+                answers.order(number)
+                cart = [:]
+            }
         }
+    }
+
+    /// A cart answer as sku → quantity.
+    static func quantities(_ reply: HTTPReply?) -> [String: Int] {
+        let items = reply?.json["items"] as? [[String: Any]] ?? []
+        var cart: [String: Int] = [:]
+        for item in items {
+            if let sku = item["sku"] as? String, let quantity = item["quantity"] as? Int { cart[sku] = quantity }
+        }
+        return cart
     }
 
     static func integrity(of database: AgoraDatabase) throws -> String? {
