@@ -74,6 +74,23 @@ import FoundationXML
         #expect(try site.read("catalog/black-tea/index.html").contains("Assam &lt;b&gt;Bold&lt;/b&gt;"))
     }
 
+    @Test func profileFieldsCannotInjectMarkup() throws {
+        var files = TestSite.shop
+        files["people/eve.md"] = "---\nname: \"Eve <script>alert(1)</script>\"\nlocation: \"<img src=x onerror=alert(2)>\"\n"
+            + "website: \"https://eve.example/?q=<script>alert(3)</script>\"\n---\n"
+            + "Eve's <iframe src=\"https://evil.example\"></iframe> bio with [a link](javascript:alert(4)).\n"
+        let site = try TestSite(files)
+        try site.build()
+        for page in ["people/eve/index.html", "people/index.html"] {
+            let html = try site.read(page)
+            #expect(!html.contains("<script>alert"), "\(page)")
+            #expect(!html.contains("<img src=x"), "\(page)")
+            #expect(!html.contains("<iframe"), "\(page)")
+            #expect(!html.contains("javascript:alert"), "\(page)")
+        }
+        #expect(try site.read("people/eve/index.html").contains("Eve &lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+
     @Test func listsArePaginatedNewestFirst() throws {
         let site = try TestSite(TestSite.shop)
         try site.build()
