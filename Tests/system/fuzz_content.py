@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from agora_site import AGORA
 
+# The default short run (make test, CI) is the same every time; a longer run explores anew.
+DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 REGRESSIONS = os.path.join(os.path.dirname(__file__), "fuzz-regressions")
 ERROR_LINE = re.compile(r"^.+:\d+: [^:\n]+: .+$")
@@ -76,7 +78,8 @@ def main():
             with open(os.path.join(REGRESSIONS, name), "rb") as file:
                 check(site, file.read())
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
+                  suppress_health_check=list(HealthCheck))
         @given(front_matter_files())
         def fuzz(data):
             check(site, data)

@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from agora_site import running_site
 
+# The default short run (make test, CI) is the same every time; a longer run explores anew.
+DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 PATHS = ["/", "/cart/", "/cart/add/CE-001", "/cart/remove/CE-001", "/orders/checkout/", "/orders/ABCD-1234/",
          "/account/", "/account/login/", "/account/register/", "/account/logout/", "/account/follow", "/account/like",
@@ -76,7 +78,8 @@ def send(port, method, path, headers, body):
 
 def main():
     with running_site() as site:
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
+                  suppress_health_check=list(HealthCheck))
         @given(requests())
         def fuzz(request):
             method, path, headers, body = request
