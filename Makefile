@@ -34,8 +34,8 @@ test-system: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Full build of a 10,000-product site side by side with Hugo, the server under wrk, and the view
-# counters against Redis INCR; each writes its figures into BENCHMARKS.md.
+# Full and incremental builds of 1,000 to 50,000 products side by side with Hugo, the server under
+# wrk, the view counters against Redis INCR and the feed; each writes its figures into BENCHMARKS.md.
 bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release
