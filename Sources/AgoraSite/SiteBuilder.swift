@@ -63,6 +63,12 @@ public struct SiteBuilder: Sendable {
         timer.mark("read content")
         let memos = BuildMemos(cache)
         let thumbnails = makeThumbnails(content, previous: cache.images)
+        defer {
+            // Without a cache the thumbnails were made in a temporary folder, copied out by now.
+            if options.cacheDirectory == nil, let folder = thumbnails.files.values.first?.deletingLastPathComponent() {
+                try? FileManager.default.removeItem(at: folder)
+            }
+        }
         timer.mark("thumbnails")
         let plan = SitePlan(content: content, theme: theme, contentDirectory: options.contentDirectory,
                             generated: Self.generatedTimestamp(content), memos: memos, thumbnails: thumbnails)
@@ -123,12 +129,13 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Thumbnails of the images that pages show, kept in the cache folder between builds (in a
-    /// temporary folder when there is no cache). Thumbnails no image needs any more are deleted.
+    /// temporary folder beside the output, on the same disk, when there is no cache). Thumbnails no image needs any more are deleted.
     private func makeThumbnails(_ content: SiteContent, previous: [String: Thumbnails.HashRecord]) -> Thumbnails.Result {
         let images = content.products.filter(\.available).compactMap(\.image) + content.people.filter(\.active).compactMap(\.photo)
         guard !images.isEmpty else { return Thumbnails.Result() }
         let folder = options.cacheDirectory?.appendingPathComponent("thumbs")
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("agora-thumbs-\(UUID().uuidString)")
+            ?? options.outputDirectory.standardizedFileURL.deletingLastPathComponent()
+                .appendingPathComponent(".agora-thumbnails-\(UUID().uuidString)")
         let result = Thumbnails(contentDirectory: options.contentDirectory, contentDisplayName: options.contentDisplayName,
                                 folder: folder).prepare(images, previousHashes: previous)
         let used = Set(result.files.values.map(\.lastPathComponent))

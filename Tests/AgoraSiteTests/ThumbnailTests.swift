@@ -82,6 +82,15 @@ import Testing
         #expect(try site.read("catalog/green-tea/index.html").contains(after.keys.first { $0.hasSuffix("-180x180.png") } ?? "missing"))
     }
 
+    @Test func aBuildWithoutACacheLeavesNoThumbnailFolderBehind() throws {
+        let site = try Self.site()
+        var options = site.options
+        options.cacheDirectory = nil
+        try SiteBuilder(options: options).build()
+        #expect(Self.thumbs(try site.snapshot(), "sencha").count == 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted() == ["content", "output", "themes"])
+    }
+
     @Test func anImageLibvipsCannotReadIsAWarningAndTheFullImageIsShown() throws {
         let site = try TestSite(TestSite.shop)  // its images are not images
         let summary = try site.build()
