@@ -1,7 +1,7 @@
 """Content fuzzing: hypothesis writes product files — front matter built from Agora's own keys with
 hostile values, broken YAML and fences, invalid UTF-8, random bytes — into a small valid site and
-runs `agora check` on it. It must never crash: exit 0, or exit 1 with every line in the
-`file:line: key: message` form. Files in fuzz-regressions/ (crashes found once, kept) run first.
+runs `agora check` on it. It must never crash: exit 0 (and then `agora build` succeeds too), or
+exit 1 with every line in the `file:line: key: message` form. Files in fuzz-regressions/ (crashes found once, kept) run first.
 FUZZ_EXAMPLES sets the number of generated cases (default 150; run thousands locally)."""
 import os
 import re
@@ -37,8 +37,11 @@ def yaml_value(value):
 
 @st.composite
 def front_matter_files(draw):
-    lines = []
-    for key in draw(st.lists(st.sampled_from(KEYS), max_size=12)):
+    # Half the files start from a valid product, so that the hostile values also reach the build.
+    valid = draw(st.booleans())
+    lines = ["name: Fuzz", "category: ceramics", "price: 1"] if valid else []
+    for key in draw(st.lists(st.sampled_from([key for key in KEYS if not valid or key not in ("name", "category", "price")]),
+                             max_size=3 if valid else 12)):
         form = draw(st.integers(0, 3))
         if form == 0:
             lines.append(f"{key}: {yaml_value(draw(SCALARS))}")
@@ -48,14 +51,17 @@ def front_matter_files(draw):
             lines.append(f"{key}:\n  nested: {yaml_value(draw(SCALARS))}")
         else:
             lines.append(draw(st.text(max_size=30)))  # whatever the line becomes
-    opening = draw(st.sampled_from(["---\n", "--- \n", "---\r\n", "", "----\n", "\ufeff---\n"]))
-    closing = draw(st.sampled_from(["---\n", "", "...\n", "--- x\n"]))
+    opening = "---\n" if valid else draw(st.sampled_from(["---\n", "--- \n", "---\r\n", "", "----\n", "\ufeff---\n"]))
+    closing = "---\n" if valid else draw(st.sampled_from(["---\n", "", "...\n", "--- x\n"]))
     text = opening + "\n".join(lines) + "\n" + closing + draw(st.text(max_size=200))
     data = text.encode("utf-8", "surrogatepass")
-    if draw(st.booleans()):
+    if not valid and draw(st.booleans()):
         position = draw(st.integers(0, len(data)))
         data = data[:position] + draw(st.binary(max_size=8)) + data[position:]
     return data
+
+
+BUILDS = [0]
 
 
 def check(site, data):
@@ -63,6 +69,11 @@ def check(site, data):
         file.write(data)
     result = subprocess.run([AGORA, "check", "--site", site], capture_output=True, timeout=60)
     assert result.returncode in (0, 1), f"agora check ended with {result.returncode} on {data!r}\n{result.stderr[-2000:]!r}"
+    if result.returncode == 0:
+        # Valid content must also build: every page rendered, the manifests written.
+        built = subprocess.run([AGORA, "build", "--site", site, "--quiet"], capture_output=True, timeout=120)
+        BUILDS[0] += 1
+        assert built.returncode == 0, f"agora build ended with {built.returncode} on {data!r}\n{built.stderr[-2000:]!r}"
     if result.returncode == 1:
         lines = result.stderr.decode("utf-8", "replace").splitlines()
         assert lines and lines[-1].startswith("Error: "), lines
@@ -85,7 +96,7 @@ def main():
             check(site, data)
 
         fuzz()
-        print(f"content fuzzing passed: {len(os.listdir(REGRESSIONS))} kept cases, {EXAMPLES} generated")
+        print(f"content fuzzing passed: {len(os.listdir(REGRESSIONS))} kept cases, {EXAMPLES} generated, {BUILDS[0]} built")
     finally:
         shutil.rmtree(site, ignore_errors=True)
 
