@@ -59,7 +59,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
-        let siteWatch = watch ? WatchedSite(options: buildOptions(root: root, output: outputFolder)) : nil
+        let siteWatch = watch ? WatchedSite(options: SiteLocation.buildOptions(site: site, content: content, theme: theme,
+                                                                              output: output)) : nil
         siteWatch?.build()
         let catalog: LiveCatalog
         do {
@@ -68,8 +69,7 @@ struct Serve: AsyncParsableCommand {
             throw failure("cannot start: \(error.description)")
         }
         let themeName = theme ?? catalog.current.config.theme
-        let themeFolder = themeName.contains("/") ? URL(fileURLWithPath: themeName, relativeTo: root).standardizedFileURL
-            : root.appendingPathComponent("themes").appendingPathComponent(themeName)
+        let themeFolder = SiteLocation.themeFolder(themeName, root: root)
         let loadedTheme: Theme
         do {
             loadedTheme = try Theme(directory: themeFolder)
@@ -127,17 +127,6 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         withExtendedLifetime(reload) {}
-    }
-
-    private func buildOptions(root: URL, output: URL) -> BuildOptions {
-        let themeDirectory = theme.map { name -> URL in
-            name.contains("/") ? URL(fileURLWithPath: name, relativeTo: root).standardizedFileURL
-                : root.appendingPathComponent("themes").appendingPathComponent(name)
-        }
-        return BuildOptions(contentDirectory: URL(fileURLWithPath: content, relativeTo: root).standardizedFileURL,
-                            contentDisplayName: site.map { ($0 as NSString).appendingPathComponent(content) } ?? content,
-                            themeDirectory: themeDirectory, themesDirectory: root.appendingPathComponent("themes"),
-                            outputDirectory: output)
     }
 
     private func failure(_ message: String) -> ExitCode {

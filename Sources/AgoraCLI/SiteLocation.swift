@@ -27,20 +27,29 @@ struct SiteLocation: ParsableArguments {
     }
 
     func buildOptions() -> BuildOptions {
-        let root = siteDirectory
-        let themeDirectory = theme.map { name -> URL in
-            name.contains("/") ? URL(fileURLWithPath: name, relativeTo: root).standardizedFileURL
-                : root.appendingPathComponent("themes").appendingPathComponent(name)
-        }
+        var options = Self.buildOptions(site: site, content: content, theme: theme, output: output)
+        options.includeDrafts = drafts
+        options.strictLinks = strictLinks
+        return options
+    }
+
+    /// The build options of a site folder with these folder names; `build`, `check` and
+    /// `serve --watch` read a site the same way.
+    static func buildOptions(site: String?, content: String, theme: String?, output: String) -> BuildOptions {
+        let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         return BuildOptions(
             contentDirectory: URL(fileURLWithPath: content, relativeTo: root).standardizedFileURL,
             contentDisplayName: site.map { ($0 as NSString).appendingPathComponent(content) } ?? content,
-            themeDirectory: themeDirectory,
+            themeDirectory: theme.map { themeFolder($0, root: root) },
             themesDirectory: root.appendingPathComponent("themes"),
-            outputDirectory: URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL,
-            includeDrafts: drafts,
-            strictLinks: strictLinks
+            outputDirectory: URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
         )
+    }
+
+    /// A theme named on the command line: a path when it has a slash, else a folder under themes/.
+    static func themeFolder(_ name: String, root: URL) -> URL {
+        name.contains("/") ? URL(fileURLWithPath: name, relativeTo: root).standardizedFileURL
+            : root.appendingPathComponent("themes").appendingPathComponent(name)
     }
 }
 

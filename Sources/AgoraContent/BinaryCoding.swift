@@ -59,19 +59,9 @@ public struct BinaryWriter {
         if let value { value.write(to: &self) }
     }
 
-    public mutating func write(_ value: String?) {
-        write(value != nil)
-        if let value { write(value) }
-    }
-
     public mutating func write<Value: BinaryCodable>(_ values: [Value]) {
         write(UInt64(values.count))
         for value in values { value.write(to: &self) }
-    }
-
-    public mutating func write(_ values: [String]) {
-        write(UInt64(values.count))
-        for value in values { write(value) }
     }
 
     /// Dictionaries in key order, so equal dictionaries give equal bytes.
@@ -83,21 +73,6 @@ public struct BinaryWriter {
         }
     }
 
-    public mutating func write(_ values: [String: Int]) {
-        write(UInt64(values.count))
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            write(key)
-            write(value)
-        }
-    }
-
-    public mutating func write(_ values: [String: String]) {
-        write(UInt64(values.count))
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            write(key)
-            write(value)
-        }
-    }
 }
 
 public struct BinaryReader {
@@ -149,23 +124,11 @@ public struct BinaryReader {
         try read() as Bool ? try Value(from: &self) : nil
     }
 
-    public mutating func read() throws -> String? {
-        try read() as Bool ? try read() as String : nil
-    }
-
     public mutating func read<Value: BinaryCodable>() throws -> [Value] {
         let count = try boundedCount()
         var values: [Value] = []
         values.reserveCapacity(count)
         for _ in 0..<count { values.append(try Value(from: &self)) }
-        return values
-    }
-
-    public mutating func read() throws -> [String] {
-        let count = try boundedCount()
-        var values: [String] = []
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(try read()) }
         return values
     }
 
@@ -180,26 +143,6 @@ public struct BinaryReader {
         return values
     }
 
-    public mutating func read() throws -> [String: Int] {
-        let count = try boundedCount()
-        var values: [String: Int] = [:]
-        for _ in 0..<count {
-            let key: String = try read()
-            values[key] = try read() as Int
-        }
-        return values
-    }
-
-    public mutating func read() throws -> [String: String] {
-        let count = try boundedCount()
-        var values: [String: String] = [:]
-        for _ in 0..<count {
-            let key: String = try read()
-            values[key] = try read() as String
-        }
-        return values
-    }
-
     /// A count no larger than the bytes left (each element takes at least one), so a damaged
     /// file cannot make the reader reserve absurd amounts of memory.
     private mutating func boundedCount() throws -> Int {
@@ -207,4 +150,16 @@ public struct BinaryReader {
         guard count <= UInt64(bytes.count - offset) else { throw BinaryCodingError(message: "count out of range") }
         return Int(count)
     }
+}
+
+// The values the containers above hold most often.
+
+extension String: BinaryCodable {
+    public init(from reader: inout BinaryReader) throws { self = try reader.read() }
+    public func write(to writer: inout BinaryWriter) { writer.write(self) }
+}
+
+extension Int: BinaryCodable {
+    public init(from reader: inout BinaryReader) throws { self = try reader.read() }
+    public func write(to writer: inout BinaryWriter) { writer.write(self) }
 }

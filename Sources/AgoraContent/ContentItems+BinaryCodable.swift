@@ -120,7 +120,7 @@ extension ItemKeys: BinaryCodable {
     func write(to writer: inout BinaryWriter) { writer.write(location); writer.write(values); writer.write(isDraft) }
 }
 
-extension ParsedFile: BinaryCodable where Item: BinaryCodable {
+extension ParsedFile: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         key = try reader.read()
         item = try reader.read()

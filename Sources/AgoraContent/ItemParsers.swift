@@ -123,7 +123,7 @@ struct Parsed<Item: Sendable>: Sendable {
 }
 
 /// The identifying and referencing values of one file (`slug`, `sku`, `category`, `maker`, …).
-struct ItemKeys: Sendable, Codable {
+struct ItemKeys: Sendable {
     let location: SourceLocation
     let values: [String: String]
     var isDraft = false

@@ -1,5 +1,5 @@
 /// A product category (`content/categories/<slug>.md`).
-public struct Category: Hashable, Sendable, Codable {
+public struct Category: Hashable, Sendable {
     public let slug: String
     public let name: String
     public let weight: Int
@@ -19,7 +19,7 @@ public struct Category: Hashable, Sendable, Codable {
 }
 
 /// A product for sale (`content/products/**/<slug>.md`).
-public struct Product: Hashable, Sendable, Codable {
+public struct Product: Hashable, Sendable {
     public let sku: String
     public let slug: String
     public let name: String
@@ -61,7 +61,7 @@ public struct Product: Hashable, Sendable, Codable {
 }
 
 /// A person in the directory (`content/people/<username>.md`).
-public struct Person: Hashable, Sendable, Codable {
+public struct Person: Hashable, Sendable {
     public let username: String
     public let name: String
     public let photo: String?
@@ -87,7 +87,7 @@ public struct Person: Hashable, Sendable, Codable {
 }
 
 /// A free-standing page such as about or shipping (`content/pages/<slug>.md`).
-public struct Page: Hashable, Sendable, Codable {
+public struct Page: Hashable, Sendable {
     public let slug: String
     public let title: String
     public let bodyMarkdown: String
@@ -104,7 +104,7 @@ public struct Page: Hashable, Sendable, Codable {
 }
 
 /// A file under `content/` that is not Markdown; copied to the same path in the output.
-public struct StaticFile: Hashable, Sendable, Codable {
+public struct StaticFile: Hashable, Sendable {
     /// Relative path, e.g. `images/tea.jpg`.
     public let path: String
 
@@ -114,7 +114,7 @@ public struct StaticFile: Hashable, Sendable, Codable {
 }
 
 /// Where an item came from, for error lines and (later) link checking inside bodies.
-public struct SourceLocation: Hashable, Sendable, Codable {
+public struct SourceLocation: Hashable, Sendable {
     /// The path as shown to the user, e.g. `content/products/green-tea.md`.
     public let file: String
     /// The first line of the Markdown body.

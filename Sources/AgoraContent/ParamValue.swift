@@ -1,5 +1,5 @@
 /// A front-matter value whose key Agora does not know; passed to templates under `params`.
-public enum ParamValue: Hashable, Sendable, Codable {
+public enum ParamValue: Hashable, Sendable {
     case string(String)
     case int(Int)
     case double(Double)

@@ -1,5 +1,5 @@
 /// The size and modification time of a file.
-public struct FileStamp: Hashable, Sendable, Codable {
+public struct FileStamp: Hashable, Sendable {
     public let size: Int64
     /// Nanoseconds since 1970.
     public let modified: Int64
@@ -17,18 +17,13 @@ public struct FileStamp: Hashable, Sendable, Codable {
 
 /// What a file's parsed front matter depends on: the YAML text, and the file's modification day
 /// (a product's default `date`). Equal keys give equal parse results.
-struct FrontMatterKey: Hashable, Codable, Sendable {
+struct FrontMatterKey: Hashable, Sendable {
     let yamlHash: UInt64
     let yamlLength: Int
     let modifiedDay: String
 
     init(yaml: String, modifiedDay: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit
-        for byte in yaml.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        yamlHash = hash
+        yamlHash = ContentHash.fnv1a64(yaml.utf8)
         yamlLength = yaml.utf8.count
         self.modifiedDay = modifiedDay
     }
@@ -36,13 +31,13 @@ struct FrontMatterKey: Hashable, Codable, Sendable {
 
 /// An item whose Markdown body is kept out of the cache: the body is read from the file again
 /// on every load (reading is cheap; parsing YAML is not), so the cache stays small.
-protocol ContentItem: Codable, Sendable {
+protocol ContentItem: BinaryCodable, Sendable {
     var body: String { get }
     func with(body: String) -> Self
 }
 
 /// One valid content file as an earlier load parsed it, without its body.
-struct ParsedFile<Item: ContentItem>: Codable, Sendable {
+struct ParsedFile<Item: ContentItem>: Sendable {
     let key: FrontMatterKey
     let item: Item
     let keys: ItemKeys
@@ -52,15 +47,13 @@ struct ParsedFile<Item: ContentItem>: Codable, Sendable {
 /// the build cache so that a rebuild parses the YAML (most of loading a large site) only of the
 /// files whose front matter changed. Files with problems are never kept: they are parsed again and
 /// report their problems on every load.
-public struct ParsedFiles: Codable, Sendable {
+public struct ParsedFiles: Sendable {
     var categories: [String: ParsedFile<Category>] = [:]
     var products: [String: ParsedFile<Product>] = [:]
     var people: [String: ParsedFile<Person>] = [:]
     var pages: [String: ParsedFile<Page>] = [:]
 
     public init() {}
-
-    public var count: Int { categories.count + products.count + people.count + pages.count }
 }
 
 /// What `ContentLoader.load(reusing:)` gives back besides the content.

@@ -88,7 +88,7 @@ private struct CollapsedText {
 }
 
 /// A link or image target written in a Markdown document.
-public struct MarkdownLink: Hashable, Sendable, Codable {
+public struct MarkdownLink: Hashable, Sendable {
     public let destination: String
     /// 1-based line within the document.
     public let line: Int

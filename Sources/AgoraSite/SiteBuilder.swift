@@ -154,32 +154,35 @@ public struct SiteBuilder: Sendable {
 
     private func run(_ job: OutputJob, writer: OutputWriter, theme: Theme,
                      earlier: BuildCache.OutputRecord?) throws -> JobResult {
-        func make(_ fingerprint: Fingerprint?, _ data: () throws -> Data) throws -> JobResult {
+        /// Skips the job when its fingerprint and file are as the last build left them; otherwise
+        /// `stage` stages the file and returns its size.
+        func make(_ fingerprint: Fingerprint?, _ stage: () throws -> Int64) throws -> JobResult {
             if let fingerprint, let earlier, earlier.fingerprint == fingerprint, writer.keep(job.path, size: earlier.size) {
                 return JobResult(record: earlier, skipped: true)
             }
-            let bytes = try data()
+            let size = try stage()
+            return JobResult(record: fingerprint.map { .init(fingerprint: $0, size: size) })
+        }
+        func write(_ bytes: Data) throws -> Int64 {
             try writer.stage(job.path, bytes)
-            return JobResult(record: fingerprint.map { .init(fingerprint: $0, size: Int64(bytes.count)) })
+            return Int64(bytes.count)
         }
         switch job.work {
         case .page(let template, let makeContext):
             let context = makeContext()
             return try make(.page(templateDigest: theme.templateDigest(template), context: context)) {
-                Data(try theme.render(template, context).utf8)
+                try write(Data(try theme.render(template, context).utf8))
             }
         case .text(let text):
-            return try make(nil) { Data(try text().utf8) }
+            return try make(nil) { try write(Data(try text().utf8)) }
         case .data(let data):
-            return try make(nil) { data }
+            return try make(nil) { try write(data) }
         case .copy(let source):
             let stamp = FileStamp.of(source.path)
-            let fingerprint = Fingerprint.of("\(stamp.size) \(stamp.modified)")
-            if let earlier, earlier.fingerprint == fingerprint, writer.keep(job.path, size: earlier.size) {
-                return JobResult(record: earlier, skipped: true)
+            return try make(.of("\(stamp.size) \(stamp.modified)")) {
+                try writer.stageCopy(job.path, from: source)
+                return stamp.size
             }
-            try writer.stageCopy(job.path, from: source)
-            return JobResult(record: .init(fingerprint: fingerprint, size: stamp.size))
         }
     }
 

@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 
 /// Which templates each template pulls in (`{{> partial}}`, `{{< parent}}`), so that a build can

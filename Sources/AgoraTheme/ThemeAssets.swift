@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 
 /// The theme's `assets/` folder with content-hashed public names, so they can be cached forever:
@@ -45,18 +46,5 @@ public struct ThemeAssets: Sendable {
         let short = digest.prefix(10)
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "\(path).\(short)" }
         return "\(path[..<dot]).\(short)\(path[dot...])"
-    }
-}
-
-/// FNV-1a, 64 bit: a fast, stable fingerprint for cache-busting file names (not for security,
-/// where nothing depends on it being hard to collide).
-public enum ContentHash {
-    public static func fnv1a64(_ data: Data) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 }

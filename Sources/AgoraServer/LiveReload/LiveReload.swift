@@ -79,7 +79,4 @@ public final class LiveReload: Sendable {
         }
         for subscriber in subscribers { subscriber.finish() }
     }
-
-    /// Open pages right now.
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 }

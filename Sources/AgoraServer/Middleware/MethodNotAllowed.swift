@@ -16,7 +16,10 @@ struct MethodNotAllowed: RouterMiddleware {
     ].map { (path: $0.0.split(separator: "/"), methods: $0.1) }
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
-        let segments = request.uri.path.split(separator: "/")
+        let path = request.uri.path
+        // Static files, the hot path, skip the table.
+        guard path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" else { return try await next(request, context) }
+        let segments = path.split(separator: "/")
         guard let route = Self.routes.first(where: { Self.matches($0.path, segments) }) else {
             return try await next(request, context)
         }

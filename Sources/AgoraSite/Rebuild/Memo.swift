@@ -9,7 +9,6 @@ final class Memo<Value: Sendable>: @unchecked Sendable {
     private let previous: [Fingerprint: Value]
     private let lock = NSLock()
     private var used: [Fingerprint: Value] = [:]
-    private var computed = 0
 
     init(previous: [Fingerprint: Value] = [:]) {
         self.previous = previous
@@ -22,17 +21,12 @@ final class Memo<Value: Sendable>: @unchecked Sendable {
             return earlier
         }
         let value = make()
-        lock.withLock {
-            used[key] = value
-            computed += 1
-        }
+        lock.withLock { used[key] = value }
         return value
     }
 
     /// The values this build used, for the next build.
     var entries: [Fingerprint: Value] { lock.withLock { used } }
-    /// How many values this build had to compute.
-    var computedCount: Int { lock.withLock { computed } }
 }
 
 /// What every build needs of a Markdown body, kept between builds: a plain-text excerpt and its
