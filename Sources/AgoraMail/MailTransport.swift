@@ -55,9 +55,14 @@ public struct SendmailTransport: MailTransport {
 
     public init(path: String) {
         self.path = path
+        _ = Self.ignoreBrokenPipes
     }
 
     public var description: String { "sendmail:\(path)" }
+
+    /// A program that exits without reading its input would otherwise kill this whole process
+    /// with SIGPIPE on the write; ignored, the write fails with EPIPE and the delivery is retried.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     public func deliver(_ message: String, messageID: String) throws {
         let process = Process()
@@ -73,7 +78,12 @@ public struct SendmailTransport: MailTransport {
         } catch {
             throw MailTransportError.failed("cannot run \(path): \(error.localizedDescription)")
         }
-        input.fileHandleForWriting.write(Data(message.utf8))
+        var written = true
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data(message.utf8))
+        } catch {
+            written = false  // it stopped reading (EPIPE); its exit status says why
+        }
         try? input.fileHandleForWriting.close()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -81,5 +91,6 @@ public struct SendmailTransport: MailTransport {
             let detail = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw MailTransportError.failed("\(path) exited with status \(process.terminationStatus)\(detail.isEmpty ? "" : ": \(detail)")")
         }
+        guard written else { throw MailTransportError.failed("\(path) exited before reading the whole message") }
     }
 }

@@ -116,6 +116,24 @@ import Testing
         #expect((1...9).map { settings.delay(afterAttempts: $0) } == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
     }
 
+    /// A program that exits without reading its input: the write fails (EPIPE) instead of killing
+    /// this process with SIGPIPE, and the delivery is a failure to retry.
+    @Test func aSendmailThatStopsReadingIsAFailureNotACrash() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-sendmail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let message = String(repeating: "A long body line.\r\n", count: 100_000)  // far more than a pipe holds
+        for (status, expected) in [(0, "exited before reading the whole message"), (75, "exited with status 75")] {
+            let script = folder.appendingPathComponent("sendmail-\(status)")
+            try Data("#!/bin/sh\nexit \(status)\n".utf8).write(to: script)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            #expect {
+                try SendmailTransport(path: script.path).deliver(message, messageID: "m@tea.example")
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
+
     @Test func fileTransportWritesWholeMessages() throws {
         let (database, order) = try databaseWithOrder()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-eml-\(UUID().uuidString)")
