@@ -46,8 +46,10 @@ import Testing
     func builtSite() throws -> URL {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("agora-serve-\(UUID().uuidString)")
         let tests = CommandLineTests()
-        #expect(try tests.agora(["init", site.path]).status == 0)
-        #expect(try tests.agora(["build", "--site", site.path]).status == 0)
+        let initialised = try tests.agora(["init", site.path])
+        #expect(initialised.status == 0, "agora init: \(initialised.stderr)")
+        let built = try tests.agora(["build", "--site", site.path])
+        #expect(built.status == 0, "agora build: \(built.stderr)")
         return site
     }
 
