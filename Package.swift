@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
@@ -37,14 +39,16 @@ let package = Package(
         ]),
         .target(name: "AgoraStore", dependencies: [
             "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .target(name: "AgoraMail", dependencies: ["AgoraStore"]),
+        .target(name: "AgoraMail", dependencies: ["AgoraStore", "AgoraContent"]),
         .target(name: "AgoraServer", dependencies: [
             "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         .executableTarget(
             name: "AgoraCLI",
@@ -59,7 +63,9 @@ let package = Package(
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
-        .testTarget(name: "AgoraStoreTests", dependencies: ["AgoraStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AgoraStoreTests", dependencies: [
+            "AgoraStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
         .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
             "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),

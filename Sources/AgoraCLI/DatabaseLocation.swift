@@ -11,8 +11,12 @@ struct DatabaseLocation: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file, relative to the site folder.")
     var db = "data/agora.sqlite"
 
+    var siteFolder: URL {
+        URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+    }
+
     func open() throws -> AgoraDatabase {
-        let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+        let root = siteFolder
         let path = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
         do {
             return try AgoraDatabase(path: path)

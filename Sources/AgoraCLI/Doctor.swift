@@ -1,10 +1,11 @@
+import AgoraServer
 import AgoraStore
 import ArgumentParser
 import Foundation
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the database: integrity, and the denormalized follower, following and like counts.",
+        abstract: "Check the database: integrity, the denormalized follower, following and like counts, and accounts that share a profile's username.",
         discussion: "Counts are recomputed from the follow and like rows; --fix-counts writes the true values."
     )
 
@@ -16,6 +17,13 @@ struct Doctor: ParsableCommand {
     func run() throws {
         let db = try database.open()
         guard try db.isHealthy() else { throw exitWithError("the database fails SQLite's integrity check") }
+        // Shoppers who share a username with a profile (SPEC §6.11): named, not an error.
+        if let catalog = try? LiveCatalog(output: database.siteFolder.appendingPathComponent("output")) {
+            for account in try AccountStore(db).profileConflicts(people: Set(catalog.current.people.keys)) {
+                print("account: \(account.username) registered as a shopper and is also a profile's username; it stays a shopper "
+                    + "(shown as \"\(account.name)\") until `agora users link \(account.username)`")
+            }
+        }
         let drifts = try CountDoctor(db).check(fix: fixCounts)
         for drift in drifts { print("drift: \(drift)") }
         if drifts.isEmpty {

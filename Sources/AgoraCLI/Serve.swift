@@ -53,10 +53,35 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Delivery attempts before a message is marked failed.")
     var mailAttempts = 8
 
+    @Option(name: .long, help: "Seconds a client has to send a complete request header.")
+    var headerTimeout = 30
+
+    @Option(name: .long, help: "Seconds a kept-alive connection may sit idle between requests.")
+    var idleTimeout = 75
+
+    @Option(name: .long, help: "Seconds a client has to send a request body.")
+    var bodyTimeout = 60
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The address of a proxy in front of this server (repeatable), such as nginx on 127.0.0.1.",
+        discussion: "Requests from it name their client in X-Forwarded-For; login limits count that client."))
+    var trustedProxy: [String] = []
+
+    @Flag(name: .long, help: "Serve /metrics to every client, not only to this machine.")
+    var metricsPublic = false
+
     @Flag(name: .long, help: .hidden)
     var stopWithParent = false
 
+    func validate() throws {
+        for (name, value) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
+        where !(1...86_400).contains(value) {
+            throw ValidationError("\(name) must be from 1 to 86400 seconds")
+        }
+    }
+
     func run() async throws {
+        OpenFileLimit.raise()
         let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
         let siteWatch = watch ? WatchedSite(options: SiteLocation.buildOptions(site: site, content: content, theme: theme,
@@ -97,7 +122,10 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(host: host, port: port, output: outputFolder, secureCookies: secureCookies,
                                  openAPIDocument: SharedFiles.locate()?.appendingPathComponent("openapi.yaml"), log: log,
                                  mail: transport, mailSettings: .init(maxAttempts: max(1, mailAttempts)),
-                                 liveReload: siteWatch?.liveReload),
+                                 liveReload: siteWatch?.liveReload,
+                                 timeouts: .init(header: .seconds(Int64(headerTimeout)), idle: .seconds(Int64(idleTimeout)),
+                                                 body: .seconds(Int64(bodyTimeout))),
+                                 trustedProxies: Set(trustedProxy), metricsPublic: metricsPublic),
             database: database, catalog: catalog, theme: loadedTheme)
         siteWatch?.start { [log] in
             do throws(CatalogError) {
@@ -145,6 +173,18 @@ final class SignalWatcher: @unchecked Sendable {
         source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler(handler: handler)
         source.resume()
+    }
+}
+
+/// Every connection holds a file descriptor; the usual soft limit (1,024) is far below what
+/// a server meets, and below what a few hundred idle clients can hold. The hard limit is ours
+/// to take (SPEC §6.11).
+enum OpenFileLimit {
+    static func raise() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }
 

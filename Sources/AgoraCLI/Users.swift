@@ -5,23 +5,24 @@ import Foundation
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage accounts.",
-        subcommands: [Create.self, List.self, SetAdmin.self]
+        subcommands: [Create.self, List.self, SetAdmin.self, Link.self]
     )
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an account; the password is read from standard input.",
             discussion: """
             The only way to create the account of a person with a profile (their username is reserved on
-            the register page). Example: printf '%s\\n' "$PASSWORD" | agora users create ana --email ana@example.com --admin
+            the register page): an account made here shows with the profile of the same username.
+            Example: printf '%s\\n' "$PASSWORD" | agora users create ana --email ana@example.com --admin
             """
         )
 
         @Argument(help: "The username ([a-z0-9_-], 3 to 30 characters).")
         var username: String
 
-        @Option(name: .long, help: "Email address.")
-        var email: String
+        @Option(name: .long, help: "Email address (optional).")
+        var email: String?
 
         @Option(name: .long, help: "Display name (default: the username).")
         var name: String?
@@ -31,13 +32,14 @@ struct Users: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
+        func run() async throws {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw exitWithError("no password on standard input")
             }
             do {
-                let account = try AccountStore(try database.open()).create(
-                    username: username, email: email, name: name ?? username, password: line, isAdmin: admin)
+                let account = try await AccountStore(try database.open()).create(
+                    username: username, email: email ?? "", name: name ?? username, password: line, isAdmin: admin,
+                    linkedToProfile: true, emailRequired: email != nil)
                 print("Created \(account.username)\(account.isAdmin ? " (admin)" : "").")
             } catch AccountError.invalid(let field, let message) {
                 throw exitWithError("\(field): \(message)")
@@ -54,8 +56,8 @@ struct Users: ParsableCommand {
 
         func run() throws {
             let accounts = try AccountStore(try database.open()).all()
-            print(Table.render(header: ["username", "name", "email", "admin"], rows: accounts.map {
-                [$0.username, $0.name, $0.email, $0.isAdmin ? "yes" : ""]
+            print(Table.render(header: ["username", "name", "email", "admin", "profile"], rows: accounts.map {
+                [$0.username, $0.name, $0.email, $0.isAdmin ? "yes" : "", $0.isLinkedToProfile ? "linked" : ""]
             }))
         }
     }
@@ -74,6 +76,32 @@ struct Users: ParsableCommand {
             do {
                 try AccountStore(try database.open()).setAdmin(username.lowercased(), !off)
                 print("\(username.lowercased()) is \(off ? "no longer" : "now") an admin.")
+            } catch AccountError.unknownAccount {
+                throw exitWithError("no account \(username)")
+            }
+        }
+    }
+
+    struct Link: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an existing account the maker's profile of the same username (or with --off a shopper again).",
+            discussion: """
+            An account registered on the site stays a shopper even when a profile with its username
+            appears later; only the owner decides that it belongs to that maker.
+            """
+        )
+
+        @Argument var username: String
+
+        @Flag(name: .long, help: "Unlink: the account becomes a shopper again.")
+        var off = false
+
+        @OptionGroup var database: DatabaseLocation
+
+        func run() throws {
+            do {
+                try AccountStore(try database.open()).setLinkedToProfile(username.lowercased(), !off)
+                print("\(username.lowercased()) is \(off ? "no longer" : "now") linked to the profile \(username.lowercased()).")
             } catch AccountError.unknownAccount {
                 throw exitWithError("no account \(username)")
             }

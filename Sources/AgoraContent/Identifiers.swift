@@ -20,14 +20,18 @@ public enum Identifier {
         }
     }
 
-    /// A simple, permissive email check: one `@`, a non-empty local part, a dotted domain, no spaces
-    /// or control characters (which would also open mail headers to injection).
+    /// The one email rule (SPEC §6.11), shared by registration, checkout and the mailer: an
+    /// address that order mail can be sent to as it stands. One `@`, a non-empty local part, a
+    /// dotted domain, at most 254 bytes, printable ASCII only, and none of the characters that
+    /// would make it more than a bare address in a mail header (`<>(),;:\"[]` and spaces).
     public static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), text.utf8.count <= 254,
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && $0 != "<" && $0 != ">" && $0 != "," }
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains("..") else { return false }
+        return text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !emailSpecials.contains($0) }
     }
+
+    private static let emailSpecials = Set(#"<>(),;:\"[]"#.utf8)
 
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)

@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 
 /// A plain-text message in RFC 5322 form. Header values are checked, not trusted: a value with
@@ -54,10 +55,9 @@ public struct MailMessage: Sendable, Equatable {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + QuotedPrintable.encode(body) + "\r\n"
     }
 
+    /// Checkout accepts exactly the addresses this accepts: one rule for both (SPEC §6.11).
     static func isPlainAddress(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>(),;:\\\"[]".unicodeScalars.contains($0) }
+        Identifier.isEmail(address)
     }
 
     /// `=?UTF-8?B?…?=` when the text is not plain ASCII.

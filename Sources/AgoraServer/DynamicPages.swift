@@ -76,9 +76,18 @@ struct CartView {
         var values = summary
         values["lines"] = cart.lines.map { line -> [String: Any] in
             let product = catalog.product(sku: line.sku)
+            // What the shopper should know about the price (SPEC §6.11): it moved at the last
+            // quantity change, or the shop changed it since and the next change will apply it.
+            let current = product.flatMap { $0.available ? $0.item.price : nil }
+            var note: Any = false
+            if let current, current != line.unitPrice {
+                note = "Now \(symbol)\(current.decimalString); a new quantity is charged at that price."
+            } else if let previous = line.priceChangedFrom {
+                note = "Price changed from \(symbol)\(previous.decimalString)."
+            }
             return [
                 "sku": line.sku, "name": line.name, "url": product?.url ?? false, "quantity": line.quantity,
-                "price": line.unitPrice.decimalString, "price_display": symbol + line.unitPrice.decimalString,
+                "price": line.unitPrice.decimalString, "price_display": symbol + line.unitPrice.decimalString, "price_note": note,
                 "total": line.total.decimalString, "total_display": symbol + line.total.decimalString,
                 "image_url": product?.image ?? false,
             ]

@@ -27,7 +27,7 @@ struct FeedView {
     }
 
     func actor(_ item: FeedItem) -> Actor {
-        if let person = catalog.people[item.actor], person.active {
+        if !item.actorIsShopper, let person = catalog.people[item.actor], person.active {
             return Actor(username: person.username, name: person.name, url: person.url, photo: person.photo,
                          thumbnail: person.thumbnail)
         }

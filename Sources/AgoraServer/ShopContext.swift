@@ -8,6 +8,13 @@ import NIOCore
 public struct ShopContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The connection, to tell a client that went away from a failure of ours.
+    let channel: any Channel
+    /// The client's address: the peer's, or with `--trusted-proxy`, the one the proxy reports
+    /// (set by `ClientAddress`). Login limits count per client.
+    public var clientAddress: String
+    /// The request came through a proxy (it carries forwarding headers).
+    var isForwarded = false
     /// Set by `SessionMiddleware` when the cookie names a live session.
     public var session: Session?
     /// Cookies to send with the response, whatever handler or middleware decided them.
@@ -16,16 +23,23 @@ public struct ShopContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "-"
     }
 
     /// Bodies are capped for every route (SPEC §6.2).
     public var maxUploadSize: Int { ShopServer.bodyLimit }
 
-    /// Whether the request came from this machine (for the admin reload until accounts exist).
+    /// Whether the request came from this machine, and not through a proxy on it.
     var isLoopback: Bool {
-        switch remoteAddress {
+        !isForwarded && Self.isLoopback(remoteAddress)
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        switch address {
         case .v4(let address)?: return address.host.hasPrefix("127.")
         case .v6(let address)?: return address.host == "::1" || address.host.hasPrefix("::ffff:127.")
+        case .unixDomainSocket?: return true
         default: return false
         }
     }

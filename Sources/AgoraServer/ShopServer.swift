@@ -24,10 +24,17 @@ public struct ShopServer: Sendable {
         public var mailSettings: OutboxWorker.Settings
         /// With `--watch`: pages get a script that reloads them after each rebuild.
         public var liveReload: LiveReload?
+        /// Header, idle and body deadlines of every connection (SPEC §6.11).
+        public var timeouts: ConnectionTimeouts
+        /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxy`), such as nginx on this machine.
+        public var trustedProxies: Set<String>
+        /// `/metrics` for everyone, not only for clients on this machine (`--metrics-public`).
+        public var metricsPublic: Bool
 
         public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
                     openAPIDocument: URL? = nil, log: LogSink = LogSink(), mail: (any MailTransport)? = nil,
-                    mailSettings: OutboxWorker.Settings = .init(), liveReload: LiveReload? = nil) {
+                    mailSettings: OutboxWorker.Settings = .init(), liveReload: LiveReload? = nil,
+                    timeouts: ConnectionTimeouts = .init(), trustedProxies: Set<String> = [], metricsPublic: Bool = false) {
             self.host = host
             self.port = port
             self.output = output
@@ -37,6 +44,9 @@ public struct ShopServer: Sendable {
             self.mail = mail
             self.mailSettings = mailSettings
             self.liveReload = liveReload
+            self.timeouts = timeouts
+            self.trustedProxies = trustedProxies
+            self.metricsPublic = metricsPublic
         }
     }
 
@@ -68,12 +78,14 @@ public struct ShopServer: Sendable {
         let pages = DynamicPages(theme: theme, catalog: catalog)
         let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
                         mail: mailWorker, metrics: metrics)
-        let router = Router(context: ShopContext.self)
+        // HEAD wherever GET works (SPEC §6.11): Hummingbird answers it from the GET route without the body.
+        let router = Router(context: ShopContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {
             AccessLog(sink: configuration.log)
             RequestMetrics(metrics: metrics)
             SecurityHeaders()
             ErrorResponder(pages: pages, log: configuration.log)
+            ClientAddress(trustedProxies: configuration.trustedProxies)
             MethodNotAllowed()
             CrossOriginGuard(trustedOrigins: [])
             BodyLimit(limit: Self.bodyLimit)
@@ -89,7 +101,11 @@ public struct ShopServer: Sendable {
         AccountRoutes(shop: shop).register(on: router)
         AdminRoutes(shop: shop, log: configuration.log).register(on: router)
         SocialRoutes(shop: shop).register(on: router)
-        router.get("/metrics") { [metrics, database] _, _ in
+        router.get("/metrics") { [metrics, database, metricsPublic = configuration.metricsPublic] _, context in
+            guard metricsPublic || context.isLoopback else {
+                throw ShopHTTPError(.forbidden, code: "forbidden",
+                                    message: "Metrics are served only to this machine (see --metrics-public)")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(database: database))))
@@ -97,10 +113,9 @@ public struct ShopServer: Sendable {
         return router
     }
 
-    /// Records `published` for products with a maker that the server sees for the first time;
-    /// call at start and after every manifest reload.
+    /// Records `published` actions and reports account conflicts; call at start and after every manifest reload.
     public func catalogChanged() {
-        catalog.recordPublished(in: database)
+        catalog.settle(in: database, log: configuration.log)
     }
 
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
@@ -110,6 +125,7 @@ public struct ShopServer: Sendable {
         catalogChanged()
         return Application(
             router: router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(timeouts: configuration.timeouts)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: Self.quietLogger()

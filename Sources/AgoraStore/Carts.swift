@@ -37,9 +37,20 @@ public enum CartOwner: Sendable, Equatable, CustomStringConvertible {
 public struct CartLine: Sendable, Equatable {
     public let sku: String
     public let name: String
-    /// The price when the line was added, kept even if the catalog price changes.
+    /// The price when the line was added or its quantity last changed (SPEC §6.11): new units
+    /// are never bought at an old price.
     public let unitPrice: Money
     public let quantity: Int
+    /// The line's earlier price, when its last quantity change moved it to the current one.
+    public let priceChangedFrom: Money?
+
+    public init(sku: String, name: String, unitPrice: Money, quantity: Int, priceChangedFrom: Money? = nil) {
+        self.sku = sku
+        self.name = name
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+        self.priceChangedFrom = priceChangedFrom
+    }
 
     public var total: Money { unitPrice * quantity }
 }
@@ -91,10 +102,7 @@ public struct CartStore: Sendable {
             let wanted = replace ? quantity : existing + quantity
             let left = try Stock.unitsLeft(item, db)
             guard wanted <= left else { throw ShopError.outOfStock(sku: item.sku, name: item.name, left: max(0, left)) }
-            try db.execute(sql: """
-                INSERT INTO cart_lines (cart, sku, name, unit_price_minor, quantity, added_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (cart, sku) DO UPDATE SET quantity = excluded.quantity
-                """, arguments: [owner.key, item.sku, item.name, item.price.minorUnits, wanted, now])
+            try Self.setLine(owner, item, quantity: wanted, now: now, db)
             return try Self.cart(owner, db)
         }
     }
@@ -106,12 +114,25 @@ public struct CartStore: Sendable {
         }
     }
 
+    /// Sets a line's quantity at the catalog's current price, remembering the old price when it differs.
+    static func setLine(_ owner: CartOwner, _ item: CatalogItem, quantity: Int, now: Int64, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO cart_lines (cart, sku, name, unit_price_minor, quantity, added_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (cart, sku) DO UPDATE SET
+                quantity = excluded.quantity, name = excluded.name, unit_price_minor = excluded.unit_price_minor,
+                price_changed_from_minor = CASE WHEN cart_lines.unit_price_minor <> excluded.unit_price_minor
+                                                THEN cart_lines.unit_price_minor ELSE cart_lines.price_changed_from_minor END
+            """, arguments: [owner.key, item.sku, item.name, item.price.minorUnits, quantity, now])
+    }
+
     static func cart(_ owner: CartOwner, _ db: Database) throws -> Cart {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT sku, name, unit_price_minor, quantity FROM cart_lines WHERE cart = ? ORDER BY added_at, sku
+            SELECT sku, name, unit_price_minor, quantity, price_changed_from_minor FROM cart_lines WHERE cart = ? ORDER BY added_at, sku
             """, arguments: [owner.key])
-        return Cart(lines: rows.map {
-            CartLine(sku: $0["sku"], name: $0["name"], unitPrice: Money(minorUnits: $0["unit_price_minor"]), quantity: $0["quantity"])
+        return Cart(lines: rows.map { row in
+            let changedFrom: Int64? = row["price_changed_from_minor"]
+            return CartLine(sku: row["sku"], name: row["name"], unitPrice: Money(minorUnits: row["unit_price_minor"]),
+                            quantity: row["quantity"], priceChangedFrom: changedFrom.map { Money(minorUnits: $0) })
         })
     }
 }

@@ -6,6 +6,9 @@ public struct FeedItem: Sendable, Equatable {
     public let actor: String
     /// The actor's account name, when the actor has an account.
     public let actorAccountName: String?
+    /// The actor is a shopper's account, not linked to the profile of the same username (if
+    /// any): shown by their own name, never as that maker (SPEC §6.11).
+    public let actorIsShopper: Bool
     public let verb: String
     public let targetKind: String?
     public let targetKey: String?
@@ -31,7 +34,11 @@ public struct FeedStore: Sendable {
     /// Actions by one actor, newest first (their public activity).
     public func activity(of actor: String, limit: Int = 50) throws -> [FeedItem] {
         try database.pool.read { db in
-            try Row.fetchAll(db, sql: Self.select + " WHERE a.actor = ? ORDER BY a.id DESC LIMIT ?", arguments: [actor, limit]).map(Self.item)
+            // A shopper who shares the maker's username is not the maker: their actions stay off the profile
+            // (the maker's own `published` actions come from the catalog, not from an account).
+            try Row.fetchAll(db, sql: Self.select + """
+                 WHERE a.actor = ? AND (a.verb = 'published' OR acc.id IS NULL OR acc.person_linked = 1) ORDER BY a.id DESC LIMIT ?
+                """, arguments: [actor, limit]).map(Self.item)
         }
     }
 
@@ -60,12 +67,14 @@ public struct FeedStore: Sendable {
     }
 
     private static let select = """
-        SELECT a.id, a.actor, a.verb, a.target_kind, a.target_key, a.created_at, acc.name AS account_name
+        SELECT a.id, a.actor, a.verb, a.target_kind, a.target_key, a.created_at, acc.name AS account_name,
+               a.verb <> 'published' AND acc.id IS NOT NULL AND acc.person_linked = 0 AS actor_is_shopper
         FROM actions a LEFT JOIN accounts acc ON acc.username = a.actor
         """
 
     static func item(_ row: Row) -> FeedItem {
-        FeedItem(id: row["id"], actor: row["actor"], actorAccountName: row["account_name"], verb: row["verb"],
+        FeedItem(id: row["id"], actor: row["actor"], actorAccountName: row["account_name"], actorIsShopper: row["actor_is_shopper"],
+                 verb: row["verb"],
                  targetKind: row["target_kind"], targetKey: row["target_key"], createdAt: row["created_at"])
     }
 }

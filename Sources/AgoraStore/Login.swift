@@ -23,10 +23,7 @@ extension SessionStore {
                                                 arguments: [owner.key, line.sku]) ?? 0
                 let merged = min(existing + line.quantity, try Stock.unitsLeft(item, db))
                 guard merged > existing else { continue }
-                try db.execute(sql: """
-                    INSERT INTO cart_lines (cart, sku, name, unit_price_minor, quantity, added_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (cart, sku) DO UPDATE SET quantity = excluded.quantity
-                    """, arguments: [owner.key, line.sku, line.name, line.unitPrice.minorUnits, merged, now])
+                try CartStore.setLine(owner, item, quantity: merged, now: now, db)
             }
             try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [anonymous.key])
         }

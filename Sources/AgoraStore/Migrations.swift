@@ -162,6 +162,21 @@ enum Migrations {
                 CREATE TABLE published (sku TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6: login failures per client, accounts linked to profiles, cart price changes") { db in
+            try db.execute(sql: """
+                -- The client address of each failure (SPEC §6.11): limits per username and client,
+                -- and per client across usernames.
+                ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT '';
+                CREATE INDEX login_failures_by_client ON login_failures(client, at);
+
+                -- 1 when the owner made this account a maker's profile (`agora users create|link`);
+                -- a shopper who registered a username that later names a profile stays a shopper.
+                ALTER TABLE accounts ADD COLUMN person_linked INTEGER NOT NULL DEFAULT 0;
+
+                -- The unit price a line had before its last quantity change moved it to the current price.
+                ALTER TABLE cart_lines ADD COLUMN price_changed_from_minor INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -51,7 +51,9 @@ extension OrderStore {
         return try database.pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders \(whereClause)", arguments: arguments) ?? 0
             var pageArguments = arguments
-            _ = pageArguments.append(contentsOf: [perPage, max(0, page - 1) * perPage])
+            // Clamped so that no page number a caller passes can overflow the offset.
+            let (offset, overflow) = max(0, page - 1).multipliedReportingOverflow(by: perPage)
+            _ = pageArguments.append(contentsOf: [perPage, overflow ? Int.max : offset])
             let numbers = try String.fetchAll(db, sql: """
                 SELECT number FROM orders \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?
                 """, arguments: pageArguments)

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct AdminCommandTests {
     let cli = CommandLineTests()
 
-    @Test func usersAreCreatedListedAndPromoted() throws {
+    @Test func usersAreCreatedListedAndPromoted() async throws {
         let site = try ServeCommandTests().builtSite()
         let created = try cli.agora(["users", "create", "mira", "--email", "mira@example.com", "--name", "Mira Okafor", "--site", site.path],
                                     input: "glaze notebook\n")
@@ -29,7 +29,7 @@ import Testing
         let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
         #expect(try AccountStore(database).account(username: "mira")?.isAdmin == true)
         #expect(try AccountStore(database).account(username: "root")?.isAdmin == false)
-        #expect(try AccountStore(database).authenticate(username: "mira", password: "glaze notebook").name == "Mira Okafor")
+        #expect(try await AccountStore(database).authenticate(username: "mira", password: "glaze notebook").name == "Mira Okafor")
     }
 
     @Test func ordersAreManagedWhileTheServerRuns() async throws {

@@ -23,7 +23,8 @@ import Testing
 
     @Test func followIsIdempotentAsymmetricAndChecked() async throws {
         let shop = try TestShop(Self.files)
-        _ = try AccountStore(shop.database).create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password")
+        _ = try await AccountStore(shop.database).create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password",
+                                                          linkedToProfile: true)
         try await shop.run { port in
             let anonymous = try await Browser(port: port).json("POST", "/api/follow", ["username": "ana", "action": "follow"])
             #expect(anonymous.status == 401)

@@ -51,8 +51,13 @@ struct TestShop {
 
     /// Runs `body` against the live server; the server stops when it returns.
     func run(_ body: @Sendable (Int) async throws -> Void) async throws {
+        try await run(try server, body)
+    }
+
+    /// The same with a server of the test's own configuration.
+    func run(_ server: ShopServer, _ body: @Sendable (Int) async throws -> Void) async throws {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try server.application { port in continuation.yield(port) }
+        let app = server.application { port in continuation.yield(port) }
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { return }
@@ -80,7 +85,7 @@ struct TestShop {
     /// A browser logged in as an administrator.
     func admin(port: Int) async throws -> Browser {
         if try AccountStore(database).account(username: "admin") == nil {
-            _ = try AccountStore(database).create(username: "admin", email: "admin@tea.example", name: "Admin",
+            _ = try await AccountStore(database).create(username: "admin", email: "admin@tea.example", name: "Admin",
                                                   password: "admin password", isAdmin: true)
         }
         let browser = Browser(port: port)

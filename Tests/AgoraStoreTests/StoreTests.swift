@@ -86,14 +86,23 @@ let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example
         #expect(try carts.add(gyokuro, quantity: 5, replace: true, to: owner).count == 5)
     }
 
-    @Test func linesKeepTheirPrice() throws {
+    @Test func newUnitsAreNeverBoughtAtAnOldPrice() throws {
         let carts = CartStore(try temporaryDatabase())
         let owner = CartOwner.session("abc")
         _ = try carts.add(sencha, quantity: 1, replace: false, to: owner)
         let dearer = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1400), stock: 40, available: true)
-        let cart = try carts.add(dearer, quantity: 1, replace: false, to: owner)
-        #expect(cart.lines.first?.unitPrice == Money(minorUnits: 1250))
-        #expect(cart.total == Money(minorUnits: 2500))
+        // A line keeps its price until its quantity changes (SPEC §6.3)…
+        #expect(try carts.cart(owner).lines.first?.unitPrice == Money(minorUnits: 1250))
+        // …and then every unit is at the current price, the old one remembered for the cart page (§6.11).
+        let cart = try carts.add(dearer, quantity: 10, replace: false, to: owner)
+        #expect(cart.lines.first?.unitPrice == Money(minorUnits: 1400))
+        #expect(cart.lines.first?.priceChangedFrom == Money(minorUnits: 1250))
+        #expect(cart.total == Money(minorUnits: 11 * 1400))
+        let cheaper = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1000), stock: 40, available: true)
+        let lowered = try carts.add(cheaper, quantity: 2, replace: true, to: owner)
+        #expect(lowered.lines.first?.unitPrice == Money(minorUnits: 1000))
+        #expect(lowered.lines.first?.priceChangedFrom == Money(minorUnits: 1400))
+        #expect(lowered.total == Money(minorUnits: 2000))
     }
 }
 

@@ -48,7 +48,7 @@ public struct HTTPClient: Sendable {
         return try HTTPReply.parse(Self.readAll(socket))
     }
 
-    static func connect(host: String, port: Int, timeout: TimeInterval) throws -> Int32 {
+    public static func connect(host: String, port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HTTPClientError.connect(errno) }
         var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
@@ -69,7 +69,7 @@ public struct HTTPClient: Sendable {
         return descriptor
     }
 
-    static func writeAll(_ socket: Int32, _ data: Data) throws {
+    public static func writeAll(_ socket: Int32, _ data: Data) throws {
         try data.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
@@ -84,7 +84,7 @@ public struct HTTPClient: Sendable {
         }
     }
 
-    private static func readAll(_ socket: Int32) throws -> Data {
+    public static func readAll(_ socket: Int32) throws -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -133,7 +133,7 @@ public struct HTTPReply: Sendable {
     /// `Set-Cookie` lines.
     public var setCookies: [String] { headers["set-cookie"]?.split(separator: "\n").map(String.init) ?? [] }
 
-    static func parse(_ data: Data) throws -> HTTPReply {
+    public static func parse(_ data: Data) throws -> HTTPReply {
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw HTTPClientError.malformed }
         let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         guard let statusLine = head.first, statusLine.split(separator: " ").count >= 2,

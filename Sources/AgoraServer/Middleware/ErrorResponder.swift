@@ -2,6 +2,8 @@ import AgoraStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// Turns every refusal into a proper answer: JSON `{"error": {...}}` under `/api/`, a page from
 /// the theme elsewhere. Anything unexpected is logged and answered 500 without details.
@@ -15,7 +17,12 @@ struct ErrorResponder: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let refusal = Self.refusal(for: error)
-            if refusal.status == .internalServerError { log.write("error: \(request.method) \(request.uri.path): \(error)") }
+            if refusal.status == .internalServerError {
+                // A client that went away mid-request (its body cut short) is not our failure:
+                // logged and counted as nginx does, 499, never as a 5xx (SPEC §6.11).
+                guard !Self.clientLeft(error, context) else { return Response(status: Self.clientClosedRequest) }
+                log.write("error: \(request.method) \(request.uri.path): \(error)")
+            }
             var response: Response
             if request.wantsJSON || request.uri.path == "/healthz" {
                 response = .json(object: refusal.json, status: refusal.status)
@@ -45,12 +52,27 @@ struct ErrorResponder: RouterMiddleware {
             default:
                 return ShopHTTPError(http.status, code: "bad_request", message: http.body ?? "The request could not be understood")
             }
+        case let http as any HTTPResponseError where http.status == .contentTooLarge:
+            // A chunked body that outgrew the limit while it was read.
+            return ShopHTTPError(.contentTooLarge, code: "body_too_large", message: "The request body is too large")
         case let http as any HTTPResponseError where http.status.code < 500:
             return ShopHTTPError(http.status, code: "bad_request", message: "The request could not be understood")
         default:
             return ShopHTTPError(.internalServerError, code: "internal", message: "Something went wrong on our side")
         }
     }
+
+    /// The connection ended under the request: closed, or its input ended inside the body.
+    static func clientLeft(_ error: Error, _ context: ShopContext) -> Bool {
+        switch error {
+        case let parser as HTTPParserError: return parser == .invalidEOFState || parser == .closedConnection
+        case let channel as ChannelError: return channel == .eof || channel == .ioOnClosedChannel || channel == .inputClosed
+        default: return !context.channel.isActive
+        }
+    }
+
+    /// "499 Client Closed Request", nginx's status for a client that left before the answer.
+    static let clientClosedRequest = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
 
     private static func describe(_ error: DecodingError) -> String {
         switch error {

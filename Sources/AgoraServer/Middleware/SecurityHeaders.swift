@@ -36,4 +36,7 @@ extension HTTPField.Name {
     static let retryAfter = constant("Retry-After")
     static let contentDisposition = constant("Content-Disposition")
     static let referer = constant("Referer")
+    static let xForwardedFor = constant("X-Forwarded-For")
+    static let forwarded = constant("Forwarded")
+    static let xRealIP = constant("X-Real-IP")
 }

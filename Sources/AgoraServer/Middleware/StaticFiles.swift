@@ -43,8 +43,9 @@ struct StaticFiles: RouterMiddleware {
         guard stat(absolute, &info) == 0 else { return notFound(request) }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             guard request.uri.path.hasSuffix("/") else {
-                // `/about` → `/about/`, keeping the query.
-                var location = request.uri.path + "/"
+                // `/about` → `/about/`, keeping the query. Built from the checked segments, so
+                // `//about` cannot become `//about/`, which a browser reads as another host.
+                var location = "/" + relative + "/"
                 if let query = request.uri.query { location += "?" + query }
                 var headers = HTTPFields()
                 headers[.location] = location
@@ -158,7 +159,8 @@ struct StaticFiles: RouterMiddleware {
                 return tag == etag || tag == "W/" + etag
             }
         }
-        if let since = request.headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
+        // A date that does not parse, or lies in the future, is ignored (RFC 9110 §13.1.3).
+        if let since = request.headers[.ifModifiedSince], let date = HTTPDate.parse(since), date <= Date() {
             return modified.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
         }
         return false
@@ -192,21 +194,29 @@ enum HTTPDate {
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// `Sun, 06 Nov 1994 08:49:37 GMT` (the only form senders may generate).
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` (the only form senders may generate), or nil when the
+    /// text is not that form or names no real moment: every field is range-checked before any
+    /// arithmetic, since the header comes from anyone (SPEC §6.11).
     static func parse(_ text: String) -> Date? {
-        let fields = text.split(separator: " ")
-        guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])),
-              let year = Int(fields[3]) else { return nil }
-        let clock = fields[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
+        let fields = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[5] == "GMT", fields[1].utf8.count == 2, fields[3].utf8.count == 4,
+              let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])), let year = Int(fields[3]),
+              (1...31).contains(day), (1970...9999).contains(year) else { return nil }
+        let clock = fields[4].split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 3, clock.allSatisfy({ $0.utf8.count == 2 }),
+              let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month)
         parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(clock[0])
-        parts.tm_min = Int32(clock[1])
-        parts.tm_sec = Int32(clock[2])
-        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        // timegm normalises 31 Feb to 3 Mar; a date that moved did not exist.
+        guard seconds != -1, parts.tm_mday == Int32(day), parts.tm_mon == Int32(month) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     /// `2026-11-25T11:15:42Z`, for log lines.

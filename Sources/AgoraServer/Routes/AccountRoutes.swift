@@ -28,7 +28,7 @@ struct AccountRoutes {
             }
             guard errors.isEmpty else { return try registerPage(context, values: values, errors: errors, status: .unprocessableContent) }
             do {
-                let account = try shop.accounts.create(username: username, email: values["email"] ?? "", name: values["name"] ?? "",
+                let account = try await shop.accounts.create(username: username, email: values["email"] ?? "", name: values["name"] ?? "",
                                                        password: fields["password"] ?? "")
                 try logIn(account, context: &context)
                 return Response.seeOther("/account/")
@@ -48,13 +48,14 @@ struct AccountRoutes {
             let next = Self.safeNext(fields["next"])
             let username = fields["username"] ?? ""
             do {
-                let account = try shop.accounts.authenticate(username: username, password: fields["password"] ?? "")
+                let account = try await shop.accounts.authenticate(username: username, password: fields["password"] ?? "",
+                                                                   client: context.clientAddress)
                 try logIn(account, context: &context)
                 return Response.seeOther(next)
             } catch AccountError.tooManyAttempts(let retryAfter) {
                 var response = try page("login", title: "Log in", url: "/account/login/", context: context, status: .tooManyRequests, values: [
                     "next": next, "username": username,
-                    "error": "Too many failed attempts for this username. Try again in \(max(1, (retryAfter + 59) / 60)) minutes.",
+                    "error": "Too many failed attempts from your address. Try again in \(max(1, (retryAfter + 59) / 60)) minutes.",
                 ])
                 response.headers[.retryAfter] = String(retryAfter)
                 return response

@@ -15,7 +15,7 @@ struct AdminRoutes {
         router.get("/admin/orders/") { request, context in
             if let login = try gate(request, context) { return login }
             let filter = try Self.filter(request)
-            let page = max(1, Int(String(request.uri.queryParameters["page"] ?? "1")) ?? 1)
+            let page = try Self.page(request)
             let (orders, total) = try shop.orders.list(filter, page: page, perPage: Self.perPage)
             let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
             let symbol = shop.catalog.current.config.currencySymbol
@@ -102,7 +102,7 @@ struct AdminRoutes {
             if let login = try gate(request, context) { return login }
             do throws(CatalogError) {
                 let catalog = try shop.catalog.reload()
-                shop.catalog.recordPublished(in: shop.database)
+                shop.catalog.settle(in: shop.database, log: log)
                 log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
                 return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
             } catch {
@@ -152,6 +152,15 @@ struct AdminRoutes {
             }
         }
         return filter
+    }
+
+    /// `?page=N`, 1 to a million (SPEC §6.11: a number from a URL is range-checked before use).
+    static func page(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["page"], !text.isEmpty else { return 1 }
+        guard let page = Int(String(text)), (1...1_000_000).contains(page) else {
+            throw ShopHTTPError.badRequest("page must be a whole number from 1 to 1,000,000", field: "page")
+        }
+        return page
     }
 
     static func query(_ filter: OrderStore.Filter) -> String {

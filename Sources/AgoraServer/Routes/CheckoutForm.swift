@@ -2,8 +2,9 @@ import AgoraContent
 import AgoraStore
 
 /// The checkout fields with their rules (SPEC §6.3): every field required, email syntax,
-/// lengths (names ≤ 50, address ≤ 250, postal code ≤ 20, city ≤ 100), and no control
-/// characters, which also keeps them out of mail headers.
+/// lengths (names ≤ 50, address ≤ 250, postal code ≤ 20, city ≤ 100, in characters and at most
+/// four bytes each), and no control or text-direction characters (`ShortText`), which also keeps
+/// them out of mail headers. The email must be one the order mail can be sent to.
 struct CheckoutForm: Sendable, Equatable {
     static let fields: [(name: String, label: String, limit: Int)] = [
         ("first_name", "First name", 50), ("last_name", "Last name", 50), ("email", "Email", 254),
@@ -22,13 +23,8 @@ struct CheckoutForm: Sendable, Equatable {
     var errors: [String: String] {
         var errors: [String: String] = [:]
         for field in Self.fields {
-            let value = values[field.name] ?? ""
-            if value.isEmpty {
-                errors[field.name] = "\(field.label) is required"
-            } else if value.count > field.limit {
-                errors[field.name] = "\(field.label) must be at most \(field.limit) characters"
-            } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                errors[field.name] = "\(field.label) must be a single line of text"
+            if let problem = ShortText.problem(values[field.name] ?? "", limit: field.limit) {
+                errors[field.name] = ShortText.message(problem, label: field.label)
             }
         }
         if errors["email"] == nil, let email = values["email"], !Identifier.isEmail(email) {
