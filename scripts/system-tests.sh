@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../Tests/system"
 export AGORA=${AGORA:-../../.build/debug/agora}
 failed=()
-for suite in contract fuzz_content fuzz_http browser; do
+for suite in contract fuzz_content fuzz_http connections browser; do
   echo "== Tests/system/$suite.py"
   python3 "$suite.py" || failed+=("$suite")
 done
@@ -14,4 +14,4 @@ if ((${#failed[@]})); then
   echo "System suites failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "System suites passed: contract, fuzz_content, fuzz_http, browser"
+echo "System suites passed: contract, fuzz_content, fuzz_http, connections, browser"

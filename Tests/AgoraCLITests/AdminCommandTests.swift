@@ -78,4 +78,23 @@ import Testing
         #expect(fixed.stdout.hasSuffix("Fixed 1 count.\n"))
         #expect(try SocialStore(database).followCounts("mira").followers == 1)
     }
+
+    @Test func aShopperWithAProfilesUsernameStaysAShopperUntilLinked() async throws {
+        let site = try ServeCommandTests().builtSite()
+        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        // Registered on the site before the owner added people/olga.md.
+        _ = try await AccountStore(database).create(username: "olga", email: "olga@example.com", name: "Olga the Shopper",
+                                                    password: "shopping bags")
+        let report = try cli.agora(["doctor", "--site", site.path])
+        #expect(report.stdout.contains("account: olga registered as a shopper and is also a profile's username; it stays a shopper"))
+        #expect(report.stdout.contains("`agora users link olga`"))
+        #expect(try cli.agora(["users", "link", "olga", "--site", site.path]).stdout == "olga is now linked to the profile olga.\n")
+        #expect(try AccountStore(database).account(username: "olga")?.isLinkedToProfile == true)
+        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
+        #expect(try cli.agora(["users", "link", "nobody", "--site", site.path]).status == 1)
+        // Made by the owner: a profile's account from the start, and no email needed.
+        let created = try cli.agora(["users", "create", "lena", "--site", site.path], input: "lena's password\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try AccountStore(database).account(username: "lena")?.isLinkedToProfile == true)
+    }
 }

@@ -1,3 +1,4 @@
+import AgoraStore
 import AgoraTestSupport
 import Foundation
 import Testing
@@ -108,6 +109,36 @@ import Testing
             #expect(try await browser.get("/api/cart").json["total"] as? String == "12.50")
             let second = Browser(port: port)
             #expect(try await second.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1]).json["total"] as? String == "14.00")
+            // The cart page says the price moved and what a new quantity will cost.
+            #expect(try await browser.get("/cart/").text.contains("Now €14.00; a new quantity is charged at that price."))
+
+            // Ten more units: all eleven at today's price, never ten at the old one (SPEC §6.11).
+            let more = try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 10])
+            #expect(more.json["total"] as? String == "154.00")
+            #expect(try await browser.get("/cart/").text.contains("Price changed from €12.50."))
+            let order = try await browser.json("POST", "/api/orders", TestShop.customer)
+            #expect(order.status == 201)
+            #expect(order.json["total"] as? String == "154.00")
+        }
+    }
+
+    @Test func mergingACartAtLoginUsesTheCurrentPrice() async throws {
+        let shop = try TestShop()
+        _ = try await AccountStore(shop.database).create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        try await shop.run { port in
+            let bob = Browser(port: port)
+            try await bob.form("/account/login/", ["username": "bob", "password": "correct horse"])
+            try await bob.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
+            var files = TestShop.catalog
+            files["products/sencha.md"] = files["products/sencha.md"]?.replacingOccurrences(of: "price: 12.50", with: "price: 14.00")
+            try shop.rebuild(files)
+            #expect(try await shop.admin(port: port).send("POST", "/admin/reload").status == 200)
+            let anonymous = Browser(port: port)
+            try await anonymous.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 2])
+            #expect(try await anonymous.form("/account/login/", ["username": "bob", "password": "correct horse"]).status == 303)
+            let merged = try await anonymous.get("/api/cart").json
+            #expect(merged["count"] as? Int == 3)
+            #expect(merged["total"] as? String == "42.00")
         }
     }
 }

@@ -28,14 +28,15 @@ class Site:
 
 
 @contextlib.contextmanager
-def running_site(*serve_arguments):
-    """`agora init`, `agora build` and `agora serve` on a free port; stopped (SIGTERM) afterwards."""
+def running_site(*serve_arguments, preexec_fn=None):
+    """`agora init`, `agora build` and `agora serve` on a free port; stopped (SIGTERM) afterwards.
+    `preexec_fn` runs in the server's process before it starts (to lower a resource limit, say)."""
     folder = tempfile.mkdtemp(prefix="agora-system-")
     try:
         subprocess.run([AGORA, "init", folder], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([AGORA, "build", "--site", folder, "--quiet"], check=True)
         process = subprocess.Popen([AGORA, "serve", "--site", folder, "--port", "0", "--stop-with-parent", *serve_arguments],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=preexec_fn)
         line = process.stdout.readline()
         match = re.search(r"127\.0\.0\.1:(\d+)/", line)
         if not match:
