@@ -102,8 +102,39 @@ BODIES = st.one_of(
                      b'{"first_name":"A","last_name":"B","email":"a@b.c","address":"x","postal_code":"1","city":"c"}']))
 
 
+STATIC_FILES = ["/", "/robots.txt", "/catalog/", "/products/ash-glaze-mug/", "/catalog.json", "/feed.xml", "/sitemap.xml",
+                "/404.html", "/people/", "/search.json"]
+CONDITIONAL = ["If-Modified-Since", "If-Unmodified-Since", "If-None-Match", "If-Match", "If-Range", "Range", "Accept-Encoding"]
+
+
 @st.composite
-def requests(draw):
+def conditional_requests(draw):
+    """GET and HEAD of static files with conditional, range and encoding headers: what caches send."""
+    method = draw(st.sampled_from(["GET", "GET", "HEAD"]))
+    path = draw(st.sampled_from(STATIC_FILES))
+    headers = {"Host": "127.0.0.1"}
+    for name in draw(st.lists(st.sampled_from(CONDITIONAL), min_size=1, max_size=3, unique=True)):
+        headers[name] = draw(HEADERS[name])
+    return method, path, headers, b"", draw(st.booleans())
+
+
+@st.composite
+def parameter_requests(draw):
+    """Every route's query parameters, anonymous or as an admin, with numbers, days and cursors at their extremes."""
+    path = draw(st.sampled_from(["/admin/orders/", "/admin/orders.csv", "/api/ranking", "/api/feed", "/account/login/",
+                                 "/ranking/", "/admin/outbox/", "/cart/"]))
+    names = draw(st.lists(st.sampled_from(sorted(QUERY)), min_size=1, max_size=4, unique=True))
+    query = "&".join(f"{name}={draw(QUERY[name])}".replace(" ", "%20").replace("#", "%23") for name in names)
+    query = "".join(ch if 33 <= ord(ch) < 127 else "%" + "%".join(f"{b:02X}" for b in ch.encode()) for ch in query)
+    return draw(st.sampled_from(["GET", "HEAD"])), f"{path}?{query}", {"Host": "127.0.0.1"}, b"", draw(st.booleans())
+
+
+def requests():
+    return st.one_of(conditional_requests(), parameter_requests(), any_requests())
+
+
+@st.composite
+def any_requests(draw):
     method = draw(st.one_of(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]),
                             st.text(alphabet=TOKENS, min_size=1, max_size=12)))
     if draw(st.integers(0, 4)):
