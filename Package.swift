@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One module per concern (SPEC §9). Dependencies point one way:
-// agora (CLI) → AgoraServer / AgoraSite → AgoraStore, AgoraTheme, AgoraContent, AgoraMarkdown → CCmark.
+// agora (CLI) → AgoraServer / AgoraSite → AgoraStore, AgoraTheme, AgoraContent, AgoraMarkdown → CCmark;
+// the CLI alone picks the store's implementation (AgoraSQLite → AgoraStore).
 let package = Package(
     name: "Agora",
     platforms: [.macOS(.v14)],
@@ -37,24 +38,30 @@ let package = Package(
         .target(name: "AgoraSite", dependencies: [
             "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", "CVips", "CBrotli", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The store seam: models, rules and protocols, no database library (SPEC §9, §11).
         .target(name: "AgoraStore", dependencies: [
-            "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            "AgoraContent", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .target(name: "AgoraMail", dependencies: ["AgoraStore", "AgoraContent"]),
+        // The embedded implementation of the store protocols, on SQLite through GRDB.
+        .target(name: "AgoraSQLite", dependencies: ["AgoraStore", "AgoraContent", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "AgoraMail", dependencies: [
+            "AgoraStore", "AgoraContent", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "AgoraServer", dependencies: [
             "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         .executableTarget(
             name: "AgoraCLI",
             dependencies: [
-                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraContent", "AgoraMail",
+                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraContent", "AgoraMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
@@ -64,15 +71,16 @@ let package = Package(
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
         .testTarget(name: "AgoraStoreTests", dependencies: [
-            "AgoraStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            "AgoraStore", "AgoraSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
-        .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore"]),
+        .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore", "AgoraSQLite"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
-            "AgoraServer", "AgoraStore", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
+            "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AgoraCLITests", dependencies: [
-            "AgoraCLI", "AgoraStore", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "AgoraCLI", "AgoraStore", "AgoraSQLite", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -1,3 +1,4 @@
+import AgoraSQLite
 import AgoraStore
 import ArgumentParser
 import Foundation
@@ -15,11 +16,12 @@ struct DatabaseLocation: ParsableArguments {
         URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
     }
 
-    func open() throws -> AgoraDatabase {
+    /// The shop's store (SQLite: the embedded default).
+    func open() throws -> any ShopStore {
         let root = siteFolder
         let path = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
         do {
-            return try AgoraDatabase(path: path)
+            return try SQLiteStore(path: path)
         } catch {
             throw ValidationError("cannot open the database \(path): \(error)")
         }

@@ -3,7 +3,7 @@ import AgoraStore
 import ArgumentParser
 import Foundation
 
-struct Doctor: ParsableCommand {
+struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the database: integrity, the denormalized follower, following and like counts, and accounts that share a profile's username.",
         discussion: "Counts are recomputed from the follow and like rows; --fix-counts writes the true values."
@@ -14,17 +14,17 @@ struct Doctor: ParsableCommand {
 
     @OptionGroup var database: DatabaseLocation
 
-    func run() throws {
+    func run() async throws {
         let db = try database.open()
-        guard try db.isHealthy() else { throw exitWithError("the database fails SQLite's integrity check") }
+        guard await db.isHealthy() else { throw exitWithError("the database fails SQLite's integrity check") }
         // Shoppers who share a username with a profile (SPEC §6.11): named, not an error.
         if let catalog = try? LiveCatalog(output: database.siteFolder.appendingPathComponent("output")) {
-            for account in try AccountStore(db).profileConflicts(people: Set(catalog.current.people.keys)) {
+            for account in try await db.accounts.profileConflicts(people: Set(catalog.current.people.keys)) {
                 print("account: \(account.username) registered as a shopper and is also a profile's username; it stays a shopper "
                     + "(shown as \"\(account.name)\") until `agora users link \(account.username)`")
             }
         }
-        let drifts = try CountDoctor(db).check(fix: fixCounts)
+        let drifts = try await db.social.countDrifts(fix: fixCounts)
         for drift in drifts { print("drift: \(drift)") }
         if drifts.isEmpty {
             print("Database is healthy; all counts match.")

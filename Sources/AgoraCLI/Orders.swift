@@ -8,7 +8,7 @@ struct Orders: ParsableCommand {
         subcommands: [List.self, Show.self, MarkPaid.self, Cancel.self, Export.self]
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List orders, newest first.")
 
         @Option(name: .long, help: "Only orders with this status: pending, paid or cancelled.")
@@ -19,13 +19,13 @@ struct Orders: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            var filter = OrderStore.Filter()
+        func run() async throws {
+            var filter = OrderFilter()
             if let status {
                 guard let value = Order.Status(rawValue: status) else { throw exitWithError("unknown status \(status)") }
                 filter.status = value
             }
-            let (orders, _) = try OrderStore(try database.open()).list(filter, page: 1, perPage: Int.max / 2)
+            let (orders, _) = try await database.open().orders.list(filter, page: 1, perPage: Int.max / 2)
             if json {
                 print(try OrderJSONLines.document(orders))
             } else {
@@ -37,14 +37,14 @@ struct Orders: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an order with its items.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            let order = try Orders.find(number, in: try database.open())
+        func run() async throws {
+            let order = try await Orders.find(number, in: try database.open().orders)
             print("Order \(order.number) · \(order.status.rawValue) · \(Orders.day(order.createdAt))")
             print("\(order.customer.firstName) \(order.customer.lastName) <\(order.customer.email)>")
             print("\(order.customer.address), \(order.customer.postalCode) \(order.customer.city)")
@@ -56,39 +56,39 @@ struct Orders: ParsableCommand {
         }
     }
 
-    struct MarkPaid: ParsableCommand {
+    struct MarkPaid: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "mark-paid", abstract: "Mark a pending order paid.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            let store = OrderStore(try database.open())
+        func run() async throws {
+            let store = try database.open().orders
             do {
-                print("Order \(try store.markPaid(try Orders.find(number, in: store).number).number) is paid.")
+                print("Order \(try await store.markPaid(try await Orders.find(number, in: store).number).number) is paid.")
             } catch let error as OrderAdminError {
                 throw exitWithError(error.description)
             }
         }
     }
 
-    struct Cancel: ParsableCommand {
+    struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel an order; its units go back on sale.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            let store = OrderStore(try database.open())
+        func run() async throws {
+            let store = try database.open().orders
             do {
-                print("Order \(try store.cancel(try Orders.find(number, in: store).number).number) is cancelled.")
+                print("Order \(try await store.cancel(try await Orders.find(number, in: store).number).number) is cancelled.")
             } catch let error as OrderAdminError {
                 throw exitWithError(error.description)
             }
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write every order as CSV (RFC 4180) to standard output.")
 
         @Flag(name: .long, help: "CSV output (the only format).")
@@ -99,28 +99,25 @@ struct Orders: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
+        func run() async throws {
             guard csv else { throw exitWithError("choose a format: --csv") }
-            var filter = OrderStore.Filter()
+            var filter = OrderFilter()
             if let status {
                 guard let value = Order.Status(rawValue: status) else { throw exitWithError("unknown status \(status)") }
                 filter.status = value
             }
-            let (orders, _) = try OrderStore(try database.open()).list(filter, page: 1, perPage: Int.max / 2)
+            let (orders, _) = try await database.open().orders.list(filter, page: 1, perPage: Int.max / 2)
             FileHandle.standardOutput.write(Data(OrderCSV.document(orders).utf8))
         }
     }
 
-    static func find(_ number: String, in store: OrderStore) throws -> Order {
-        guard let normalized = OrderNumber.normalize(number), let order = try store.order(number: normalized) else {
+    static func find(_ number: String, in store: any OrderStore) async throws -> Order {
+        guard let normalized = OrderNumber.normalize(number), let order = try await store.order(number: normalized) else {
             throw exitWithError("no order \(number)")
         }
         return order
     }
 
-    static func find(_ number: String, in database: AgoraDatabase) throws -> Order {
-        try find(number, in: OrderStore(database))
-    }
 
     static func day(_ seconds: Int64) -> String {
         String(Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601).prefix(10))

@@ -9,7 +9,7 @@ struct OutboxCommand: ParsableCommand {
         subcommands: [List.self, Retry.self]
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List messages, newest first, with attempts and the last error.")
 
         @Option(name: .long, help: "Only messages with this status: pending, sent or failed.")
@@ -17,20 +17,20 @@ struct OutboxCommand: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
+        func run() async throws {
             var filter: OutboxMessage.Status?
             if let status {
                 guard let value = OutboxMessage.Status(rawValue: status) else { throw exitWithError("unknown status \(status)") }
                 filter = value
             }
-            let messages = try Outbox(try database.open()).all(status: filter, limit: 10_000)
+            let messages = try await database.open().outbox.all(status: filter, limit: 10_000)
             print(Table.render(header: ["id", "order", "to", "status", "attempts", "last error"], rows: messages.map {
                 [String($0.id), $0.orderNumber, $0.recipient, $0.status.rawValue, String($0.attempts), $0.lastError ?? ""]
             }))
         }
     }
 
-    struct Retry: ParsableCommand {
+    struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put failed messages (or one message) back in line; a running server sends them within a second.")
 
@@ -39,8 +39,8 @@ struct OutboxCommand: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            let count = try Outbox(try database.open()).retry(id: id)
+        func run() async throws {
+            let count = try await database.open().outbox.retry(id: id)
             print(count == 1 ? "1 message queued again." : "\(count) messages queued again.")
         }
     }

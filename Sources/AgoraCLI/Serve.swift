@@ -1,10 +1,12 @@
 import AgoraMail
+import AgoraSQLite
 import AgoraServer
 import AgoraSite
 import AgoraStore
 import AgoraTheme
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,6 +83,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let parentWatch = stopWithParent ? ParentWatch() : nil
         OpenFileLimit.raise()
         let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
@@ -101,10 +104,10 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw failure("cannot load the theme:\n\(error.description)")
         }
-        let database: AgoraDatabase
+        let store: any ShopStore
         let databasePath = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
         do {
-            database = try AgoraDatabase(path: databasePath)
+            store = try SQLiteStore(path: databasePath)
         } catch {
             throw failure("cannot open the database \(databasePath): \(error)")
         }
@@ -126,11 +129,11 @@ struct Serve: AsyncParsableCommand {
                                  timeouts: .init(header: .seconds(Int64(headerTimeout)), idle: .seconds(Int64(idleTimeout)),
                                                  body: .seconds(Int64(bodyTimeout))),
                                  trustedProxies: Set(trustedProxy), metricsPublic: metricsPublic),
-            database: database, catalog: catalog, theme: loadedTheme)
+            store: store, catalog: catalog, theme: loadedTheme)
         siteWatch?.start { [log] in
             do throws(CatalogError) {
                 try catalog.reload()
-                server.catalogChanged()
+                Task { await server.catalogChanged() }
             } catch {
                 log.write("watch: kept the previous manifests: \(error.description)")
             }
@@ -138,41 +141,27 @@ struct Serve: AsyncParsableCommand {
             if let fresh = try? Theme(directory: themeFolder) { server.theme.replace(with: fresh) }
         }
 
-        let reload = SignalWatcher(signal: SIGHUP) {
+        let reload = SignalAction(.sighup) {
             do throws(CatalogError) {
                 let fresh = try catalog.reload()
-                server.catalogChanged()
+                await server.catalogChanged()
                 log.write("SIGHUP: reloaded manifests: \(fresh.products.count) products, \(fresh.people.count) people")
             } catch {
                 log.write("SIGHUP: kept the previous manifests: \(error.description)")
             }
         }
-        if stopWithParent { ParentWatch.start() }
         let host = self.host
-        let app = server.application { port in
+        let services: [any Service] = [reload] + (parentWatch.map { [$0] } ?? [])
+        let app = server.application(services: services) { port in
             // Written straight to the descriptor: tests and scripts read the port from this line.
             FileHandle.standardOutput.write(Data("Agora is serving \(outputFolder.path) on http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))
         }
         try await app.runService()
-        withExtendedLifetime(reload) {}
     }
 
     private func failure(_ message: String) -> ExitCode {
         FileHandle.standardError.write("agora serve: \(message)\n")
         return ExitCode(1)
-    }
-}
-
-/// Runs a handler on each delivery of a Unix signal, outside signal-handler context.
-final class SignalWatcher: @unchecked Sendable {
-    // Set once in init and never changed; Dispatch sources are thread-safe.
-    private let source: DispatchSourceSignal
-
-    init(signal number: Int32, handler: @escaping @Sendable () -> Void) {
-        signal(number, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler(handler: handler)
-        source.resume()
     }
 }
 
@@ -185,16 +174,5 @@ enum OpenFileLimit {
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max
         _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    }
-}
-
-/// Exits when the process that started this one goes away, so a test's server never outlives it.
-enum ParentWatch {
-    static func start() {
-        let parent = getppid()
-        Thread.detachNewThread {
-            while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
-            exit(0)
-        }
     }
 }

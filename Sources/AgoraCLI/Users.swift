@@ -37,7 +37,7 @@ struct Users: ParsableCommand {
                 throw exitWithError("no password on standard input")
             }
             do {
-                let account = try await AccountStore(try database.open()).create(
+                let account = try await database.open().accountRules.create(
                     username: username, email: email ?? "", name: name ?? username, password: line, isAdmin: admin,
                     linkedToProfile: true, emailRequired: email != nil)
                 print("Created \(account.username)\(account.isAdmin ? " (admin)" : "").")
@@ -49,20 +49,20 @@ struct Users: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts.")
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
-            let accounts = try AccountStore(try database.open()).all()
+        func run() async throws {
+            let accounts = try await database.open().accounts.all()
             print(Table.render(header: ["username", "name", "email", "admin", "profile"], rows: accounts.map {
                 [$0.username, $0.name, $0.email, $0.isAdmin ? "yes" : "", $0.isLinkedToProfile ? "linked" : ""]
             }))
         }
     }
 
-    struct SetAdmin: ParsableCommand {
+    struct SetAdmin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-admin", abstract: "Give (or with --off take away) the admin flag.")
 
         @Argument var username: String
@@ -72,9 +72,9 @@ struct Users: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
+        func run() async throws {
             do {
-                try AccountStore(try database.open()).setAdmin(username.lowercased(), !off)
+                try await database.open().accounts.setAdmin(username.lowercased(), !off)
                 print("\(username.lowercased()) is \(off ? "no longer" : "now") an admin.")
             } catch AccountError.unknownAccount {
                 throw exitWithError("no account \(username)")
@@ -82,7 +82,7 @@ struct Users: ParsableCommand {
         }
     }
 
-    struct Link: ParsableCommand {
+    struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an existing account the maker's profile of the same username (or with --off a shopper again).",
             discussion: """
@@ -98,9 +98,9 @@ struct Users: ParsableCommand {
 
         @OptionGroup var database: DatabaseLocation
 
-        func run() throws {
+        func run() async throws {
             do {
-                try AccountStore(try database.open()).setLinkedToProfile(username.lowercased(), !off)
+                try await database.open().accounts.setLinkedToProfile(username.lowercased(), !off)
                 print("\(username.lowercased()) is \(off ? "no longer" : "now") linked to the profile \(username.lowercased()).")
             } catch AccountError.unknownAccount {
                 throw exitWithError("no account \(username)")

@@ -53,9 +53,9 @@ extension LiveCatalog {
     /// seen for the first time (SPEC §6.5), and names in the log the shoppers' accounts that
     /// share a username with a profile — they stay shoppers until the owner runs
     /// `agora users link` (SPEC §6.11).
-    func settle(in database: AgoraDatabase, log: LogSink) {
-        _ = try? SocialStore(database).recordPublished(current.madeProducts)
-        for account in (try? AccountStore(database).profileConflicts(people: Set(current.people.keys))) ?? [] {
+    func settle(in store: any ShopStore, log: LogSink) async {
+        _ = try? await store.social.recordPublished(current.madeProducts)
+        for account in (try? await store.accounts.profileConflicts(people: Set(current.people.keys))) ?? [] {
             log.write("accounts: \(account.username) is a shopper's account and also a profile's username; "
                 + "it stays a shopper until `agora users link \(account.username)`")
         }

@@ -6,12 +6,12 @@ import Foundation
 /// The order confirmation (SPEC §6.7): subject `Order nr. <number>`, to the order's email, from
 /// `mail_from`, the body from the theme's `mail/order_created.txt` template.
 struct OrderMail: Sendable {
-    let database: AgoraDatabase
+    let orders: any OrderStore
     let catalog: LiveCatalog
     let themes: LiveTheme
 
-    func compose(_ message: OutboxMessage) throws -> MailMessage {
-        guard let order = try OrderStore(database).order(number: message.orderNumber) else {
+    func compose(_ message: OutboxMessage) async throws -> MailMessage {
+        guard let order = try await orders.order(number: message.orderNumber) else {
             throw MailTransportError.failed("order \(message.orderNumber) no longer exists")
         }
         let current = catalog.current

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// `agora serve`: the built site and the shop's live parts in one process (SPEC §5).
 public struct ShopServer: Sendable {
@@ -51,7 +52,7 @@ public struct ShopServer: Sendable {
     }
 
     public let configuration: Configuration
-    public let database: AgoraDatabase
+    public let store: any ShopStore
     public let catalog: LiveCatalog
     /// The theme for the server's own pages and mail; `--watch` replaces it after each rebuild.
     public let theme: LiveTheme
@@ -60,23 +61,23 @@ public struct ShopServer: Sendable {
     public let mailWorker: OutboxWorker?
     public let metrics = ShopMetrics()
 
-    public init(configuration: Configuration, database: AgoraDatabase, catalog: LiveCatalog, theme: Theme) {
+    public init(configuration: Configuration, store: any ShopStore, catalog: LiveCatalog, theme: Theme) {
         self.configuration = configuration
-        self.database = database
+        self.store = store
         self.catalog = catalog
         self.theme = LiveTheme(theme)
         let log = configuration.log
-        let composer = OrderMail(database: database, catalog: catalog, themes: self.theme)
+        let composer = OrderMail(orders: store.orders, catalog: catalog, themes: self.theme)
         mailWorker = configuration.mail.map { transport in
-            OutboxWorker(database: database, transport: transport, settings: configuration.mailSettings,
-                         log: { log.write($0) }, compose: { try composer.compose($0) })
+            OutboxWorker(outbox: store.outbox, transport: transport, settings: configuration.mailSettings,
+                         log: { log.write($0) }, compose: { try await composer.compose($0) })
         }
     }
 
     /// The router with every middleware and route.
     public func router() -> Router<ShopContext> {
         let pages = DynamicPages(theme: theme, catalog: catalog)
-        let shop = Shop(database: database, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
+        let shop = Shop(store: store, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
                         mail: mailWorker, metrics: metrics)
         // HEAD wherever GET works (SPEC §6.11): Hummingbird answers it from the GET route without the body.
         let router = Router(context: ShopContext.self, options: .autoGenerateHeadEndpoints)
@@ -89,9 +90,10 @@ public struct ShopServer: Sendable {
             MethodNotAllowed()
             CrossOriginGuard(trustedOrigins: [])
             BodyLimit(limit: Self.bodyLimit)
-            SessionMiddleware(sessions: shop.sessions)
+            // Static files first: a page, image or stylesheet never costs a session look-up.
             StaticFiles(root: configuration.output,
                         liveReloadScript: configuration.liveReload == nil ? nil : LiveReloadRoutes.scriptPath)
+            SessionMiddleware(sessions: shop.sessions)
         }
         if let liveReload = configuration.liveReload { LiveReloadRoutes(hub: liveReload).register(on: router) }
         CartRoutes(shop: shop).register(on: router)
@@ -101,35 +103,38 @@ public struct ShopServer: Sendable {
         AccountRoutes(shop: shop).register(on: router)
         AdminRoutes(shop: shop, log: configuration.log).register(on: router)
         SocialRoutes(shop: shop).register(on: router)
-        router.get("/metrics") { [metrics, database, metricsPublic = configuration.metricsPublic] _, context in
+        router.get("/metrics") { [metrics, store, metricsPublic = configuration.metricsPublic] _, context in
             guard metricsPublic || context.isLoopback else {
                 throw ShopHTTPError(.forbidden, code: "forbidden",
                                     message: "Metrics are served only to this machine (see --metrics-public)")
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(database: database))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: await metrics.exposition(outbox: store.outbox))))
         }
         return router
     }
 
     /// Records `published` actions and reports account conflicts; call at start and after every manifest reload.
-    public func catalogChanged() {
-        catalog.settle(in: database, log: configuration.log)
+    public func catalogChanged() async {
+        await catalog.settle(in: store, log: configuration.log)
     }
 
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
-    /// The mail worker starts with it.
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        mailWorker?.start()
-        catalogChanged()
-        return Application(
+    /// Its service group also runs the mail worker, the log flusher and `services` (signal
+    /// handlers, say), and stops them gracefully after the HTTP server (SIGTERM, SIGINT).
+    public func application(services: [any Service] = [],
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var app = Application(
             router: router(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(timeouts: configuration.timeouts)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
+            services: [LogFlusher(sink: configuration.log)] + (mailWorker.map { [$0] } ?? []) + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: Self.quietLogger()
         )
+        app.beforeServerStarts { await self.catalogChanged() }
+        return app
     }
 
     /// Hummingbird's own logger only for warnings; the access log has one line per request.

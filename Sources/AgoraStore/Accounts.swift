@@ -1,6 +1,5 @@
 import AgoraContent
 import Foundation
-import GRDB
 
 /// A shopper's or a person's account (SPEC §6.1).
 public struct Account: Sendable, Equatable {
@@ -12,6 +11,16 @@ public struct Account: Sendable, Equatable {
     /// The owner made this account a maker's profile: its actions show with the profile.
     public let isLinkedToProfile: Bool
     public let createdAt: Int64
+
+    public init(id: Int64, username: String, email: String, name: String, isAdmin: Bool, isLinkedToProfile: Bool, createdAt: Int64) {
+        self.id = id
+        self.username = username
+        self.email = email
+        self.name = name
+        self.isAdmin = isAdmin
+        self.isLinkedToProfile = isLinkedToProfile
+        self.createdAt = createdAt
+    }
 }
 
 /// Why an account could not be made or used.
@@ -24,14 +33,53 @@ public enum AccountError: Error, Equatable, Sendable {
     case unknownAccount(String)
 }
 
-/// Accounts, passwords and the login limits.
-public struct AccountStore: Sendable {
+/// Failed logins in the window, as the limits count them.
+public struct LoginFailures: Sendable, Equatable {
+    /// Times of failures for this username from this client, oldest first.
+    public let forUsernameAndClient: [Int64]
+    /// Times of failures from this client for any username, oldest first.
+    public let fromClient: [Int64]
+    /// How many failures for this username from any client.
+    public let forUsername: Int
+
+    public init(forUsernameAndClient: [Int64], fromClient: [Int64], forUsername: Int) {
+        self.forUsernameAndClient = forUsernameAndClient
+        self.fromClient = fromClient
+        self.forUsername = forUsername
+    }
+}
+
+/// Account rows and failed logins. The rules — validation, hashing, limits — are `Accounts`'s,
+/// the same over every backend.
+public protocol AccountStore: Sendable {
+    /// Inserts the account and records `joined`; `usernameTaken` when the name exists.
+    func insert(username: String, email: String, name: String, passwordHash: String, isAdmin: Bool,
+                linkedToProfile: Bool) async throws -> Account
+    func credentials(username: String) async throws -> (account: Account, passwordHash: String)?
+    func setPasswordHash(_ hash: String, accountID: Int64) async throws
+    func account(id: Int64) async throws -> Account?
+    func account(username: String) async throws -> Account?
+    func all() async throws -> [Account]
+    /// `unknownAccount` when there is no such account.
+    func setAdmin(_ username: String, _ isAdmin: Bool) async throws
+    func setLinkedToProfile(_ username: String, _ linked: Bool) async throws
+    /// Accounts not linked to a profile whose username is in `people`.
+    func profileConflicts(people: Set<String>) async throws -> [Account]
+    func loginFailures(username: String, client: String, since: Int64) async throws -> LoginFailures
+    /// Records a failure and forgets those older than `forgetBefore`.
+    func recordLoginFailure(username: String, client: String, at: Int64, forgetBefore: Int64) async throws
+}
+
+/// Registration and login (SPEC §6.1, §6.11) over any `AccountStore`.
+public struct Accounts: Sendable {
     public static let passwordLengths = 8...128
 
-    let database: AgoraDatabase
+    public let store: any AccountStore
+    let clock: any StoreClock
 
-    public init(_ database: AgoraDatabase) {
-        self.database = database
+    public init(_ store: any AccountStore, clock: any StoreClock) {
+        self.store = store
+        self.clock = clock
     }
 
     /// Checks the registration fields and creates the account, recording `joined`. Usernames
@@ -48,19 +96,8 @@ public struct AccountStore: Sendable {
             throw AccountError.invalid(field: problem.field, message: problem.message)
         }
         let hash = try await Passwords.hash(password)
-        let now = database.clock.now()
-        return try await database.pool.write { db in
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE username = ?", arguments: [username]) != nil {
-                throw AccountError.usernameTaken(username)
-            }
-            try db.execute(sql: """
-                INSERT INTO accounts (username, email, name, password_hash, is_admin, person_linked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [username, email, name, hash, isAdmin, linkedToProfile, now])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO actions (actor, verb, created_at) VALUES (?, 'joined', ?)", arguments: [username, now])
-            return Account(id: id, username: username, email: email, name: name, isAdmin: isAdmin, isLinkedToProfile: linkedToProfile,
-                           createdAt: now)
-        }
+        return try await store.insert(username: username, email: email, name: name, passwordHash: hash, isAdmin: isAdmin,
+                                      linkedToProfile: linkedToProfile)
     }
 
     /// Every field problem of a registration form, in form order.
@@ -75,80 +112,82 @@ public struct AccountStore: Sendable {
         case .bidirectionalControl?: problems.append(("name", "Your name must not contain text-direction control characters"))
         case .some: problems.append(("name", "Enter your name on one line (at most 100 characters)"))
         }
-        if !Self.passwordLengths.contains(password.count) || password.utf8.count > Self.passwordLengths.upperBound * 4 {
-            problems.append(("password", "Use 8 to 128 characters"))
-        }
+        if !passwordFits(password) { problems.append(("password", "Use 8 to 128 characters")) }
         return problems
     }
 
-    /// The account for a username and password, within the login limits (`LoginLimits`) for
-    /// this username and client. A hash is always checked, so an unknown username takes as long
-    /// as a wrong password; a stored hash of the older form is upgraded on success.
+    /// 8 to 128 characters of at most four bytes each.
+    static func passwordFits(_ password: String) -> Bool {
+        passwordLengths.contains(password.count) && password.utf8.count <= passwordLengths.upperBound * 4
+    }
+
+    /// The account for a username and password, within the login limits for this username and
+    /// client. A hash is always checked, so an unknown username takes as long as a wrong
+    /// password; a stored hash of the older form is upgraded on success.
     public func authenticate(username: String, password: String, client: String = "") async throws -> Account {
         let key = username.trimmingCharacters(in: .whitespaces).lowercased()
-        let limits = LoginLimits(database)
-        try limits.check(username: key, client: client)
-        let delay = try limits.slowdown(username: key)
+        let limits = LoginLimits(store, clock: clock)
+        let delay = try await limits.admit(username: key, client: client)
         if delay > .zero { try await Task.sleep(for: delay) }
-        let stored = try database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE username = ?", arguments: [key])
-        }
-        let hash: String = stored?["password_hash"] ?? Passwords.decoy
-        let fits = Self.passwordLengths.contains(password.count) && password.utf8.count <= Self.passwordLengths.upperBound * 4
-        let matches = try await Passwords.verify(fits ? password : "", hash: hash)
+        let stored = try await store.credentials(username: key)
+        let fits = Self.passwordFits(password)
+        let matches = try await Passwords.verify(fits ? password : "", hash: stored?.passwordHash ?? Passwords.decoy)
         guard let stored, fits, matches else {
-            try limits.recordFailure(username: key, client: client)
+            try await limits.recordFailure(username: key, client: client)
             throw AccountError.wrongCredentials
         }
-        if Passwords.needsUpgrade(hash) {
-            let upgraded = try await Passwords.hash(password)
-            let id: Int64 = stored["id"]
-            try await database.pool.write { db in
-                try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE id = ?", arguments: [upgraded, id])
-            }
+        if Passwords.needsUpgrade(stored.passwordHash) {
+            try await store.setPasswordHash(try await Passwords.hash(password), accountID: stored.account.id)
         }
-        return Self.account(stored)
+        return stored.account
+    }
+}
+
+/// The login limits (SPEC §6.11), counted over failed attempts in the last fifteen minutes:
+/// - five failures for one username from one client: that client gets 429 for that username;
+/// - twenty failures from one client, whatever the usernames: that client gets 429;
+/// - failures for one username from many clients slow every attempt for it down (up to two
+///   seconds each), but never refuse it: the owner, from a new address with the right
+///   password, still logs in while someone else guesses.
+public struct LoginLimits: Sendable {
+    public static let window: Int64 = 15 * 60
+    public static let perUsernameAndClient = 5
+    public static let perClient = 20
+    /// Failures for a username from all clients before attempts for it are slowed.
+    public static let slowdownAfter = 5
+    public static let slowdownStep = Duration.milliseconds(100)
+    public static let slowdownCap = Duration.seconds(2)
+
+    let store: any AccountStore
+    let clock: any StoreClock
+
+    public init(_ store: any AccountStore, clock: any StoreClock) {
+        self.store = store
+        self.clock = clock
     }
 
-    /// Makes an existing account a maker's profile, or (with `false`) a shopper again.
-    public func setLinkedToProfile(_ username: String, _ linked: Bool) throws {
-        try database.pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET person_linked = ? WHERE username = ?", arguments: [linked, username])
-            if db.changesCount == 0 { throw AccountError.unknownAccount(username) }
+    /// Throws `tooManyAttempts` (with the seconds until enough failures leave the window) when
+    /// this client is over a limit; otherwise how long to wait before checking the password.
+    public func admit(username: String, client: String) async throws -> Duration {
+        let now = clock.now()
+        let failures = try await store.loginFailures(username: username, client: client, since: now - Self.window)
+        for (times, limit) in [(failures.forUsernameAndClient, Self.perUsernameAndClient), (failures.fromClient, Self.perClient)]
+        where times.count >= limit {
+            // Allowed again once enough failures have aged out of the window.
+            let freeing = times[times.count - limit]
+            throw AccountError.tooManyAttempts(retryAfter: max(1, freeing + Self.window - now))
         }
+        return Self.slowdown(failuresForUsername: failures.forUsername)
     }
 
-    /// Shoppers' accounts whose username is also a profile's (`people`), which therefore stay
-    /// shoppers until the owner links them (SPEC §6.11).
-    public func profileConflicts(people: Set<String>) throws -> [Account] {
-        try database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM accounts WHERE person_linked = 0 ORDER BY username").map(Self.account)
-        }.filter { people.contains($0.username) }
+    /// Nothing normally; 100 ms more for every failure past the fifth in the window, at most two seconds.
+    public static func slowdown(failuresForUsername failures: Int) -> Duration {
+        guard failures >= slowdownAfter else { return .zero }
+        return min(slowdownCap, slowdownStep * (failures - slowdownAfter + 1))
     }
 
-    public func account(id: Int64) throws -> Account? {
-        try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map(Self.account) }
-    }
-
-    public func account(username: String) throws -> Account? {
-        try database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE username = ?", arguments: [username]).map(Self.account)
-        }
-    }
-
-    public func all() throws -> [Account] {
-        try database.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY username").map(Self.account) }
-    }
-
-    public func setAdmin(_ username: String, _ isAdmin: Bool) throws {
-        try database.pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET is_admin = ? WHERE username = ?", arguments: [isAdmin, username])
-            if db.changesCount == 0 { throw AccountError.unknownAccount(username) }
-        }
-    }
-
-    static func account(_ row: Row) -> Account {
-        Account(id: row["id"], username: row["username"], email: row["email"], name: row["name"],
-                isAdmin: row["is_admin"], isLinkedToProfile: row["person_linked"], createdAt: row["created_at"])
+    public func recordFailure(username: String, client: String) async throws {
+        let now = clock.now()
+        try await store.recordLoginFailure(username: username, client: client, at: now, forgetBefore: now - Self.window)
     }
 }

@@ -1,5 +1,5 @@
 import AgoraContent
-import GRDB
+import Foundation
 
 /// The checkout form's fields (SPEC §5.1).
 public struct Customer: Sendable, Equatable, Codable {
@@ -26,6 +26,13 @@ public struct OrderItem: Sendable, Equatable {
     public let unitPrice: Money
     public let quantity: Int
 
+    public init(sku: String, name: String, unitPrice: Money, quantity: Int) {
+        self.sku = sku
+        self.name = name
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+    }
+
     public var total: Money { unitPrice * quantity }
 }
 
@@ -43,104 +50,152 @@ public struct Order: Sendable, Equatable {
     public let sessionHash: String?
     public let accountID: Int64?
     public let createdAt: Int64
+
+    public init(number: String, status: Status, customer: Customer, items: [OrderItem], total: Money, currency: String,
+                sessionHash: String?, accountID: Int64?, createdAt: Int64) {
+        self.number = number
+        self.status = status
+        self.customer = customer
+        self.items = items
+        self.total = total
+        self.currency = currency
+        self.sessionHash = sessionHash
+        self.accountID = accountID
+        self.createdAt = createdAt
+    }
 }
 
-/// Orders and the stock they consume.
-public struct OrderStore: Sendable {
-    let database: AgoraDatabase
+/// Which orders the owner wants to see.
+public struct OrderFilter: Sendable, Equatable {
+    public var status: Order.Status?
+    /// Inclusive calendar days (UTC), `YYYY-MM-DD`.
+    public var from: String?
+    public var to: String?
 
-    public init(_ database: AgoraDatabase) {
-        self.database = database
+    public init(status: Order.Status? = nil, from: String? = nil, to: String? = nil) {
+        self.status = status
+        self.from = from
+        self.to = to
     }
 
+    /// The first second (UTC) of a calendar day, or nil when the text is not a real day.
+    public static func epoch(_ day: String) -> Int64? {
+        guard CalendarDate.isValid(day) else { return nil }
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        var time = tm()
+        time.tm_year = Int32(parts[0] - 1900)
+        time.tm_mon = Int32(parts[1] - 1)
+        time.tm_mday = Int32(parts[2])
+        return Int64(timegm(&time))
+    }
+}
+
+public enum OrderAdminError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownOrder(String)
+    case wrongStatus(number: String, status: Order.Status, wanted: Order.Status)
+
+    public var description: String {
+        switch self {
+        case .unknownOrder(let number): return "no order \(number)"
+        case .wrongStatus(let number, let status, let wanted): return "order \(number) is \(status.rawValue) and cannot become \(wanted.rawValue)"
+        }
+    }
+}
+
+/// Orders, the stock they consume, and what the shop owner does with them.
+public protocol OrderStore: Sendable {
     /// Turns the cart into an order in one transaction: re-checks every line against the units
-    /// left, writes the order and its items (price, quantity and name as they were in the cart),
-    /// counts the units as sold and empties the cart. Two shoppers racing for the last unit
-    /// cannot both win: SQLite runs one write transaction at a time.
-    ///
-    /// `idempotency` ties the order to a key taken with `IdempotencyStore.begin`, in the same
-    /// transaction, so a crash can never leave an order without its key or the reverse.
-    public func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
-                           catalog: @Sendable (String) -> CatalogItem?, idempotency: IdempotencyStore.Key? = nil) throws -> Order {
-        let now = database.clock.now()
-        return try database.pool.write { db in
-            let cart = try CartStore.cart(owner, db)
-            guard !cart.isEmpty else { throw ShopError.emptyCart }
-            for line in cart.lines {
-                guard let item = catalog(line.sku), item.available else {
-                    throw ShopError.unknownProduct(sku: line.sku)
-                }
-                let left = try Stock.unitsLeft(item, db)
-                guard line.quantity <= left else {
-                    throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left))
-                }
-            }
-            let number = try Self.freshNumber(db)
-            try db.execute(sql: """
-                INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
-                                    postal_code, city, total_minor, currency, created_at, updated_at)
-                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [number, session?.idHash, session?.accountID, customer.firstName, customer.lastName,
-                                 customer.email, customer.address, customer.postalCode, customer.city,
-                                 cart.total.minorUnits, currency, now, now])
-            let orderID = db.lastInsertedRowID
-            for (position, line) in cart.lines.enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO order_items (order_id, position, sku, name, unit_price_minor, quantity) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [orderID, position, line.sku, line.name, line.unitPrice.minorUnits, line.quantity])
-                try db.execute(sql: """
-                    INSERT INTO units_sold (sku, units) VALUES (?, ?)
-                    ON CONFLICT (sku) DO UPDATE SET units = units + excluded.units
-                    """, arguments: [line.sku, line.quantity])
-            }
-            try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [owner.key])
-            try Outbox.enqueueOrderMail(number: number, recipient: customer.email, at: now, db)
-            if let idempotency {
-                try IdempotencyStore.complete(idempotency, orderNumber: number, db)
-            }
-            guard let order = try Self.order(number: number, db) else { throw ShopError.emptyCart }
-            return order
-        }
-    }
-
-    public func order(number: String) throws -> Order? {
-        try database.pool.read { db in try Self.order(number: number, db) }
-    }
-
+    /// left, writes the order and its items (as they were in the cart), counts the units as
+    /// sold, empties the cart, queues the confirmation mail and, with `idempotency`, completes
+    /// that key — all or nothing. Two shoppers racing for the last unit cannot both win.
+    func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order
+    func order(number: String) async throws -> Order?
     /// An account's orders, newest first.
-    public func orders(accountID: Int64) throws -> [Order] {
-        try database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT number FROM orders WHERE account_id = ? ORDER BY created_at DESC, id DESC",
-                                arguments: [accountID]).compactMap { try Self.order(number: $0, db) }
-        }
+    func orders(accountID: Int64) async throws -> [Order]
+    func count() async throws -> Int
+    /// A page of orders, newest first, and how many match in all. Any page number is safe.
+    func list(_ filter: OrderFilter, page: Int, perPage: Int) async throws -> (orders: [Order], total: Int)
+    /// `pending` → `paid`.
+    func markPaid(_ number: String) async throws -> Order
+    /// `pending` or `paid` → `cancelled`; the units go back on sale.
+    func cancel(_ number: String) async throws -> Order
+}
+
+extension OrderStore {
+    public func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
+                           catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> Order {
+        try await placeOrder(for: owner, session: session, customer: customer, currency: currency, catalog: catalog, idempotency: nil)
     }
 
-    public func count() throws -> Int {
-        try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
+    public func list(_ filter: OrderFilter = OrderFilter(), page: Int = 1) async throws -> (orders: [Order], total: Int) {
+        try await list(filter, page: page, perPage: 50)
+    }
+}
+
+/// Orders as CSV (RFC 4180): fields quoted when needed, CRLF line ends, and cells that a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'`.
+public enum OrderCSV {
+    public static let header = ["number", "status", "created", "first_name", "last_name", "email", "address", "postal_code",
+                                "city", "items", "total", "currency"]
+
+    public static func document(_ orders: [Order]) -> String {
+        var lines = [row(header)]
+        for order in orders {
+            let items = order.items.map { "\($0.quantity) x \($0.sku) \($0.name) @ \($0.unitPrice.decimalString)" }.joined(separator: "; ")
+            let created = Date(timeIntervalSince1970: TimeInterval(order.createdAt)).formatted(.iso8601)
+            lines.append(row([order.number, order.status.rawValue, created, order.customer.firstName, order.customer.lastName,
+                              order.customer.email, order.customer.address, order.customer.postalCode, order.customer.city,
+                              items, order.total.decimalString, order.currency]))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func order(number: String, _ db: Database) throws -> Order? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE number = ?", arguments: [number]) else {
-            return nil
-        }
-        let items = try Row.fetchAll(db, sql: """
-            SELECT sku, name, unit_price_minor, quantity FROM order_items WHERE order_id = ? ORDER BY position
-            """, arguments: [row["id"] as Int64]).map {
-            OrderItem(sku: $0["sku"], name: $0["name"], unitPrice: Money(minorUnits: $0["unit_price_minor"]), quantity: $0["quantity"])
-        }
-        return Order(
-            number: row["number"], status: Order.Status(rawValue: row["status"]) ?? .pending,
-            customer: Customer(firstName: row["first_name"], lastName: row["last_name"], email: row["email"],
-                               address: row["address"], postalCode: row["postal_code"], city: row["city"]),
-            items: items, total: Money(minorUnits: row["total_minor"]), currency: row["currency"],
-            sessionHash: row["session_hash"], accountID: row["account_id"], createdAt: row["created_at"])
+    static func row(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",")
     }
 
-    /// A number no other order has; with 40 random bits a retry is almost never needed.
-    private static func freshNumber(_ db: Database) throws -> String {
-        while true {
-            let number = OrderNumber.random()
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM orders WHERE number = ?", arguments: [number]) == nil { return number }
-        }
+    static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
+        // Scalars, not Characters: "\r\n" is one Character and would slip past a Character test.
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+}
+
+/// `Idempotency-Key` for order creation, with the semantics of Stripe and the IETF draft: the
+/// same key and body return the same order; the same key with another body is refused; a key
+/// whose first request is still running is a conflict.
+public struct IdempotencyKey: Sendable, Equatable {
+    /// The session or account the key belongs to: keys are never shared between shoppers.
+    public let scope: String
+    public let value: String
+    /// A digest of the request body.
+    public let requestHash: String
+
+    public init(scope: String, value: String, requestHash: String) {
+        self.scope = scope
+        self.value = value
+        self.requestHash = requestHash
+    }
+}
+
+public enum IdempotencyOutcome: Sendable, Equatable {
+    /// First use: go ahead, then complete (inside the order transaction) or abandon.
+    case proceed
+    case replay(orderNumber: String)
+    case mismatch
+    case inProgress
+}
+
+public protocol IdempotencyStore: Sendable {
+    func begin(_ key: IdempotencyKey) async throws -> IdempotencyOutcome
+    /// Forgets a key whose request failed, so the client may retry with it.
+    func abandon(_ key: IdempotencyKey) async throws
+}
+
+public enum IdempotencyRules {
+    /// A running request older than this is taken as crashed; its key can be used again.
+    public static let abandonAfter: Int64 = 60
 }

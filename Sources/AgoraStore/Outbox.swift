@@ -1,5 +1,3 @@
-import GRDB
-
 /// A message waiting in (or done with) the mail outbox (SPEC §6.7).
 public struct OutboxMessage: Sendable, Equatable {
     public enum Status: String, Sendable {
@@ -16,96 +14,51 @@ public struct OutboxMessage: Sendable, Equatable {
     public let lastError: String?
     public let createdAt: Int64
     public let sentAt: Int64?
+
+    public init(id: Int64, kind: String, orderNumber: String, recipient: String, status: Status, attempts: Int, nextAttemptAt: Int64,
+                lastError: String?, createdAt: Int64, sentAt: Int64?) {
+        self.id = id
+        self.kind = kind
+        self.orderNumber = orderNumber
+        self.recipient = recipient
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+}
+
+public struct OutboxCounts: Sendable, Equatable {
+    public let pending: Int
+    public let failed: Int
+    public let sent: Int
+
+    public init(pending: Int, failed: Int, sent: Int) {
+        self.pending = pending
+        self.failed = failed
+        self.sent = sent
+    }
 }
 
 /// The durable outbox: rows are written in the order's transaction, so an order never exists
 /// without its confirmation mail, and a restart finds every message not yet sent.
-public struct Outbox: Sendable {
-    let database: AgoraDatabase
-
-    public init(_ database: AgoraDatabase) {
-        self.database = database
-    }
-
-    static func enqueueOrderMail(number: String, recipient: String, at now: Int64, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at) VALUES ('order_created', ?, ?, ?, ?)
-            """, arguments: [number, recipient, now, now])
-    }
-
+public protocol OutboxStore: Sendable {
     /// Pending messages whose next attempt is due, oldest first.
-    public func due(limit: Int = 20) throws -> [OutboxMessage] {
-        let now = database.clock.now()
-        return try database.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [now, limit]).map(Self.message)
-        }
-    }
-
-    public func all(status: OutboxMessage.Status? = nil, limit: Int = 200) throws -> [OutboxMessage] {
-        try database.pool.read { db in
-            if let status {
-                return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?",
-                                        arguments: [status.rawValue, limit]).map(Self.message)
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.message)
-        }
-    }
-
-    public func message(id: Int64) throws -> OutboxMessage? {
-        try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.message) }
-    }
-
-    public func markSent(_ id: Int64) throws {
-        let now = database.clock.now()
-        try database.pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
-                           arguments: [now, id])
-        }
-    }
-
+    func due(limit: Int) async throws -> [OutboxMessage]
+    func all(status: OutboxMessage.Status?, limit: Int) async throws -> [OutboxMessage]
+    func message(id: Int64) async throws -> OutboxMessage?
+    func markSent(_ id: Int64) async throws
     /// Records a failed attempt: retried after `retryAfter` seconds, or `failed` after the last attempt.
-    public func markFailed(_ id: Int64, error: String, retryAfter: Int64, maxAttempts: Int) throws {
-        let now = database.clock.now()
-        try database.pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-                    status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
-                WHERE id = ?
-                """, arguments: [String(error.prefix(500)), now + retryAfter, maxAttempts, id])
-        }
-    }
+    func markFailed(_ id: Int64, error: String, retryAfter: Int64, maxAttempts: Int) async throws
+    /// Puts failed messages (or the one with `id`) back in line for an attempt now; how many.
+    @discardableResult func retry(id: Int64?) async throws -> Int
+    func counts() async throws -> OutboxCounts
+}
 
-    /// Puts failed (or all pending) messages back in line for an attempt now; returns how many.
-    @discardableResult
-    public func retry(id: Int64? = nil) throws -> Int {
-        let now = database.clock.now()
-        return try database.pool.write { db in
-            if let id {
-                try db.execute(sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status != 'sent'",
-                               arguments: [now, id])
-            } else {
-                try db.execute(sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'failed'",
-                               arguments: [now])
-            }
-            return db.changesCount
-        }
-    }
-
-    public func counts() throws -> (pending: Int, failed: Int, sent: Int) {
-        try database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-            var counts: [String: Int] = [:]
-            for row in rows { counts[row["status"]] = row["n"] }
-            return (counts["pending"] ?? 0, counts["failed"] ?? 0, counts["sent"] ?? 0)
-        }
-    }
-
-    static func message(_ row: Row) -> OutboxMessage {
-        OutboxMessage(id: row["id"], kind: row["kind"], orderNumber: row["order_number"], recipient: row["recipient"],
-                      status: OutboxMessage.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
-                      nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], createdAt: row["created_at"],
-                      sentAt: row["sent_at"])
-    }
+extension OutboxStore {
+    public func due() async throws -> [OutboxMessage] { try await due(limit: 20) }
+    public func all(status: OutboxMessage.Status? = nil) async throws -> [OutboxMessage] { try await all(status: status, limit: 200) }
+    @discardableResult public func retry() async throws -> Int { try await retry(id: nil) }
 }

@@ -1,190 +1,112 @@
-import GRDB
+/// One action in a feed.
+public struct FeedItem: Sendable, Equatable {
+    public let id: Int64
+    public let actor: String
+    /// The actor's account name, when the actor has an account.
+    public let actorAccountName: String?
+    /// The actor is a shopper's account, not linked to the profile of the same username (if
+    /// any): shown by their own name, never as that maker (SPEC §6.11).
+    public let actorIsShopper: Bool
+    public let verb: String
+    public let targetKind: String?
+    public let targetKey: String?
+    public let createdAt: Int64
 
-/// Follows, likes and their denormalized counts (SPEC §6.4). Every change and its counts are one
-/// transaction; follow and like are idempotent, so toggling never drifts the counts.
-public struct SocialStore: Sendable {
-    /// The same actor, verb and target within this many seconds is stored once (SPEC §6.5).
-    public static let dedupeWindow: Int64 = 60
-
-    let database: AgoraDatabase
-
-    public init(_ database: AgoraDatabase) {
-        self.database = database
-    }
-
-    /// Follows (or unfollows) a person; returns their follower count and whether the follow stands.
-    /// The caller checks that the person exists, is active and is not the follower.
-    public func setFollow(follower: String, person: String, following: Bool) throws -> (followers: Int, isFollowing: Bool) {
-        let now = database.clock.now()
-        return try database.pool.write { db in
-            if following {
-                try db.execute(sql: "INSERT OR IGNORE INTO follows (follower, followed, created_at) VALUES (?, ?, ?)",
-                               arguments: [follower, person, now])
-                if db.changesCount > 0 {
-                    try Self.bump(db, follower: follower, followed: person, by: 1)
-                    try Self.record(db, actor: follower, verb: "follows", target: ("person", person), at: now)
-                }
-            } else {
-                try db.execute(sql: "DELETE FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person])
-                if db.changesCount > 0 { try Self.bump(db, follower: follower, followed: person, by: -1) }
-            }
-            return (try Self.counts(db, person).followers, following)
-        }
-    }
-
-    /// Likes (or unlikes) a product; returns its like count and whether the like stands.
-    public func setLike(account: String, sku: String, liking: Bool) throws -> (likes: Int, liked: Bool) {
-        let now = database.clock.now()
-        return try database.pool.write { db in
-            if liking {
-                try db.execute(sql: "INSERT OR IGNORE INTO likes (account, sku, created_at) VALUES (?, ?, ?)", arguments: [account, sku, now])
-                if db.changesCount > 0 {
-                    try Self.bumpLikes(db, sku: sku, by: 1)
-                    try Self.record(db, actor: account, verb: "likes", target: ("product", sku), at: now)
-                }
-            } else {
-                try db.execute(sql: "DELETE FROM likes WHERE account = ? AND sku = ?", arguments: [account, sku])
-                if db.changesCount > 0 { try Self.bumpLikes(db, sku: sku, by: -1) }
-            }
-            return (try Int.fetchOne(db, sql: "SELECT likes FROM counters WHERE kind = 'product' AND key = ?", arguments: [sku]) ?? 0, liking)
-        }
-    }
-
-    public func followCounts(_ username: String) throws -> (followers: Int, following: Int) {
-        try database.pool.read { db in try Self.counts(db, username) }
-    }
-
-    public func isFollowing(_ follower: String, _ person: String) throws -> Bool {
-        try database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT 1 FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person]) != nil
-        }
-    }
-
-    public func hasLiked(_ account: String, _ sku: String) throws -> Bool {
-        try database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT 1 FROM likes WHERE account = ? AND sku = ?", arguments: [account, sku]) != nil
-        }
-    }
-
-    /// The people an account follows, most recent first.
-    public func following(_ follower: String) throws -> [String] {
-        try database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT followed FROM follows WHERE follower = ? ORDER BY created_at DESC, followed",
-                                arguments: [follower])
-        }
-    }
-
-    /// Records `published` by each maker for skus seen for the first time (at start and reload).
-    @discardableResult
-    public func recordPublished(_ products: [(sku: String, maker: String)]) throws -> Int {
-        let now = database.clock.now()
-        return try database.pool.write { db in
-            var recorded = 0
-            for product in products {
-                try db.execute(sql: "INSERT OR IGNORE INTO published (sku) VALUES (?)", arguments: [product.sku])
-                guard db.changesCount > 0 else { continue }
-                if try Self.record(db, actor: product.maker, verb: "published", target: ("product", product.sku), at: now) { recorded += 1 }
-            }
-            return recorded
-        }
-    }
-
-    /// Stores an action unless the same one was stored within the dedupe window. Inside a write
-    /// transaction, so two racing requests cannot both store it.
-    @discardableResult
-    static func record(_ db: Database, actor: String, verb: String, target: (kind: String, key: String)?, at now: Int64) throws -> Bool {
-        let recent = try Int.fetchOne(db, sql: """
-            SELECT 1 FROM actions WHERE actor = ? AND verb = ? AND target_kind IS ? AND target_key IS ? AND created_at > ?
-            ORDER BY id DESC LIMIT 1
-            """, arguments: [actor, verb, target?.kind, target?.key, now - dedupeWindow])
-        guard recent == nil else { return false }
-        try db.execute(sql: "INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [actor, verb, target?.kind, target?.key, now])
-        return true
-    }
-
-    private static func bump(_ db: Database, follower: String, followed: String, by delta: Int) throws {
-        try db.execute(sql: """
-            INSERT INTO follow_counts (username, followers) VALUES (?, MAX(0, ?))
-            ON CONFLICT (username) DO UPDATE SET followers = MAX(0, followers + ?)
-            """, arguments: [followed, delta, delta])
-        try db.execute(sql: """
-            INSERT INTO follow_counts (username, following) VALUES (?, MAX(0, ?))
-            ON CONFLICT (username) DO UPDATE SET following = MAX(0, following + ?)
-            """, arguments: [follower, delta, delta])
-    }
-
-    private static func bumpLikes(_ db: Database, sku: String, by delta: Int) throws {
-        try db.execute(sql: """
-            INSERT INTO counters (kind, key, likes) VALUES ('product', ?, MAX(0, ?))
-            ON CONFLICT (kind, key) DO UPDATE SET likes = MAX(0, likes + ?)
-            """, arguments: [sku, delta, delta])
-    }
-
-    static func counts(_ db: Database, _ username: String) throws -> (followers: Int, following: Int) {
-        let row = try Row.fetchOne(db, sql: "SELECT followers, following FROM follow_counts WHERE username = ?", arguments: [username])
-        return (row?["followers"] ?? 0, row?["following"] ?? 0)
+    public init(id: Int64, actor: String, actorAccountName: String?, actorIsShopper: Bool, verb: String, targetKind: String?,
+                targetKey: String?, createdAt: Int64) {
+        self.id = id
+        self.actor = actor
+        self.actorAccountName = actorAccountName
+        self.actorIsShopper = actorIsShopper
+        self.verb = verb
+        self.targetKind = targetKind
+        self.targetKey = targetKey
+        self.createdAt = createdAt
     }
 }
 
-/// `agora doctor`: the denormalized counts recomputed from the rows they summarise.
-public struct CountDoctor: Sendable {
-    public struct Drift: Sendable, Equatable, CustomStringConvertible {
-        public let what: String
-        public let key: String
-        public let stored: Int
-        public let actual: Int
+/// A denormalized count that differs from the rows it summarises (`agora doctor`).
+public struct CountDrift: Sendable, Equatable, CustomStringConvertible {
+    public let what: String
+    public let key: String
+    public let stored: Int
+    public let actual: Int
 
-        public var description: String { "\(what) of \(key): stored \(stored), actual \(actual)" }
+    public init(what: String, key: String, stored: Int, actual: Int) {
+        self.what = what
+        self.key = key
+        self.stored = stored
+        self.actual = actual
     }
 
-    let database: AgoraDatabase
+    public var description: String { "\(what) of \(key): stored \(stored), actual \(actual)" }
+}
 
-    public init(_ database: AgoraDatabase) {
-        self.database = database
-    }
-
+/// Follows, likes and their denormalized counts (SPEC §6.4). Every change and its counts are one
+/// transaction; follow and like are idempotent, so toggling never drifts the counts.
+public protocol SocialStore: Sendable {
+    /// Follows (or unfollows) a person; their follower count and whether the follow stands. The
+    /// caller checks that the person exists, is active and is not the follower.
+    func setFollow(follower: String, person: String, following: Bool) async throws -> (followers: Int, isFollowing: Bool)
+    /// Likes (or unlikes) a product; its like count and whether the like stands.
+    func setLike(account: String, sku: String, liking: Bool) async throws -> (likes: Int, liked: Bool)
+    func followCounts(_ username: String) async throws -> (followers: Int, following: Int)
+    func isFollowing(_ follower: String, _ person: String) async throws -> Bool
+    func hasLiked(_ account: String, _ sku: String) async throws -> Bool
+    /// The people an account follows, most recent first.
+    func following(_ follower: String) async throws -> [String]
+    /// Records `published` by each maker for skus seen for the first time (at start and reload).
+    @discardableResult func recordPublished(_ products: [(sku: String, maker: String)]) async throws -> Int
     /// Every count that differs from its source rows; with `fix`, corrected in one transaction.
-    public func check(fix: Bool) throws -> [Drift] {
-        try database.pool.write { db in
-            var drifts: [Drift] = []
-            let followers = try Row.fetchAll(db, sql: """
-                SELECT u.username AS key, COALESCE(c.followers, 0) AS stored, (SELECT COUNT(*) FROM follows WHERE followed = u.username) AS actual
-                FROM (SELECT followed AS username FROM follows UNION SELECT username FROM follow_counts) u
-                LEFT JOIN follow_counts c ON c.username = u.username
-                """)
-            let following = try Row.fetchAll(db, sql: """
-                SELECT u.username AS key, COALESCE(c.following, 0) AS stored, (SELECT COUNT(*) FROM follows WHERE follower = u.username) AS actual
-                FROM (SELECT follower AS username FROM follows UNION SELECT username FROM follow_counts) u
-                LEFT JOIN follow_counts c ON c.username = u.username
-                """)
-            let likes = try Row.fetchAll(db, sql: """
-                SELECT u.sku AS key, COALESCE(c.likes, 0) AS stored, (SELECT COUNT(*) FROM likes WHERE sku = u.sku) AS actual
-                FROM (SELECT sku FROM likes UNION SELECT key AS sku FROM counters WHERE kind = 'product') u
-                LEFT JOIN counters c ON c.kind = 'product' AND c.key = u.sku
-                """)
-            for (what, rows) in [("followers", followers), ("following", following), ("likes", likes)] {
-                for row in rows where (row["stored"] as Int) != (row["actual"] as Int) {
-                    drifts.append(Drift(what: what, key: row["key"], stored: row["stored"], actual: row["actual"]))
-                }
-            }
-            if fix {
-                for drift in drifts {
-                    switch drift.what {
-                    case "likes":
-                        try db.execute(sql: """
-                            INSERT INTO counters (kind, key, likes) VALUES ('product', ?, ?)
-                            ON CONFLICT (kind, key) DO UPDATE SET likes = excluded.likes
-                            """, arguments: [drift.key, drift.actual])
-                    default:
-                        try db.execute(sql: """
-                            INSERT INTO follow_counts (username, \(drift.what)) VALUES (?, ?)
-                            ON CONFLICT (username) DO UPDATE SET \(drift.what) = excluded.\(drift.what)
-                            """, arguments: [drift.key, drift.actual])
-                    }
-                }
-            }
-            return drifts.sorted { ($0.what, $0.key) < ($1.what, $1.key) }
-        }
+    func countDrifts(fix: Bool) async throws -> [CountDrift]
+}
+
+public enum SocialRules {
+    /// The same actor, verb and target within this many seconds is stored once (SPEC §6.5).
+    public static let dedupeWindow: Int64 = 60
+}
+
+/// The activity stream read (SPEC §6.5).
+public protocol FeedStore: Sendable {
+    /// The actions of the people `viewer` follows, newest first, or, if they follow nobody,
+    /// everyone's but their own; keyset pages on the action id. One query per page.
+    func page(for viewer: String, before cursor: Int64?, limit: Int) async throws -> [FeedItem]
+    /// Actions by one actor, newest first (their public activity).
+    func activity(of actor: String, limit: Int) async throws -> [FeedItem]
+}
+
+public enum FeedRules {
+    public static let maximumPage = 50
+}
+
+/// What a counter belongs to.
+public enum CounterKind: String, Sendable, CaseIterable {
+    case product, person
+}
+
+public struct RankingEntry: Sendable, Equatable {
+    public let key: String
+    public let views: Int
+    public let likes: Int
+
+    public init(key: String, views: Int, likes: Int) {
+        self.key = key
+        self.views = views
+        self.likes = likes
     }
+}
+
+public enum RankingOrder: String, Sendable {
+    case views, likes
+}
+
+/// View counters (SPEC §6.6) and rankings.
+public protocol CounterStore: Sendable {
+    /// Adds one view and returns the new total, once it is durable (like Redis `INCR`).
+    func increment(_ kind: CounterKind, _ key: String) async throws -> Int
+    func counts(_ kind: CounterKind, _ key: String) async throws -> (views: Int, likes: Int)
+    /// The top entries by views or likes, read in index order; `include` drops keys no longer
+    /// in the catalog, and reading goes on past them until `limit` entries are found.
+    func ranking(_ kind: CounterKind, by order: RankingOrder, limit: Int,
+                 include: @escaping @Sendable (String) -> Bool) async throws -> [RankingEntry]
 }

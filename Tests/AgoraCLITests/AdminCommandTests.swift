@@ -1,9 +1,10 @@
+import AgoraSQLite
 import AgoraStore
 import AgoraTestSupport
 import Foundation
 import Testing
 
-/// `agora users …` and `agora orders …` on the database of a running server.
+/// `agora users …` and `agora orders …` on the store of a running server.
 @Suite(.serialized) struct AdminCommandTests {
     let cli = CommandLineTests()
 
@@ -26,10 +27,10 @@ import Testing
         #expect(try cli.agora(["users", "set-admin", "mira", "--site", site.path]).stdout == "mira is now an admin.\n")
         #expect(try cli.agora(["users", "set-admin", "root", "--off", "--site", site.path]).status == 0)
         #expect(try cli.agora(["users", "set-admin", "nobody", "--site", site.path]).status == 1)
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
-        #expect(try AccountStore(database).account(username: "mira")?.isAdmin == true)
-        #expect(try AccountStore(database).account(username: "root")?.isAdmin == false)
-        #expect(try await AccountStore(database).authenticate(username: "mira", password: "glaze notebook").name == "Mira Okafor")
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try await store.accounts.account(username: "mira")?.isAdmin == true)
+        #expect(try await store.accounts.account(username: "root")?.isAdmin == false)
+        #expect(try await store.accountRules.authenticate(username: "mira", password: "glaze notebook").name == "Mira Okafor")
     }
 
     @Test func ordersAreManagedWhileTheServerRuns() async throws {
@@ -64,37 +65,37 @@ import Testing
         server.kill(SIGTERM)
     }
 
-    @Test func doctorReportsAndFixesDriftedCounts() throws {
+    @Test func doctorReportsAndFixesDriftedCounts() async throws {
         let site = try ServeCommandTests().builtSite()
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
-        _ = try SocialStore(database).setFollow(follower: "bob", person: "mira", following: true)
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        _ = try await store.social.setFollow(follower: "bob", person: "mira", following: true)
         #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
-        try database.pool.write { db in try db.execute(sql: "UPDATE follow_counts SET followers = 5 WHERE username = 'mira'") }
+        try await store.database.pool.write { db in try db.execute(sql: "UPDATE follow_counts SET followers = 5 WHERE username = 'mira'") }
         let report = try cli.agora(["doctor", "--site", site.path])
         #expect(report.status == 1)
         #expect(report.stdout.contains("drift: followers of mira: stored 5, actual 1"))
         let fixed = try cli.agora(["doctor", "--fix-counts", "--site", site.path])
         #expect(fixed.status == 0)
         #expect(fixed.stdout.hasSuffix("Fixed 1 count.\n"))
-        #expect(try SocialStore(database).followCounts("mira").followers == 1)
+        #expect(try await store.social.followCounts("mira").followers == 1)
     }
 
     @Test func aShopperWithAProfilesUsernameStaysAShopperUntilLinked() async throws {
         let site = try ServeCommandTests().builtSite()
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
         // Registered on the site before the owner added people/olga.md.
-        _ = try await AccountStore(database).create(username: "olga", email: "olga@example.com", name: "Olga the Shopper",
+        _ = try await store.accountRules.create(username: "olga", email: "olga@example.com", name: "Olga the Shopper",
                                                     password: "shopping bags")
         let report = try cli.agora(["doctor", "--site", site.path])
         #expect(report.stdout.contains("account: olga registered as a shopper and is also a profile's username; it stays a shopper"))
         #expect(report.stdout.contains("`agora users link olga`"))
         #expect(try cli.agora(["users", "link", "olga", "--site", site.path]).stdout == "olga is now linked to the profile olga.\n")
-        #expect(try AccountStore(database).account(username: "olga")?.isLinkedToProfile == true)
+        #expect(try await store.accounts.account(username: "olga")?.isLinkedToProfile == true)
         #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
         #expect(try cli.agora(["users", "link", "nobody", "--site", site.path]).status == 1)
         // Made by the owner: a profile's account from the start, and no email needed.
         let created = try cli.agora(["users", "create", "lena", "--site", site.path], input: "lena's password\n")
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(try AccountStore(database).account(username: "lena")?.isLinkedToProfile == true)
+        #expect(try await store.accounts.account(username: "lena")?.isLinkedToProfile == true)
     }
 }

@@ -1,3 +1,4 @@
+import AgoraSQLite
 import AgoraStore
 import AgoraTestSupport
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 
 /// `agora serve` killed with SIGKILL at random moments, 20 times, under mixed writes from several
 /// clients: every answered write must be there afterwards (orders, likes, follows, views, and each
-/// cart as its last answer left it), the database must pass `PRAGMA integrity_check`, and every
+/// cart as its last answer left it), the store must pass `PRAGMA integrity_check`, and every
 /// answered order must get its mail.
 @Suite(.serialized) struct CrashTests {
     typealias ServerProcess = ServeCommandTests.ServerProcess
@@ -55,7 +56,7 @@ import Testing
             .filter { $0["available"] as? Bool == true }.compactMap { $0["sku"] as? String }
         #expect(skus.count > 10)
 
-        // Accounts, registered once; their sessions are rows in the database like everything else.
+        // Accounts, registered once; their sessions are rows in the store like everything else.
         var server = try ServerProcess(site: site)
         var shoppers: [Shopper] = []
         for index in 0..<Self.clients {
@@ -95,16 +96,16 @@ import Testing
             lastWords = words.all
         }
 
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
-        #expect(try Self.integrity(of: database) == "ok")
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try Self.integrity(of: store) == "ok")
         #expect(!answers.orders.isEmpty && !answers.likes.isEmpty && !answers.follows.isEmpty && answers.viewsAnswered > 0)
         for number in answers.orders {
-            #expect(try OrderStore(database).order(number: number) != nil, "answered order \(number) was lost")
+            #expect(try await store.orders.order(number: number) != nil, "answered order \(number) was lost")
         }
-        let social = SocialStore(database)
-        for like in answers.likes { #expect(try social.hasLiked(like[0], like[1]), "answered like \(like) was lost") }
-        for follow in answers.follows { #expect(try social.isFollowing(follow[0], follow[1]), "answered follow \(follow) was lost") }
-        let views = try Self.productViews(in: database)
+        let social = store.social
+        for like in answers.likes { #expect(try await social.hasLiked(like[0], like[1]), "answered like \(like) was lost") }
+        for follow in answers.follows { #expect(try await social.isFollowing(follow[0], follow[1]), "answered follow \(follow) was lost") }
+        let views = try Self.productViews(in: store)
         #expect(views >= answers.viewsAnswered, "an answered view was lost")
         #expect(views <= answers.viewsSent)
 
@@ -183,12 +184,12 @@ import Testing
         return cart
     }
 
-    static func integrity(of database: AgoraDatabase) throws -> String? {
-        try database.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+    static func integrity(of store: SQLiteStore) throws -> String? {
+        try store.database.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
     }
 
-    static func productViews(in database: AgoraDatabase) throws -> Int {
-        try database.pool.read { try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(views), 0) FROM counters WHERE kind = 'product'") ?? 0 }
+    static func productViews(in store: SQLiteStore) throws -> Int {
+        try store.database.pool.read { try Int.fetchOne($0, sql: "SELECT COALESCE(SUM(views), 0) FROM counters WHERE kind = 'product'") ?? 0 }
     }
 
     /// Order numbers named in the subjects of the `.eml` files in `folder`.

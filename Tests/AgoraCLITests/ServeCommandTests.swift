@@ -1,3 +1,4 @@
+import AgoraSQLite
 import AgoraStore
 import AgoraTestSupport
 import Foundation
@@ -77,9 +78,9 @@ import Testing
         server.kill(SIGTERM)
         #expect(server.process.terminationStatus == 0)  // SIGTERM stops gracefully
 
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
-        #expect(try database.isHealthy())
-        #expect(try OrderStore(database).order(number: number)?.items.first?.quantity == 2)
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(await store.isHealthy())
+        #expect(try await store.orders.order(number: number)?.items.first?.quantity == 2)
     }
 
     @Test func answeredViewsSurviveKill9AtARandomMoment() async throws {
@@ -127,8 +128,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))  // the worker is now waiting on the hanging transport
         server.kill(SIGKILL)
 
-        let database = try AgoraDatabase(path: site.appendingPathComponent("data/agora.sqlite").path)
-        #expect(try Outbox(database).all().map(\.status) == [.pending])
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try await store.outbox.all().map(\.status) == [.pending])
         let mailFolder = site.appendingPathComponent("mail-out")
         server = try ServerProcess(site: site, arguments: ["--mail", "file:\(mailFolder.path)"])
         var files: [String] = []
@@ -146,7 +147,7 @@ import Testing
         #expect(eml.contains("\r\nMessage-ID: <order-\(number).1@agora.example>\r\n"))
         #expect(eml.contains("Dear Ana,"))
         #expect(eml.contains("1 x Ash-Glazed Mug (CE-001)"))
-        #expect(try Outbox(database).all().map(\.status) == [.sent])
+        #expect(try await store.outbox.all().map(\.status) == [.sent])
         let listed = try CommandLineTests().agora(["outbox", "list", "--site", site.path]).stdout
         #expect(listed.contains("\(number)  ana@example.com  sent"))
         server.kill(SIGTERM)

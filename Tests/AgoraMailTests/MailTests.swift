@@ -2,6 +2,7 @@ import AgoraContent
 import Foundation
 import Testing
 @testable import AgoraMail
+import AgoraSQLite
 @testable import AgoraStore
 
 @Suite struct MailMessageTests {
@@ -44,16 +45,16 @@ import Testing
 }
 
 @Suite struct OutboxWorkerTests {
-    /// A database with one placed order, so the outbox holds one message.
-    func databaseWithOrder() throws -> (AgoraDatabase, Order) {
+    /// A store with one placed order, so the outbox holds one message.
+    func storeWithOrder() async throws -> (SQLiteStore, Order) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-mail-\(UUID().uuidString)")
-        let database = try AgoraDatabase(path: folder.appendingPathComponent("agora.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("agora.sqlite").path)
         let item = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1250), stock: 10, available: true)
         let owner = CartOwner.session("s")
-        _ = try CartStore(database).add(item, quantity: 1, replace: false, to: owner)
+        _ = try await store.carts.add(item, quantity: 1, replace: false, to: owner)
         let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example.com", address: "Rua 1", postalCode: "4000", city: "Porto")
-        let order = try OrderStore(database).placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: { _ in item })
-        return (database, order)
+        let order = try await store.orders.placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: { _ in item })
+        return (store, order)
     }
 
     func compose(_ message: OutboxMessage) -> MailMessage {
@@ -79,13 +80,13 @@ import Testing
         return (script.path, delivered)
     }
 
-    @Test func failsTwiceThenSucceedsOnceWithThreeAttempts() throws {
-        let (database, order) = try databaseWithOrder()
+    @Test func failsTwiceThenSucceedsOnceWithThreeAttempts() async throws {
+        let (store, order) = try await storeWithOrder()
         let (script, delivered) = try flakySendmail(failures: 2)
-        let worker = OutboxWorker(database: database, transport: SendmailTransport(path: script),
+        let worker = OutboxWorker(outbox: store.outbox, transport: SendmailTransport(path: script),
                                   settings: .init(maxAttempts: 8, retryBase: 0), compose: compose)
-        for _ in 0..<5 { worker.deliverDue() }
-        let messages = try Outbox(database).all()
+        for _ in 0..<5 { await worker.deliverDue() }
+        let messages = try await store.outbox.all()
         #expect(messages.count == 1)
         #expect(messages.first?.status == .sent)
         #expect(messages.first?.attempts == 3)
@@ -94,20 +95,20 @@ import Testing
         #expect(text.contains("To: ana@example.com\r\n"))
     }
 
-    @Test func givesUpAfterTheLastAttemptAndCanBeRetried() throws {
-        let (database, _) = try databaseWithOrder()
+    @Test func givesUpAfterTheLastAttemptAndCanBeRetried() async throws {
+        let (store, _) = try await storeWithOrder()
         let (script, delivered) = try flakySendmail(failures: 3)
-        let worker = OutboxWorker(database: database, transport: SendmailTransport(path: script),
+        let worker = OutboxWorker(outbox: store.outbox, transport: SendmailTransport(path: script),
                                   settings: .init(maxAttempts: 3, retryBase: 0), compose: compose)
-        for _ in 0..<5 { worker.deliverDue() }
-        var message = try #require(try Outbox(database).all().first)
+        for _ in 0..<5 { await worker.deliverDue() }
+        var message = try #require(try await store.outbox.all().first)
         #expect(message.status == .failed)
         #expect(message.attempts == 3)
         #expect(message.lastError?.contains("exited with status 75: temporary failure 3") == true)
         #expect(!FileManager.default.fileExists(atPath: delivered.path))
-        #expect(try Outbox(database).retry() == 1)
-        worker.deliverDue()
-        message = try #require(try Outbox(database).all().first)
+        #expect(try await store.outbox.retry() == 1)
+        await worker.deliverDue()
+        message = try #require(try await store.outbox.all().first)
         #expect(message.status == .sent)
     }
 
@@ -134,12 +135,12 @@ import Testing
         }
     }
 
-    @Test func fileTransportWritesWholeMessages() throws {
-        let (database, order) = try databaseWithOrder()
+    @Test func fileTransportWritesWholeMessages() async throws {
+        let (store, order) = try await storeWithOrder()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-eml-\(UUID().uuidString)")
-        let worker = OutboxWorker(database: database, transport: FileTransport(directory: folder), compose: compose)
-        #expect(worker.deliverDue() == 1)
-        #expect(worker.deliverDue() == 0)  // sent once, never again
+        let worker = OutboxWorker(outbox: store.outbox, transport: FileTransport(directory: folder), compose: compose)
+        #expect(await worker.deliverDue() == 1)
+        #expect(await worker.deliverDue() == 0)  // sent once, never again
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(files == ["order-\(order.number).1_tea.example.eml"])
     }

@@ -34,15 +34,15 @@ import Testing
             #expect(login.status == 303)
             #expect(login[header: "location"] == "/cart/")
             #expect(try await browser.get("/account/").status == 200)
-            let account = try #require(try AccountStore(shop.database).account(username: "bob"))
+            let account = try #require(try await shop.store.accounts.account(username: "bob"))
             #expect(!account.isAdmin)
-            let stored = try await shop.database.pool.read { db in
+            let stored = try await shop.store.database.pool.read { db in
                 try String.fetchOne(db, sql: "SELECT password_hash FROM accounts WHERE username = 'bob'")
             }
             // bcrypt at cost 10 over SHA-256 of the password (every byte counts).
             #expect(stored?.hasPrefix("sha256-bcrypt$$2") == true && stored?.contains("$10$") == true)
             #expect(stored?.contains("correct horse") == false)
-            let joined = try await shop.database.pool.read { db in
+            let joined = try await shop.store.database.pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions WHERE actor = 'bob' AND verb = 'joined'")
             }
             #expect(joined == 1)
@@ -71,7 +71,7 @@ import Testing
 
     @Test func loginRotatesTheSessionAndMergesTheCart() async throws {
         let shop = try TestShop()
-        _ = try await AccountStore(shop.database).create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        _ = try await shop.store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
         try await shop.run { port in
             // Earlier, on another device: 3 Gyokuro in the account's cart.
             let other = Browser(port: port)
@@ -100,7 +100,7 @@ import Testing
     @Test func fiveFailedLoginsLockTheUsernameForFifteenMinutes() async throws {
         let clock = TestClock(1_800_000_000)
         let shop = try TestShop(clock: clock)
-        _ = try await AccountStore(shop.database).create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        _ = try await shop.store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
         try await shop.run { port in
             let browser = Browser(port: port)
             for _ in 0..<5 {
@@ -126,7 +126,7 @@ import Testing
             let order = try await browser.json("POST", "/api/orders", TestShop.customer)
             let number = try #require(order.json["number"] as? String)
             #expect(try await browser.get("/account/").text.contains(number))
-            #expect(try OrderStore(shop.database).order(number: number)?.accountID != nil)
+            #expect(try await shop.store.orders.order(number: number)?.accountID != nil)
             // Another device of the same account sees it; another account does not.
             let phone = Browser(port: port)
             try await phone.form("/account/login/", ["username": "bob", "password": "correct horse"])

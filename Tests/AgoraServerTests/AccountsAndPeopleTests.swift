@@ -19,7 +19,7 @@ import Testing
             files["products/bowl.md"] = "---\nname: Tea Bowl\nsku: TB-1\ncategory: tea\nprice: 20\nstock: 3\nmaker: hana\ndate: 2026-04-01\n---\nRound.\n"
             try shop.rebuild(files)
             #expect(try await shop.admin(port: port).send("POST", "/admin/reload").status == 200)
-            #expect(try AccountStore(shop.database).profileConflicts(people: ["hana", "ana"]).map(\.username) == ["hana"])
+            #expect(try await shop.store.accounts.profileConflicts(people: ["hana", "ana"]).map(\.username) == ["hana"])
 
             let reader = Browser(port: port)
             try await reader.form("/account/register/", ["username": "reader", "email": "r@example.com", "name": "Reader",
@@ -43,7 +43,7 @@ import Testing
             #expect(!atom.contains("Gyokuro"))
 
             // The owner says the account is hers: from now on it is the maker.
-            try AccountStore(shop.database).setLinkedToProfile("hana", true)
+            try await shop.store.accounts.setLinkedToProfile("hana", true)
             seen = try await actors()
             #expect(seen["likes"]?["name"] as? String == "Hana Maker")
             #expect(seen["likes"]?["url"] as? String == "/people/hana/")

@@ -29,7 +29,7 @@ import Testing
             }
             #expect(try await shopper.form("/admin/orders/\(number)/cancel", [:]).status == 403)
             #expect(try await shopper.send("POST", "/admin/reload").status == 403)
-            #expect(try OrderStore(shop.database).order(number: number)?.status == .pending)
+            #expect(try await shop.store.orders.order(number: number)?.status == .pending)
 
             let admin = try await shop.admin(port: port)
             let list = try await admin.get("/admin/orders/")
@@ -51,15 +51,15 @@ import Testing
             let admin = try await shop.admin(port: port)
             let marked = try await admin.form("/admin/orders/\(paid)/mark-paid", [:])
             #expect(marked.status == 303)
-            #expect(try OrderStore(shop.database).order(number: paid)?.status == .paid)
+            #expect(try await shop.store.orders.order(number: paid)?.status == .paid)
             #expect(try await admin.form("/admin/orders/\(paid)/mark-paid", [:]).status == 409)  // already paid
             #expect(try await admin.form("/admin/orders/\(cancelled)/cancel", [:]).status == 303)
-            #expect(try OrderStore(shop.database).order(number: cancelled)?.status == .cancelled)
+            #expect(try await shop.store.orders.order(number: cancelled)?.status == .cancelled)
             #expect(try await HTTPClient(port: port).send("GET", "/api/products/GT-2").json["stock"] as? Int == 3)
             #expect(try await admin.form("/admin/orders/\(cancelled)/cancel", [:]).status == 409)  // no double return
-            #expect(try shop.database.unitsSold()["GT-2"] == 2)
+            #expect(try await shop.store.carts.unitsSold()["GT-2"] == 2)
             #expect(try await admin.form("/admin/orders/\(paid)/cancel", [:]).status == 303)  // paid orders can be cancelled too
-            #expect(try shop.database.unitsSold()["GT-2"] == 0)
+            #expect(try await shop.store.carts.unitsSold()["GT-2"] == 0)
         }
     }
 

@@ -124,7 +124,7 @@ import Testing
 
     @Test func mergingACartAtLoginUsesTheCurrentPrice() async throws {
         let shop = try TestShop()
-        _ = try await AccountStore(shop.database).create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        _ = try await shop.store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
         try await shop.run { port in
             let bob = Browser(port: port)
             try await bob.form("/account/login/", ["username": "bob", "password": "correct horse"])

@@ -27,7 +27,7 @@ import Testing
             #expect(thanks.text.contains("€55.00"))
             #expect(try await browser.get("/api/cart").json["count"] as? Int == 0)  // the cart was emptied
 
-            let order = try #require(try OrderStore(shop.database).order(number: String(number)))
+            let order = try #require(try await shop.store.orders.order(number: String(number)))
             #expect(order.status == .pending)
             #expect(order.total.minorUnits == 5500)
             #expect(order.currency == "EUR")
@@ -35,7 +35,7 @@ import Testing
             #expect(order.items.map(\.sku) == ["GT-1", "GT-2"])
             #expect(order.items.map(\.quantity) == [2, 1])
             #expect(order.items.map(\.name) == ["Sencha", "Gyokuro"])
-            #expect(try shop.database.unitsSold() == ["GT-1": 2, "GT-2": 1])
+            #expect(try await shop.store.carts.unitsSold() == ["GT-1": 2, "GT-2": 1])
             #expect(try await browser.get("/api/products/GT-2").json["stock"] as? Int == 4)
 
             // Only the session that placed the order may see it.
@@ -65,7 +65,7 @@ import Testing
             #expect(reply.text.contains(#"value="Rua das Flores 1""#))
             #expect(reply.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!reply.text.contains("<script>alert(1)"))
-            #expect(try OrderStore(shop.database).count() == 0)
+            #expect(try await shop.store.orders.count() == 0)
 
             let api = try await browser.json("POST", "/api/orders", fields)
             #expect(api.status == 422)
@@ -104,8 +104,8 @@ import Testing
             other["city"] = "Lisboa"
             let mismatch = try await browser.json("POST", "/api/orders", other, headers: ["Idempotency-Key": "order-1"])
             #expect(mismatch.status == 422)
-            #expect(try OrderStore(shop.database).count() == 1)
-            #expect(try shop.database.unitsSold() == ["GT-1": 3])
+            #expect(try await shop.store.orders.count() == 1)
+            #expect(try await shop.store.carts.unitsSold() == ["GT-1": 3])
 
             // A key is the shopper's own: the same key from another session is a new request.
             let secondShopper = Browser(port: port)
@@ -116,9 +116,9 @@ import Testing
 
             // While the first request with a key is still running, a second gets 409.
             try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
-            let session = try #require(try SessionStore(shop.database).find(secret: browser.cookie ?? ""))
-            let key = IdempotencyStore.Key(scope: session.cartOwner.description, value: "running", requestHash: "x")
-            #expect(try IdempotencyStore(shop.database).begin(key) == .proceed)
+            let session = try #require(try await shop.store.sessions.find(secret: browser.cookie ?? ""))
+            let key = IdempotencyKey(scope: session.cartOwner.description, value: "running", requestHash: "x")
+            #expect(try await shop.store.idempotency.begin(key) == .proceed)
             let busy = try await browser.json("POST", "/api/orders", TestShop.customer, headers: ["Idempotency-Key": "running"])
             #expect(busy.status == 409)
             #expect((busy.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_in_use")
@@ -140,9 +140,9 @@ import Testing
             #expect(replies.filter { $0.status == 201 }.count == 1)
             #expect(replies.allSatisfy { [200, 201, 409].contains($0.status) }, "\(replies.map(\.status))")
             #expect(Set(replies.compactMap { $0.json["number"] as? String }).count == 1)
-            #expect(try OrderStore(shop.database).count() == 1)
-            #expect(try shop.database.unitsSold() == ["GT-1": 2])
-            #expect(try Outbox(shop.database).all().count == 1, "one confirmation mail")
+            #expect(try await shop.store.orders.count() == 1)
+            #expect(try await shop.store.carts.unitsSold() == ["GT-1": 2])
+            #expect(try await shop.store.outbox.all().count == 1, "one confirmation mail")
         }
     }
 
@@ -161,9 +161,9 @@ import Testing
             }
             #expect(statuses.filter { $0 == 201 }.count == 5)
             #expect(statuses.filter { $0 == 409 }.count == 15)
-            #expect(try shop.database.unitsSold() == ["GT-2": 5])
-            #expect(try OrderStore(shop.database).count() == 5)
-            let units = try await shop.database.pool.read { db in
+            #expect(try await shop.store.carts.unitsSold() == ["GT-2": 5])
+            #expect(try await shop.store.orders.count() == 5)
+            let units = try await shop.store.database.pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT SUM(quantity) FROM order_items WHERE sku = 'GT-2'")
             }
             #expect(units == 5)

@@ -108,7 +108,7 @@ import Glibc
         }
         var configuration = try shop.server.configuration
         configuration.metricsPublic = true
-        let open = ShopServer(configuration: configuration, database: shop.database, catalog: shop.catalog,
+        let open = ShopServer(configuration: configuration, store: shop.store, catalog: shop.catalog,
                               theme: try Theme(directory: shop.root.appendingPathComponent("themes/default")))
         try await shop.run(open) { port in
             let proxied = try await HTTPClient(port: port).send("GET", "/metrics", headers: ["X-Forwarded-For": "203.0.113.5"])

@@ -67,10 +67,10 @@ import Testing
             #expect(placed.status == 201)
             let number = try #require(placed.json["number"] as? String)
             // Stored as written, and nothing else happened to the tables.
-            #expect(try OrderStore(shop.database).order(number: number)?.customer.city == Self.sql)
-            #expect(try AccountStore(shop.database).account(username: "bobby")?.name == Self.sql)
-            #expect(try OrderStore(shop.database).count() == 1)
-            #expect(try shop.database.isHealthy())
+            #expect(try await shop.store.orders.order(number: number)?.customer.city == Self.sql)
+            #expect(try await shop.store.accounts.account(username: "bobby")?.name == Self.sql)
+            #expect(try await shop.store.orders.count() == 1)
+            #expect(await shop.store.isHealthy())
         }
     }
 }

@@ -16,19 +16,19 @@ import Testing
             }
             #expect(try await browser.json("POST", "/api/cart/items", ["sku": "nope", "quantity": 1]).setCookies.isEmpty)
             #expect(try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 99]).setCookies.isEmpty)
-            #expect(try SessionStore(shop.database).count() == 0)
+            #expect(try await shop.store.sessions.count() == 0)
 
             let added = try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
             let cookie = try #require(added.setCookies.first)
             #expect(cookie.hasPrefix("agora_session="))
             for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=1209600"] { #expect(cookie.contains(flag), "missing \(flag)") }
             #expect(!cookie.contains("Secure"))
-            #expect(try SessionStore(shop.database).count() == 1)
+            #expect(try await shop.store.sessions.count() == 1)
 
             // The database keeps only the hash of the cookie value.
             let secret = try #require(browser.cookie)
             #expect(secret.count >= 22)  // ≥ 128 bits in base64url
-            let stored = try await shop.database.pool.read { db in try String.fetchAll(db, sql: "SELECT id_hash FROM sessions") }
+            let stored = try await shop.store.database.pool.read { db in try String.fetchAll(db, sql: "SELECT id_hash FROM sessions") }
             #expect(stored == [Tokens.hash(secret)])
             #expect(!stored.contains(secret))
             // Later requests reuse the session without a new cookie.
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func secureCookiesWhenAsked() throws {
-        let sessions = Sessions(store: SessionStore(try TestShop().database), secureCookies: true)
+        let sessions = Sessions(store: try TestShop().store.sessions, secureCookies: true)
         #expect(sessions.cookie("x").secure)
     }
 }
@@ -78,7 +78,7 @@ import Testing
             let api = try await client.send("DELETE", "/api/cart/items/GT-1", headers: ["Sec-Fetch-Site": "cross-site"])
             #expect(api.status == 403)
             #expect((api.json["error"] as? [String: Any])?["code"] as? String == "cross_origin")
-            #expect(try SessionStore(shop.database).count() == 0)
+            #expect(try await shop.store.sessions.count() == 0)
 
             // Same origin, a matching Origin, or an old client without either header may post.
             #expect(try await client.send("POST", "/cart/add/GT-1", headers: formType.merging(["Sec-Fetch-Site": "same-origin"]) { $1 },

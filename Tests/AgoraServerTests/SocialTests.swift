@@ -1,4 +1,5 @@
 import AgoraStore
+@testable import AgoraSQLite
 import AgoraTestSupport
 import Foundation
 import GRDB
@@ -23,7 +24,7 @@ import Testing
 
     @Test func followIsIdempotentAsymmetricAndChecked() async throws {
         let shop = try TestShop(Self.files)
-        _ = try await AccountStore(shop.database).create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password",
+        _ = try await shop.store.accountRules.create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password",
                                                           linkedToProfile: true)
         try await shop.run { port in
             let anonymous = try await Browser(port: port).json("POST", "/api/follow", ["username": "ana", "action": "follow"])
@@ -42,7 +43,7 @@ import Testing
             #expect(people["following"] as? Int == 0)
             #expect(people["is_following"] as? Bool == true)
             #expect(try await HTTPClient(port: port).send("GET", "/api/people/ana").json["is_following"] as? Bool == false)
-            #expect(try SocialStore(shop.database).followCounts("bob") == (0, 1))  // following does not make ana follow bob
+            #expect(try await shop.store.social.followCounts("bob") == (0, 1))  // following does not make ana follow bob
 
             #expect(try await bob.json("POST", "/api/follow", ["username": "nobody", "action": "follow"]).status == 404)
             #expect(try await bob.json("POST", "/api/follow", ["username": "old", "action": "follow"]).status == 404)
@@ -77,30 +78,31 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let (follows, likes) = try await shop.database.pool.read { db in
+            let (follows, likes) = try await shop.store.database.pool.read { db in
                 (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follows WHERE followed = 'ana'") ?? -1,
                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM likes WHERE sku = 'GT-1'") ?? -1)
             }
             #expect(try await HTTPClient(port: port).send("GET", "/api/people/ana").json["followers"] as? Int == follows)
             #expect(try await HTTPClient(port: port).send("GET", "/api/products/GT-1").json["likes"] as? Int == likes)
-            #expect(try CountDoctor(shop.database).check(fix: false).isEmpty)
+            #expect(try await shop.store.social.countDrifts(fix: false).isEmpty)
         }
     }
 
-    @Test func doctorFindsAndFixesDrift() throws {
+    @Test func doctorFindsAndFixesDrift() async throws {
         let shop = try TestShop(Self.files)
-        let social = SocialStore(shop.database)
-        _ = try social.setFollow(follower: "bob", person: "ana", following: true)
-        _ = try social.setLike(account: "bob", sku: "GT-1", liking: true)
-        try shop.database.pool.write { db in
+        let social = shop.store.social
+        _ = try await social.setFollow(follower: "bob", person: "ana", following: true)
+        _ = try await social.setLike(account: "bob", sku: "GT-1", liking: true)
+        try await shop.store.database.pool.write { db in
             try db.execute(sql: "UPDATE follow_counts SET followers = 7 WHERE username = 'ana'")
             try db.execute(sql: "UPDATE counters SET likes = 0 WHERE key = 'GT-1'")
         }
-        let doctor = CountDoctor(shop.database)
-        #expect(try doctor.check(fix: false).map(\.description) == ["followers of ana: stored 7, actual 1", "likes of GT-1: stored 0, actual 1"])
-        #expect(try doctor.check(fix: true).count == 2)
-        #expect(try doctor.check(fix: false).isEmpty)
-        #expect(try social.followCounts("ana").followers == 1)
+        let doctor = shop.store.social
+        #expect(try await doctor.countDrifts(fix: false).map(\.description)
+            == ["followers of ana: stored 7, actual 1", "likes of GT-1: stored 0, actual 1"])
+        #expect(try await doctor.countDrifts(fix: true).count == 2)
+        #expect(try await doctor.countDrifts(fix: false).isEmpty)
+        #expect(try await social.followCounts("ana").followers == 1)
     }
 
     @Test func likesToggleAndRank() async throws {
@@ -135,27 +137,27 @@ import Testing
     @Test func theSameActionWithinAMinuteIsStoredOnce() async throws {
         let clock = TestClock(1_800_000_000)
         let shop = try TestShop(Self.files, clock: clock)
-        let social = SocialStore(shop.database)
+        let social = shop.store.social
         for _ in 0..<3 {
-            _ = try social.setFollow(follower: "bob", person: "ana", following: true)
-            _ = try social.setFollow(follower: "bob", person: "ana", following: false)
+            _ = try await social.setFollow(follower: "bob", person: "ana", following: true)
+            _ = try await social.setFollow(follower: "bob", person: "ana", following: false)
         }
         clock.advance(by: 59)
-        _ = try social.setFollow(follower: "bob", person: "ana", following: true)
-        _ = try social.setFollow(follower: "bob", person: "ana", following: false)
+        _ = try await social.setFollow(follower: "bob", person: "ana", following: true)
+        _ = try await social.setFollow(follower: "bob", person: "ana", following: false)
         func count() throws -> Int {
-            try shop.database.pool.read { db in
+            try shop.store.database.pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions WHERE actor = 'bob' AND verb = 'follows'") ?? 0
             }
         }
         #expect(try count() == 1)
         clock.advance(by: 2)
-        _ = try social.setFollow(follower: "bob", person: "ana", following: true)
+        _ = try await social.setFollow(follower: "bob", person: "ana", following: true)
         #expect(try count() == 2)
         // Racing requests: the check and the insert share one write transaction.
-        let racers = (0..<20).map { _ in Task { try social.setFollow(follower: "bob", person: "bea", following: true) } }
+        let racers = (0..<20).map { _ in Task { try await social.setFollow(follower: "bob", person: "bea", following: true) } }
         for racer in racers { _ = try await racer.value }
-        let beaFollows = try await shop.database.pool.read { db in
+        let beaFollows = try await shop.store.database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions WHERE verb = 'follows' AND target_key = 'bea'") ?? 0
         }
         #expect(beaFollows == 1)
@@ -163,7 +165,7 @@ import Testing
 
     @Test func feedRulesPaginationAndOneQueryPerPage() async throws {
         let shop = try TestShop(Self.files)
-        let social = SocialStore(shop.database)
+        let social = shop.store.social
         try await shop.run { port in
             // `published` by ana for GT-1 was recorded when the server started.
             let bob = try await shopper(port)
@@ -187,34 +189,34 @@ import Testing
             #expect(try await bob.get("/api/feed?limit=51").status == 400)
 
             // Pages: no gaps, no repeats, while new actions keep arriving at the top.
-            try await shop.database.pool.write { db in
+            try await shop.store.database.pool.write { db in
                 for index in 0..<45 {
                     try db.execute(sql: "INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES ('ana', 'likes', 'product', ?, ?)",
                                    arguments: ["GT-\(index % 2 + 1)", 1_800_000_000 + index])
                 }
             }
-            let expected = try FeedStore(shop.database).page(for: "bob", limit: 50).map(\.id)
+            let expected = try await shop.store.feed.page(for: "bob", before: nil, limit: 50).map(\.id)
             var seen: [Int64] = []
             var cursor = ""
             repeat {
                 let page = try await bob.get("/api/feed?limit=7" + (cursor.isEmpty ? "" : "&before=\(cursor)")).json
                 seen += (page["items"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value }
                 cursor = page["next"] as? String ?? ""
-                _ = try social.setLike(account: "ana", sku: "GT-\(seen.count % 2 + 1)", liking: seen.count % 4 < 2)  // newer actions
+                _ = try await social.setLike(account: "ana", sku: "GT-\(seen.count % 2 + 1)", liking: seen.count % 4 < 2)  // newer actions
             } while !cursor.isEmpty
             #expect(seen == expected)
             #expect(Set(seen).count == seen.count)
 
             // One statement per page.
-            let statements = try await shop.database.pool.read { db -> Int in
+            let statements = try await shop.store.database.pool.read { db -> Int in
                 let counter = StatementCounter()
                 db.trace { if case .statement = $0 { counter.add() } }
-                _ = try FeedStore.page(for: "bob", before: nil, limit: 10, db)
+                _ = try SQLiteFeed.page(for: "bob", before: nil, limit: 10, db)
                 db.trace(options: [], nil)
                 return counter.value
             }
             #expect(statements == 1)
-            let plan = try FeedStore(shop.database).plan(for: "bob")
+            let plan = try SQLiteFeed(shop.store.database).plan(for: "bob")
             #expect(!plan.contains("TEMP B-TREE"), "\(plan)")  // rows come out of the primary key in order
             #expect(plan.contains("follows"), "\(plan)")
         }

@@ -1,5 +1,6 @@
 import AgoraServer
 import AgoraSite
+import AgoraSQLite
 import AgoraStore
 import AgoraTestSupport
 import AgoraTheme
@@ -14,7 +15,7 @@ struct TestShop {
     let root: URL
     var content: URL { root.appendingPathComponent("content") }
     var output: URL { root.appendingPathComponent("output") }
-    let database: AgoraDatabase
+    let store: SQLiteStore
     let catalog: LiveCatalog
 
     init(_ files: [String: String] = TestShop.catalog, clock: any StoreClock = SystemClock()) throws {
@@ -25,7 +26,7 @@ struct TestShop {
         for (path, text) in files { try Self.write(root.appendingPathComponent("content").appendingPathComponent(path), text) }
         try SiteBuilder(options: BuildOptions(siteDirectory: root)).build()
         self.root = root
-        database = try AgoraDatabase(path: root.appendingPathComponent("data/agora.sqlite").path, clock: clock)
+        store = try SQLiteStore(path: root.appendingPathComponent("data/agora.sqlite").path, clock: clock)
         catalog = try LiveCatalog(output: root.appendingPathComponent("output"))
     }
 
@@ -45,7 +46,7 @@ struct TestShop {
             ShopServer(
                 configuration: .init(host: "127.0.0.1", port: 0, output: output,
                                      openAPIDocument: Self.repository.appendingPathComponent("openapi.yaml"), log: LogSink(enabled: false)),
-                database: database, catalog: catalog, theme: try Theme(directory: root.appendingPathComponent("themes/default")))
+                store: store, catalog: catalog, theme: try Theme(directory: root.appendingPathComponent("themes/default")))
         }
     }
 
@@ -84,8 +85,8 @@ struct TestShop {
 
     /// A browser logged in as an administrator.
     func admin(port: Int) async throws -> Browser {
-        if try AccountStore(database).account(username: "admin") == nil {
-            _ = try await AccountStore(database).create(username: "admin", email: "admin@tea.example", name: "Admin",
+        if try await store.accounts.account(username: "admin") == nil {
+            _ = try await store.accountRules.create(username: "admin", email: "admin@tea.example", name: "Admin",
                                                   password: "admin password", isAdmin: true)
         }
         let browser = Browser(port: port)

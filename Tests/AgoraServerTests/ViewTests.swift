@@ -15,7 +15,7 @@ import Testing
                 #expect(reply.setCookies.isEmpty)
             }
             #expect(try await browser.send("POST", "/api/views/person/ana").json["views"] as? Int == 1)
-            #expect(try SessionStore(shop.database).count() == 0)
+            #expect(try await shop.store.sessions.count() == 0)
             #expect(try await browser.get("/api/products/GT-1").json["views"] as? Int == 3)
 
             for path in ["/api/views/product/NOPE", "/api/views/product/GT-9", "/api/views/person/nobody"] {
@@ -36,7 +36,7 @@ import Testing
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(totals.sorted() == Array(1...200))  // every caller saw its own increment, like INCR
-            #expect(try CounterStore(shop.database).counts(.product, "GT-2").views == 200)
+            #expect(try await shop.store.counters.counts(.product, "GT-2").views == 200)
         }
     }
 

@@ -1,6 +1,6 @@
 import AgoraContent
+import AgoraSQLite
 import Foundation
-import GRDB
 import HummingbirdBcrypt
 import Testing
 @testable import AgoraStore
@@ -10,12 +10,12 @@ import Testing
 @Suite struct LoginLimitTests {
     static let start: Int64 = 1_800_000_000
 
-    private func shop() async throws -> (AgoraDatabase, ManualClock) {
+    private func shop(_ backend: Backend) async throws -> (any ShopStore, ManualClock) {
         let clock = ManualClock(Self.start)
-        let database = try temporaryDatabase(clock: clock)
-        _ = try await AccountStore(database).create(username: "owner", email: "owner@example.com", name: "Owner",
-                                                    password: "the owner's password", isAdmin: true)
-        return (database, clock)
+        let store = try backend.makeStore(clock: clock)
+        _ = try await store.accountRules.create(username: "owner", email: "owner@example.com", name: "Owner",
+                                                password: "the owner's password", isAdmin: true)
+        return (store, clock)
     }
 
     private func refused(_ attempt: () async throws -> Account) async -> AccountError? {
@@ -29,9 +29,9 @@ import Testing
         }
     }
 
-    @Test func fiveFailuresLockOneClientOutOfOneUsernameOnly() async throws {
-        let (database, clock) = try await shop()
-        let accounts = AccountStore(database)
+    @Test(arguments: Backend.allCases) func fiveFailuresLockOneClientOutOfOneUsernameOnly(_ backend: Backend) async throws {
+        let (store, clock) = try await shop(backend)
+        let accounts = store.accountRules
         for _ in 0..<5 {
             #expect(await refused { try await accounts.authenticate(username: "owner", password: "guess", client: "10.0.0.66") }
                 == .wrongCredentials)
@@ -45,36 +45,38 @@ import Testing
         #expect(try await accounts.authenticate(username: "owner", password: "the owner's password", client: "10.0.0.66").isAdmin)
     }
 
-    @Test func aFloodFromManyClientsSlowsTheUsernameButTheOwnerStillLogsIn() throws {
+    @Test(arguments: Backend.allCases) func aFloodFromManyClientsSlowsTheUsernameButNeverRefusesIt(_ backend: Backend) async throws {
         let clock = ManualClock(Self.start)
-        let database = try temporaryDatabase(clock: clock)
-        let limits = LoginLimits(database)
-        #expect(try limits.slowdown(username: "owner") == .zero)
+        let store = try backend.makeStore(clock: clock)
+        let limits = LoginLimits(store.accounts, clock: clock)
+        #expect(try await limits.admit(username: "owner", client: "203.0.113.9") == .zero)
         for client in 0..<40 {
-            for _ in 0..<4 { try limits.recordFailure(username: "owner", client: "198.51.100.\(client)") }
+            for _ in 0..<4 { try await limits.recordFailure(username: "owner", client: "198.51.100.\(client)") }
         }
-        #expect(try limits.slowdown(username: "owner") == LoginLimits.slowdownCap)
-        #expect(try limits.slowdown(username: "someone-else") == .zero)
-        // No client reached its own limit, and a new client is not refused at all.
-        try limits.check(username: "owner", client: "198.51.100.1")
-        try limits.check(username: "owner", client: "203.0.113.9")
+        // No client reached its own limit, and a new client is not refused: only slowed.
+        #expect(try await limits.admit(username: "owner", client: "198.51.100.1") == LoginLimits.slowdownCap)
+        #expect(try await limits.admit(username: "owner", client: "203.0.113.9") == LoginLimits.slowdownCap)
+        #expect(try await limits.admit(username: "someone-else", client: "203.0.113.9") == .zero)
+        #expect(LoginLimits.slowdown(failuresForUsername: 4) == .zero)
+        #expect(LoginLimits.slowdown(failuresForUsername: 5) == .milliseconds(100))
+        #expect(LoginLimits.slowdown(failuresForUsername: 9) == .milliseconds(500))
         clock.time += LoginLimits.window
-        #expect(try limits.slowdown(username: "owner") == .zero)
+        #expect(try await limits.admit(username: "owner", client: "203.0.113.9") == .zero)
     }
 
-    @Test func floodedOwnerLogsInFromANewClient() async throws {
-        let (database, _) = try await shop()
+    @Test(arguments: Backend.allCases) func floodedOwnerLogsInFromANewClient(_ backend: Backend) async throws {
+        let (store, clock) = try await shop(backend)
         for client in 0..<10 {
-            for _ in 0..<4 { try LoginLimits(database).recordFailure(username: "owner", client: "198.51.100.\(client)") }
+            for _ in 0..<4 { try await LoginLimits(store.accounts, clock: clock).recordFailure(username: "owner", client: "198.51.100.\(client)") }
         }
-        let account = try await AccountStore(database).authenticate(username: "owner", password: "the owner's password",
+        let account = try await store.accountRules.authenticate(username: "owner", password: "the owner's password",
                                                                     client: "203.0.113.9")
         #expect(account.username == "owner")
     }
 
-    @Test func oneClientGuessingManyUsernamesIsLimitedToo() async throws {
-        let (database, clock) = try await shop()
-        let accounts = AccountStore(database)
+    @Test(arguments: Backend.allCases) func oneClientGuessingManyUsernamesIsLimitedToo(_ backend: Backend) async throws {
+        let (store, clock) = try await shop(backend)
+        let accounts = store.accountRules
         for index in 0..<LoginLimits.perClient {
             #expect(await refused { try await accounts.authenticate(username: "user\(index)", password: "guess", client: "10.9.9.9") }
                 == .wrongCredentials)
@@ -90,9 +92,8 @@ import Testing
         #expect(try await accounts.authenticate(username: "owner", password: "the owner's password", client: "10.9.9.9").isAdmin)
     }
 
-    @Test func everyByteOfAPasswordCounts() async throws {
-        let database = try temporaryDatabase()
-        let accounts = AccountStore(database)
+    @Test(arguments: Backend.allCases) func everyByteOfAPasswordCounts(_ backend: Backend) async throws {
+        let accounts = try backend.makeStore().accountRules
         let password = String(repeating: "a", count: 128)
         _ = try await accounts.create(username: "longpass", email: "l@example.com", name: "Long", password: password)
         #expect(try await accounts.authenticate(username: "longpass", password: password).username == "longpass")
@@ -102,24 +103,20 @@ import Testing
         #expect(await refused { try await accounts.authenticate(username: "longpass", password: String(repeating: "a", count: 10_000)) }
             == .wrongCredentials)
         // 128 characters of four bytes each still fit; the limit counts bytes as well.
-        #expect(AccountStore.problems(username: "emoji", email: "e@example.com", name: "E",
+        #expect(Accounts.problems(username: "emoji", email: "e@example.com", name: "E",
                                       password: String(repeating: "😀", count: 128)).isEmpty)
-        #expect(!AccountStore.problems(username: "zalgo", email: "e@example.com", name: "E",
+        #expect(!Accounts.problems(username: "zalgo", email: "e@example.com", name: "E",
                                        password: String(repeating: "e\u{301}\u{302}\u{303}", count: 120)).isEmpty)
     }
 
-    @Test func olderHashesStillWorkAndAreUpgradedAtLogin() async throws {
-        let database = try temporaryDatabase()
-        let accounts = AccountStore(database)
-        _ = try await accounts.create(username: "early", email: "e@example.com", name: "Early", password: "placeholder")
+    @Test(arguments: Backend.allCases) func olderHashesStillWorkAndAreUpgradedAtLogin(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
+        let accounts = store.accountRules
+        let early = try await accounts.create(username: "early", email: "e@example.com", name: "Early", password: "placeholder")
         let plain = try await Passwords.onHashingThreads { Bcrypt.hash("an old password", cost: Passwords.cost) }
-        try await database.pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE username = 'early'", arguments: [plain])
-        }
+        try await store.accounts.setPasswordHash(plain, accountID: early.id)
         #expect(try await accounts.authenticate(username: "early", password: "an old password").username == "early")
-        let stored = try await database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT password_hash FROM accounts WHERE username = 'early'")
-        }
+        let stored = try await store.accounts.credentials(username: "early")?.passwordHash
         #expect(stored?.hasPrefix("sha256-bcrypt$$2") == true)
         #expect(try await accounts.authenticate(username: "early", password: "an old password").username == "early")
     }

@@ -1,50 +1,25 @@
 import AgoraContent
+import AgoraStore
 import Foundation
-import GRDB
 import Testing
-@testable import AgoraStore
-
-/// A fresh database file in a temporary folder.
-func temporaryDatabase(clock: any StoreClock = SystemClock()) throws -> AgoraDatabase {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-store-\(UUID().uuidString)")
-    return try AgoraDatabase(path: folder.appendingPathComponent("agora.sqlite").path, clock: clock)
-}
-
-let sencha = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1250), stock: 40, available: true)
-let gyokuro = CatalogItem(sku: "GT-2", name: "Gyokuro", price: Money(minorUnits: 3000), stock: 5, available: true)
-let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example.com", address: "Rua 1", postalCode: "4000", city: "Porto")
-
-@Suite struct DatabaseTests {
-    @Test func opensInWALModeAndMigratesOnce() throws {
-        let database = try temporaryDatabase()
-        #expect(try database.journalMode() == "wal")
-        #expect(try database.isHealthy())
-        let again = try AgoraDatabase(path: database.path)  // migrations are recorded, not re-run
-        let applied = try again.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied.count == Set(applied).count)
-        #expect(applied.first?.hasPrefix("v1:") == true)
-        let synchronous = try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(synchronous == 1)  // NORMAL
-    }
-}
 
 @Suite struct SessionStoreTests {
-    @Test func sessionsExpireAfterFourteenDaysAndRefreshOnUse() throws {
+    @Test(arguments: Backend.allCases) func sessionsExpireAfterFourteenDaysAndRefreshOnUse(_ backend: Backend) async throws {
         let clock = ManualClock(1_800_000_000)
-        let store = SessionStore(try temporaryDatabase(clock: clock))
-        let (secret, session) = try store.create()
+        let store = try backend.makeStore(clock: clock).sessions
+        let (secret, session) = try await store.create(accountID: nil)
         #expect(session.idHash == Tokens.hash(secret))
-        #expect(try store.find(secret: secret) == session)
-        #expect(try store.refresh(session) == nil)  // fresh: nothing to do
+        #expect(try await store.find(secret: secret) == session)
+        #expect(try await store.refresh(session) == nil)  // fresh: nothing to do
         clock.time += 2 * 86_400
-        let extended = try #require(try store.refresh(session))
-        #expect(extended.expiresAt == clock.time + SessionStore.lifetime)
-        clock.time += SessionStore.lifetime - 1
-        #expect(try store.find(secret: secret) != nil)
+        let extended = try #require(try await store.refresh(session))
+        #expect(extended.expiresAt == clock.time + SessionRules.lifetime)
+        clock.time += SessionRules.lifetime - 1
+        #expect(try await store.find(secret: secret) != nil)
         clock.time += 1
-        #expect(try store.find(secret: secret) == nil)
-        #expect(try store.find(secret: "guess") == nil)
-        #expect(try store.purgeExpired() == 1)
+        #expect(try await store.find(secret: secret) == nil)
+        #expect(try await store.find(secret: "guess") == nil)
+        #expect(try await store.purgeExpired() == 1)
     }
 
     @Test func secretsAreLongAndRandom() {
@@ -53,102 +28,165 @@ let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example
         #expect(secrets.allSatisfy { $0.count == 43 && !$0.contains("+") && !$0.contains("/") && !$0.contains("=") })
         #expect(Tokens.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    @Test(arguments: Backend.allCases) func loginRotatesTheSessionAndMergesTheCartAtCurrentPrices(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
+        let account = try await store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        let (_, anonymous) = try await store.sessions.create(accountID: nil)
+        _ = try await store.carts.add(sencha, quantity: 2, replace: false, to: anonymous.cartOwner)
+        _ = try await store.carts.add(gyokuro, quantity: 4, replace: false, to: .account(account.id))
+        _ = try await store.carts.add(gyokuro, quantity: 3, replace: false, to: anonymous.cartOwner)
+        let dearer = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1400), stock: 40, available: true)
+        let (secret, session) = try await store.sessions.logIn(account, replacing: anonymous) { ["GT-1": dearer, "GT-2": gyokuro][$0] }
+        #expect(session.accountID == account.id)
+        #expect(try await store.sessions.find(secret: secret) == session)
+        let cart = try await store.carts.cart(.account(account.id))
+        #expect(cart.lines.first { $0.sku == "GT-2" }?.quantity == 5)  // 4 + 3 capped by the 5 units left
+        #expect(cart.lines.first { $0.sku == "GT-1" }?.quantity == 2)
+        #expect(cart.lines.first { $0.sku == "GT-1" }?.unitPrice == Money(minorUnits: 1400))
+        #expect(try await store.carts.cart(anonymous.cartOwner).isEmpty)
+        #expect(try await store.sessions.count() == 1)  // the anonymous session is gone
+    }
 }
 
 @Suite struct CartStoreTests {
-    @Test func addReplaceAndRemoveLines() throws {
-        let carts = CartStore(try temporaryDatabase())
+    @Test(arguments: Backend.allCases) func addReplaceAndRemoveLines(_ backend: Backend) async throws {
+        let carts = try backend.makeStore().carts
         let owner = CartOwner.session("abc")
-        _ = try carts.add(sencha, quantity: 2, replace: false, to: owner)
-        var cart = try carts.add(sencha, quantity: 3, replace: false, to: owner)
+        _ = try await carts.add(sencha, quantity: 2, replace: false, to: owner)
+        var cart = try await carts.add(sencha, quantity: 3, replace: false, to: owner)
         #expect(cart.lines.map(\.quantity) == [5])
-        cart = try carts.add(sencha, quantity: 1, replace: true, to: owner)
+        cart = try await carts.add(sencha, quantity: 1, replace: true, to: owner)
         #expect(cart.count == 1)
-        cart = try carts.add(gyokuro, quantity: 2, replace: false, to: owner)
+        cart = try await carts.add(gyokuro, quantity: 2, replace: false, to: owner)
         #expect(cart.count == 3)
         #expect(cart.total == Money(minorUnits: 1250 + 6000))
-        cart = try carts.remove(sku: "GT-1", from: owner)
+        cart = try await carts.remove(sku: "GT-1", from: owner)
         #expect(cart.lines.map(\.sku) == ["GT-2"])
-        #expect(try carts.cart(.session("someone else")).isEmpty)
+        #expect(try await carts.cart(.session("someone else")).isEmpty)
     }
 
-    @Test func refusesBadQuantitiesUnavailableProductsAndMoreThanIsLeft() throws {
-        let carts = CartStore(try temporaryDatabase())
+    @Test(arguments: Backend.allCases) func refusesBadQuantitiesUnavailableProductsAndMoreThanIsLeft(_ backend: Backend) async throws {
+        let carts = try backend.makeStore().carts
         let owner = CartOwner.session("abc")
-        #expect(throws: ShopError.invalidQuantity(0)) { try carts.add(sencha, quantity: 0, replace: false, to: owner) }
-        #expect(throws: ShopError.invalidQuantity(21)) { try carts.add(sencha, quantity: 21, replace: false, to: owner) }
+        #expect(await failure { try await carts.add(sencha, quantity: 0, replace: false, to: owner) } as? ShopError == .invalidQuantity(0))
+        #expect(await failure { try await carts.add(sencha, quantity: 21, replace: false, to: owner) } as? ShopError == .invalidQuantity(21))
         let hidden = CatalogItem(sku: "X", name: "X", price: .zero, stock: 9, available: false)
-        #expect(throws: ShopError.unknownProduct(sku: "X")) { try carts.add(hidden, quantity: 1, replace: false, to: owner) }
-        _ = try carts.add(gyokuro, quantity: 4, replace: false, to: owner)
-        #expect(throws: ShopError.outOfStock(sku: "GT-2", name: "Gyokuro", left: 5)) {
-            try carts.add(gyokuro, quantity: 2, replace: false, to: owner)
-        }
-        #expect(try carts.add(gyokuro, quantity: 5, replace: true, to: owner).count == 5)
+        #expect(await failure { try await carts.add(hidden, quantity: 1, replace: false, to: owner) } as? ShopError
+            == .unknownProduct(sku: "X"))
+        _ = try await carts.add(gyokuro, quantity: 4, replace: false, to: owner)
+        #expect(await failure { try await carts.add(gyokuro, quantity: 2, replace: false, to: owner) } as? ShopError
+            == .outOfStock(sku: "GT-2", name: "Gyokuro", left: 5))
+        #expect(try await carts.add(gyokuro, quantity: 5, replace: true, to: owner).count == 5)
     }
 
-    @Test func newUnitsAreNeverBoughtAtAnOldPrice() throws {
-        let carts = CartStore(try temporaryDatabase())
+    @Test(arguments: Backend.allCases) func newUnitsAreNeverBoughtAtAnOldPrice(_ backend: Backend) async throws {
+        let carts = try backend.makeStore().carts
         let owner = CartOwner.session("abc")
-        _ = try carts.add(sencha, quantity: 1, replace: false, to: owner)
+        _ = try await carts.add(sencha, quantity: 1, replace: false, to: owner)
         let dearer = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1400), stock: 40, available: true)
         // A line keeps its price until its quantity changes (SPEC §6.3)…
-        #expect(try carts.cart(owner).lines.first?.unitPrice == Money(minorUnits: 1250))
+        #expect(try await carts.cart(owner).lines.first?.unitPrice == Money(minorUnits: 1250))
         // …and then every unit is at the current price, the old one remembered for the cart page (§6.11).
-        let cart = try carts.add(dearer, quantity: 10, replace: false, to: owner)
+        let cart = try await carts.add(dearer, quantity: 10, replace: false, to: owner)
         #expect(cart.lines.first?.unitPrice == Money(minorUnits: 1400))
         #expect(cart.lines.first?.priceChangedFrom == Money(minorUnits: 1250))
         #expect(cart.total == Money(minorUnits: 11 * 1400))
         let cheaper = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1000), stock: 40, available: true)
-        let lowered = try carts.add(cheaper, quantity: 2, replace: true, to: owner)
+        let lowered = try await carts.add(cheaper, quantity: 2, replace: true, to: owner)
         #expect(lowered.lines.first?.unitPrice == Money(minorUnits: 1000))
         #expect(lowered.lines.first?.priceChangedFrom == Money(minorUnits: 1400))
         #expect(lowered.total == Money(minorUnits: 2000))
+    }
+
+    @Test(arguments: Backend.allCases) func concurrentWritesAreEachAnsweredWithTheirOwnOutcome(_ backend: Backend) async throws {
+        let carts = try backend.makeStore().carts
+        // Forty shoppers add one unit of the five there are, each to their own cart: all may
+        // hold one (stock is checked against orders, not carts); the twenty who ask for 9 are refused.
+        let outcomes = await withTaskGroup(of: (Int, Error?).self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    let quantity = index < 40 ? 1 : 9
+                    return (index, await failure { try await carts.add(gyokuro, quantity: quantity, replace: false, to: .session("s\(index)")) })
+                }
+            }
+            return await group.reduce(into: [Int: Error?]()) { $0[$1.0] = $1.1 }
+        }
+        for index in 0..<60 {
+            let cart = try await carts.cart(.session("s\(index)"))
+            let outcome = outcomes[index] ?? nil
+            if index < 40 {
+                #expect(outcome == nil)
+                #expect(cart.count == 1)
+            } else {
+                #expect(outcome as? ShopError == .outOfStock(sku: "GT-2", name: "Gyokuro", left: 5))
+                #expect(cart.isEmpty)
+            }
+        }
     }
 }
 
 @Suite struct OrderStoreTests {
     let catalog: @Sendable (String) -> CatalogItem? = { ["GT-1": sencha, "GT-2": gyokuro][$0] }
 
-    @Test func placingAnOrderMovesTheCartIntoItAndCountsUnitsSold() throws {
-        let database = try temporaryDatabase()
-        let carts = CartStore(database)
+    @Test(arguments: Backend.allCases) func placingAnOrderMovesTheCartIntoItAndCountsUnitsSold(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
         let owner = CartOwner.session("abc")
-        _ = try carts.add(sencha, quantity: 3, replace: false, to: owner)
-        _ = try carts.add(gyokuro, quantity: 1, replace: false, to: owner)
+        _ = try await store.carts.add(sencha, quantity: 3, replace: false, to: owner)
+        _ = try await store.carts.add(gyokuro, quantity: 1, replace: false, to: owner)
         let session = Session(idHash: "abc", accountID: nil, expiresAt: .max)
-        let order = try OrderStore(database).placeOrder(for: owner, session: session, customer: customer, currency: "EUR", catalog: catalog)
+        let order = try await store.orders.placeOrder(for: owner, session: session, customer: customer, currency: "EUR", catalog: catalog)
         #expect(order.total == Money(minorUnits: 3 * 1250 + 3000))
         #expect(order.items.map(\.sku) == ["GT-1", "GT-2"])
         #expect(order.sessionHash == "abc")
         #expect(order.number.wholeMatch(of: /[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/) != nil)
-        #expect(try carts.cart(owner).isEmpty)
-        #expect(try database.unitsSold() == ["GT-1": 3, "GT-2": 1])
-        #expect(try database.unitsLeft(gyokuro) == 4)
-        #expect(try OrderStore(database).order(number: order.number) == order)
-        #expect(throws: ShopError.emptyCart) {
-            try OrderStore(database).placeOrder(for: owner, session: session, customer: customer, currency: "EUR", catalog: catalog)
+        #expect(try await store.carts.cart(owner).isEmpty)
+        #expect(try await store.carts.unitsSold() == ["GT-1": 3, "GT-2": 1])
+        #expect(try await store.carts.unitsLeft(gyokuro) == 4)
+        #expect(try await store.orders.order(number: order.number) == order)
+        #expect(try await store.outbox.due().map(\.orderNumber) == [order.number])
+        let again = await failure {
+            try await store.orders.placeOrder(for: owner, session: session, customer: customer, currency: "EUR", catalog: catalog)
         }
+        #expect(again as? ShopError == .emptyCart)
     }
 
-    @Test func checkoutRefusesTheSixthBuyerOfFiveUnits() throws {
-        let database = try temporaryDatabase()
-        let carts = CartStore(database)
+    @Test(arguments: Backend.allCases) func checkoutRefusesTheSixthBuyerOfFiveUnits(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
         let owners = (0..<6).map { CartOwner.session("shopper-\($0)") }
-        for owner in owners { _ = try carts.add(gyokuro, quantity: 1, replace: false, to: owner) }
-        let orders = OrderStore(database)
+        for owner in owners { _ = try await store.carts.add(gyokuro, quantity: 1, replace: false, to: owner) }
+        let orders = store.orders
         let catalog = self.catalog
-        let results = ParallelResults()
-        DispatchQueue.concurrentPerform(iterations: owners.count) { index in
-            do {
-                _ = try orders.placeOrder(for: owners[index], session: nil, customer: customer, currency: "EUR", catalog: catalog)
-                results.record(nil)
-            } catch {
-                results.record(error as? ShopError)
+        let failures = await withTaskGroup(of: Error?.self) { group in
+            for owner in owners {
+                group.addTask {
+                    await failure { try await orders.placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: catalog) }
+                }
             }
+            return await group.reduce(into: [Error?]()) { $0.append($1) }
         }
-        #expect(results.successes == 5)
-        #expect(results.failures == [ShopError.outOfStock(sku: "GT-2", name: "Gyokuro", left: 0)])
-        #expect(try database.unitsSold() == ["GT-2": 5])
+        #expect(failures.filter { $0 == nil }.count == 5)
+        #expect(failures.compactMap { $0 as? ShopError } == [.outOfStock(sku: "GT-2", name: "Gyokuro", left: 0)])
+        #expect(try await store.carts.unitsSold() == ["GT-2": 5])
+    }
+
+    @Test(arguments: Backend.allCases) func theOwnerListsMarksPaidAndCancels(_ backend: Backend) async throws {
+        let store = try backend.makeStore()
+        var numbers: [String] = []
+        for index in 0..<3 {
+            let owner = CartOwner.session("o\(index)")
+            _ = try await store.carts.add(sencha, quantity: 1, replace: false, to: owner)
+            numbers.append(try await store.orders.placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: catalog).number)
+        }
+        #expect(try await store.orders.markPaid(numbers[0]).status == .paid)
+        #expect(await failure { try await store.orders.markPaid(numbers[0]) } as? OrderAdminError
+            == .wrongStatus(number: numbers[0], status: .paid, wanted: .paid))
+        #expect(try await store.orders.cancel(numbers[1]).status == .cancelled)
+        #expect(try await store.carts.unitsSold() == ["GT-1": 2])
+        #expect(try await store.orders.list(OrderFilter(status: .pending), page: 1, perPage: 10).total == 1)
+        #expect(try await store.orders.list(OrderFilter(), page: 1, perPage: 2).orders.count == 2)
+        #expect(try await store.orders.list(OrderFilter(), page: Int.max, perPage: 25).orders.isEmpty)  // never overflows
+        #expect(await failure { try await store.orders.cancel("ZZZZ-ZZZZ") } as? OrderAdminError == .unknownOrder("ZZZZ-ZZZZ"))
     }
 
     @Test func orderNumbersAreShortRandomAndForgiving() {
@@ -163,48 +201,23 @@ let customer = Customer(firstName: "Ana", lastName: "Silva", email: "ana@example
 }
 
 @Suite struct IdempotencyStoreTests {
-    @Test func keysReplayRefuseMismatchesAndExpireWhenAbandoned() throws {
+    @Test(arguments: Backend.allCases) func keysReplayRefuseMismatchesAndExpireWhenAbandoned(_ backend: Backend) async throws {
         let clock = ManualClock(1_800_000_000)
-        let database = try temporaryDatabase(clock: clock)
-        let store = IdempotencyStore(database)
-        let key = IdempotencyStore.Key(scope: "session:a", value: "k1", requestHash: "h1")
-        #expect(try store.begin(key) == .proceed)
-        #expect(try store.begin(key) == .inProgress)
-        clock.time += IdempotencyStore.abandonAfter
-        #expect(try store.begin(key) == .proceed)  // the first request must have crashed
-        try store.abandon(key)
-        #expect(try store.begin(key) == .proceed)
-        try database.pool.write { db in try IdempotencyStore.complete(key, orderNumber: "AAAA-BBBB", db) }
-        #expect(try store.begin(key) == .replay(orderNumber: "AAAA-BBBB"))
-        #expect(try store.begin(IdempotencyStore.Key(scope: "session:a", value: "k1", requestHash: "h2")) == .mismatch)
-        #expect(try store.begin(IdempotencyStore.Key(scope: "session:b", value: "k1", requestHash: "h2")) == .proceed)
-    }
-}
-
-final class ManualClock: StoreClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int64
-
-    init(_ start: Int64) {
-        value = start
-    }
-
-    var time: Int64 {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
-    }
-
-    func now() -> Int64 { time }
-}
-
-final class ParallelResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var successes = 0
-    private(set) var failures: [ShopError] = []
-
-    func record(_ failure: ShopError?) {
-        lock.withLock {
-            if let failure { failures.append(failure) } else { successes += 1 }
-        }
+        let shop = try backend.makeStore(clock: clock)
+        let store = shop.idempotency
+        let key = IdempotencyKey(scope: "session:a", value: "k1", requestHash: "h1")
+        #expect(try await store.begin(key) == .proceed)
+        #expect(try await store.begin(key) == .inProgress)
+        clock.time += IdempotencyRules.abandonAfter
+        #expect(try await store.begin(key) == .proceed)  // the first request must have crashed
+        try await store.abandon(key)
+        #expect(try await store.begin(key) == .proceed)
+        // Completing the key is part of the order's own transaction.
+        _ = try await shop.carts.add(sencha, quantity: 1, replace: false, to: .session("a"))
+        let order = try await shop.orders.placeOrder(for: .session("a"), session: nil, customer: customer, currency: "EUR",
+                                                     catalog: { _ in sencha }, idempotency: key)
+        #expect(try await store.begin(key) == .replay(orderNumber: order.number))
+        #expect(try await store.begin(IdempotencyKey(scope: "session:a", value: "k1", requestHash: "h2")) == .mismatch)
+        #expect(try await store.begin(IdempotencyKey(scope: "session:b", value: "k1", requestHash: "h2")) == .proceed)
     }
 }

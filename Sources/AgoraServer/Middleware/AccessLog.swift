@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// One line per request on stderr: time, client, method, path, status, duration.
 struct AccessLog: RouterMiddleware {
@@ -25,9 +26,10 @@ struct AccessLog: RouterMiddleware {
 
 /// Where log lines go: stderr by default, or nowhere (tests).
 ///
-/// Lines go through stdio's buffer and are flushed four times a second, rather than one write
-/// system call per request; under load that is a measurable share of the server's time. A
-/// `kill -9` can lose the last quarter second of access-log lines, never a shop write.
+/// Lines go through stdio's buffer and are flushed four times a second by `LogFlusher`, a
+/// service of the server, rather than one write system call per request; under load that is a
+/// measurable share of the server's time. A `kill -9` can lose the last quarter second of
+/// access-log lines, never a shop write; a graceful stop flushes them all.
 public final class LogSink: Sendable {
     private let enabled: Bool
 
@@ -40,7 +42,12 @@ public final class LogSink: Sendable {
         fputs(line + "\n", stream.file)  // stdio locks the stream: lines never interleave
     }
 
-    /// A buffered stdio stream on file descriptor 2, flushed by a background thread.
+    public func flush() {
+        guard enabled, let stream = Self.stream else { return }
+        fflush(stream.file)
+    }
+
+    /// A buffered stdio stream on file descriptor 2.
     private struct BufferedStream: @unchecked Sendable {
         let file: UnsafeMutablePointer<FILE>
     }
@@ -48,13 +55,21 @@ public final class LogSink: Sendable {
     private static let stream: BufferedStream? = {
         guard let file = fdopen(STDERR_FILENO, "w") else { return nil }
         setvbuf(file, nil, _IOFBF, 1 << 16)
-        let stream = BufferedStream(file: file)
-        Thread.detachNewThread {
-            while true {
-                Thread.sleep(forTimeInterval: 0.25)
-                fflush(stream.file)
+        return BufferedStream(file: file)
+    }()
+}
+
+/// Flushes the log four times a second while the server runs, and once more when it stops.
+struct LogFlusher: Service {
+    let sink: LogSink
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                sink.flush()
             }
         }
-        return stream
-    }()
+        sink.flush()
+    }
 }

@@ -11,9 +11,9 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let secret = request.cookies[Sessions.cookieName]?.value, let session = try sessions.store.find(secret: secret) {
+        if let secret = request.cookies[Sessions.cookieName]?.value, let session = try await sessions.store.find(secret: secret) {
             context.session = session
-            if let extended = try sessions.store.refresh(session) {
+            if let extended = try await sessions.store.refresh(session) {
                 context.session = extended
                 context.cookies.add(sessions.cookie(secret))
             }
@@ -28,14 +28,14 @@ struct SessionMiddleware: RouterMiddleware {
 public struct Sessions: Sendable {
     public static let cookieName = "agora_session"
 
-    let store: SessionStore
+    let store: any SessionStore
     /// `Secure` on the cookie, for sites served over HTTPS (`--secure-cookies`).
     let secureCookies: Bool
 
     /// The session of this request, created (and its cookie queued) if there is none yet.
-    func ensure(_ context: inout ShopContext) throws -> Session {
+    func ensure(_ context: inout ShopContext) async throws -> Session {
         if let session = context.session { return session }
-        let (secret, session) = try store.create()
+        let (secret, session) = try await store.create(accountID: nil)
         context.session = session
         context.cookies.add(cookie(secret))
         return session
@@ -47,7 +47,7 @@ public struct Sessions: Sendable {
     }
 
     func cookie(_ secret: String) -> Cookie {
-        Cookie(name: Self.cookieName, value: secret, maxAge: Int(SessionStore.lifetime), path: "/",
+        Cookie(name: Self.cookieName, value: secret, maxAge: Int(SessionRules.lifetime), path: "/",
                secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 }

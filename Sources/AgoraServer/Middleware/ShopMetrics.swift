@@ -30,8 +30,8 @@ public final class ShopMetrics: Sendable {
     func viewCounted() { viewIncrements.increment() }
 
     /// The text exposition, with the outbox gauges refreshed first.
-    func exposition(database: AgoraDatabase) -> String {
-        if let counts = try? Outbox(database).counts() {
+    func exposition(outbox: any OutboxStore) async -> String {
+        if let counts = try? await outbox.counts() {
             for (status, value) in [("pending", counts.pending), ("failed", counts.failed), ("sent", counts.sent)] {
                 registry.makeGauge(name: "agora_outbox_messages", labels: [("status", status)],
                                    help: "Order mail in the outbox by status.").set(Double(value))

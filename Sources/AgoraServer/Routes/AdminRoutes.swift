@@ -13,10 +13,10 @@ struct AdminRoutes {
 
     func register(on router: Router<ShopContext>) {
         router.get("/admin/orders/") { request, context in
-            if let login = try gate(request, context) { return login }
+            if let login = try await gate(request, context) { return login }
             let filter = try Self.filter(request)
             let page = try Self.page(request)
-            let (orders, total) = try shop.orders.list(filter, page: page, perPage: Self.perPage)
+            let (orders, total) = try await shop.orders.list(filter, page: page, perPage: Self.perPage)
             let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
             let symbol = shop.catalog.current.config.currencySymbol
             let query = Self.query(filter)
@@ -39,8 +39,8 @@ struct AdminRoutes {
             ])
         }
         router.get("/admin/orders/:number/") { request, context in
-            if let login = try gate(request, context) { return login }
-            let order = try order(context)
+            if let login = try await gate(request, context) { return login }
+            let order = try await order(context)
             let symbol = shop.catalog.current.config.currencySymbol
             return shop.pages.render("admin_order", title: "Order \(order.number)", url: "/admin/orders/\(order.number)/", cart: nil, values: [
                 "order": [
@@ -57,20 +57,20 @@ struct AdminRoutes {
             ])
         }
         router.post("/admin/orders/:number/mark-paid") { request, context in
-            if let login = try gate(request, context) { return login }
-            let number = try order(context).number
-            _ = try transition { try shop.orders.markPaid(number) }
+            if let login = try await gate(request, context) { return login }
+            let number = try await order(context).number
+            _ = try await transition { try await shop.orders.markPaid(number) }
             return Response.seeOther("/admin/orders/\(number)/")
         }
         router.post("/admin/orders/:number/cancel") { request, context in
-            if let login = try gate(request, context) { return login }
-            let number = try order(context).number
-            _ = try transition { try shop.orders.cancel(number) }
+            if let login = try await gate(request, context) { return login }
+            let number = try await order(context).number
+            _ = try await transition { try await shop.orders.cancel(number) }
             return Response.seeOther("/admin/orders/\(number)/")
         }
         router.get("/admin/orders.csv") { request, context in
-            if let login = try gate(request, context) { return login }
-            let (orders, _) = try shop.orders.list(try Self.filter(request), page: 1, perPage: Int.max / 2)
+            if let login = try await gate(request, context) { return login }
+            let (orders, _) = try await shop.orders.list(try Self.filter(request), page: 1, perPage: Int.max / 2)
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8; header=present"
             headers[.contentDisposition] = "attachment; filename=\"orders.csv\""
@@ -78,10 +78,10 @@ struct AdminRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OrderCSV.document(orders))))
         }
         router.get("/admin/outbox/") { request, context in
-            if let login = try gate(request, context) { return login }
-            let outbox = Outbox(shop.database)
-            let counts = try outbox.counts()
-            let messages = try outbox.all().map { message -> [String: Any] in
+            if let login = try await gate(request, context) { return login }
+            let outbox = shop.outbox
+            let counts = try await outbox.counts()
+            let messages = try await outbox.all().map { message -> [String: Any] in
                 ["id": message.id, "order": message.orderNumber, "recipient": message.recipient, "status": message.status.rawValue,
                  "attempts": message.attempts, "created": AccountRoutes.day(message.createdAt),
                  "last_error": message.lastError ?? false, "failed": message.status == .failed]
@@ -92,17 +92,17 @@ struct AdminRoutes {
             ])
         }
         router.post("/admin/outbox/:id/retry") { request, context in
-            if let login = try gate(request, context) { return login }
+            if let login = try await gate(request, context) { return login }
             guard let id = Int64(try context.parameters.require("id")) else { throw ShopHTTPError.notFound() }
-            try Outbox(shop.database).retry(id: id)
+            try await shop.outbox.retry(id: id)
             shop.mail?.wake()
             return Response.seeOther("/admin/outbox/")
         }
         router.post("/admin/reload") { request, context in
-            if let login = try gate(request, context) { return login }
+            if let login = try await gate(request, context) { return login }
             do throws(CatalogError) {
                 let catalog = try shop.catalog.reload()
-                shop.catalog.settle(in: shop.database, log: log)
+                await shop.catalog.settle(in: shop.store, log: log)
                 log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
                 return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
             } catch {
@@ -113,8 +113,8 @@ struct AdminRoutes {
 
     /// nil when the visitor is an admin; a redirect to the login page for anonymous visitors;
     /// 403 for everyone else.
-    private func gate(_ request: Request, _ context: ShopContext) throws -> Response? {
-        guard let account = try shop.account(context) else {
+    private func gate(_ request: Request, _ context: ShopContext) async throws -> Response? {
+        guard let account = try await shop.account(context) else {
             let next = request.method == .get ? request.uri.path : "/admin/orders/"
             return Response.seeOther("/account/login/?next=\(next)")
         }
@@ -124,30 +124,30 @@ struct AdminRoutes {
         return nil
     }
 
-    private func order(_ context: ShopContext) throws -> Order {
+    private func order(_ context: ShopContext) async throws -> Order {
         guard let number = OrderNumber.normalize(try context.parameters.require("number")),
-              let order = try shop.orders.order(number: number) else { throw ShopHTTPError.notFound("There is no such order.") }
+              let order = try await shop.orders.order(number: number) else { throw ShopHTTPError.notFound("There is no such order.") }
         return order
     }
 
-    private func transition(_ change: () throws -> Order) throws -> Order {
+    private func transition(_ change: () async throws -> Order) async throws -> Order {
         do {
-            return try change()
+            return try await change()
         } catch let error as OrderAdminError {
             throw ShopHTTPError(.conflict, code: "wrong_status", message: error.description)
         }
     }
 
-    static func filter(_ request: Request) throws -> OrderStore.Filter {
+    static func filter(_ request: Request) throws -> OrderFilter {
         let query = request.uri.queryParameters
-        var filter = OrderStore.Filter()
+        var filter = OrderFilter()
         if let status = query["status"].map(String.init), !status.isEmpty {
             guard let value = Order.Status(rawValue: status) else { throw ShopHTTPError.badRequest("Unknown status \(status)", field: "status") }
             filter.status = value
         }
-        for (name, keyPath) in [("from", \OrderStore.Filter.from), ("to", \OrderStore.Filter.to)] {
+        for (name, keyPath) in [("from", \OrderFilter.from), ("to", \OrderFilter.to)] {
             if let day = query[Substring(name)].map(String.init), !day.isEmpty {
-                guard OrderStore.Filter.epoch(day) != nil else { throw ShopHTTPError.badRequest("\(name) must be a date like 2026-01-31", field: name) }
+                guard OrderFilter.epoch(day) != nil else { throw ShopHTTPError.badRequest("\(name) must be a date like 2026-01-31", field: name) }
                 filter[keyPath: keyPath] = day
             }
         }
@@ -163,7 +163,7 @@ struct AdminRoutes {
         return page
     }
 
-    static func query(_ filter: OrderStore.Filter) -> String {
+    static func query(_ filter: OrderFilter) -> String {
         var parts: [String] = []
         if let status = filter.status { parts.append("status=\(status.rawValue)") }
         if let from = filter.from { parts.append("from=\(from)") }

@@ -9,33 +9,33 @@ struct CartRoutes {
     let shop: Shop
 
     func register(on router: Router<ShopContext>) {
-        router.get("/cart/") { _, context in try page(context) }
+        router.get("/cart/") { _, context in try await page(context) }
         router.post("/cart/add/:sku") { request, context in
             var request = request
             var context = context
             let fields = try await request.formFields()
             let quantity = try Self.quantity(fields["quantity"] ?? "1")
-            try add(sku: context.parameters.require("sku"), quantity: quantity, replace: fields["update"] == "true", context: &context)
+            try await add(sku: context.parameters.require("sku"), quantity: quantity, replace: fields["update"] == "true", context: &context)
             return Response.seeOther("/cart/")
         }
         router.post("/cart/remove/:sku") { _, context in
-            if let session = context.session { _ = try shop.carts.remove(sku: try context.parameters.require("sku"), from: session.cartOwner) }
+            if let session = context.session { _ = try await shop.carts.remove(sku: try context.parameters.require("sku"), from: session.cartOwner) }
             return Response.seeOther("/cart/")
         }
 
-        router.get("/api/cart") { _, context in try Response.json(CartView(try shop.cart(context), catalog: shop.catalog.current).json) }
+        router.get("/api/cart") { _, context in try Response.json(CartView(try await shop.cart(context), catalog: shop.catalog.current).json) }
         router.post("/api/cart/items") { request, context in
             var request = request
             var context = context
             let body = try JSONDecoder().decode(AddItem.self, from: try await request.bodyData())
-            let cart = try add(sku: body.sku, quantity: body.quantity, replace: body.update ?? false, context: &context)
+            let cart = try await add(sku: body.sku, quantity: body.quantity, replace: body.update ?? false, context: &context)
             return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
         router.delete("/api/cart/items/:sku") { _, context in
             let sku = try context.parameters.require("sku")
             guard Identifier.isSKU(sku) else { throw ShopHTTPError.badRequest("\"\(sku)\" is not a sku", field: "sku") }
             guard let session = context.session else { return try Response.json(CartView(Cart(lines: []), catalog: shop.catalog.current).json) }
-            let cart = try shop.carts.remove(sku: sku, from: session.cartOwner)
+            let cart = try await shop.carts.remove(sku: sku, from: session.cartOwner)
             return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
     }
@@ -49,13 +49,13 @@ struct CartRoutes {
     /// Checks the sku first (404), then the quantity (400), then the stock (409); only then is a
     /// session created, so refused requests leave nothing behind.
     @discardableResult
-    private func add(sku: String, quantity: Int, replace: Bool, context: inout ShopContext) throws -> Cart {
+    private func add(sku: String, quantity: Int, replace: Bool, context: inout ShopContext) async throws -> Cart {
         let product = try shop.productForSale(sku)
-        guard CartStore.quantityRange.contains(quantity) else { throw ShopHTTPError(ShopError.invalidQuantity(quantity)) }
-        let left = try shop.database.unitsLeft(product.item)
+        guard CartRules.quantityRange.contains(quantity) else { throw ShopHTTPError(ShopError.invalidQuantity(quantity)) }
+        let left = try await shop.carts.unitsLeft(product.item)
         if quantity > left { throw ShopHTTPError(ShopError.outOfStock(sku: sku, name: product.name, left: max(0, left))) }
-        let session = try shop.sessions.ensure(&context)
-        return try shop.carts.add(product.item, quantity: quantity, replace: replace, to: session.cartOwner)
+        let session = try await shop.sessions.ensure(&context)
+        return try await shop.carts.add(product.item, quantity: quantity, replace: replace, to: session.cartOwner)
     }
 
     private static func quantity(_ text: String) throws -> Int {
@@ -66,9 +66,9 @@ struct CartRoutes {
         return value
     }
 
-    private func page(_ context: ShopContext) throws -> Response {
+    private func page(_ context: ShopContext) async throws -> Response {
         let current = shop.catalog.current
-        let cart = try shop.cart(context)
+        let cart = try await shop.cart(context)
         let view = CartView(cart, catalog: current)
         return shop.pages.render("cart", title: "Your cart", url: "/cart/", cart: cart, values: ["cart": view.templateValues])
     }

@@ -8,22 +8,22 @@ struct OrderRoutes {
     let shop: Shop
 
     func register(on router: Router<ShopContext>) {
-        router.get("/orders/checkout/") { _, context in try checkoutPage(context, form: nil, status: .ok) }
+        router.get("/orders/checkout/") { _, context in try await checkoutPage(context, form: nil, status: .ok) }
         router.post("/orders/checkout/") { request, context in
             var request = request
             let form = CheckoutForm(try await request.formFields())
-            guard form.errors.isEmpty else { return try checkoutPage(context, form: form, status: .unprocessableContent) }
-            guard let session = context.session, !(try shop.carts.cart(session.cartOwner).isEmpty) else {
+            guard form.errors.isEmpty else { return try await checkoutPage(context, form: form, status: .unprocessableContent) }
+            guard let session = context.session, !(try await shop.carts.cart(session.cartOwner).isEmpty) else {
                 throw ShopHTTPError(ShopError.emptyCart)
             }
-            let order = try place(form, session: session, idempotency: nil)
+            let order = try await place(form, session: session, idempotency: nil)
             return Response.seeOther("/orders/\(order.number)/")
         }
         router.get("/orders/:number/") { _, context in
-            let order = try visibleOrder(try context.parameters.require("number"), context: context)
+            let order = try await visibleOrder(try context.parameters.require("number"), context: context)
             let current = shop.catalog.current
             let symbol = current.config.currencySymbol
-            return shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try shop.cart(context), values: [
+            return shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try await shop.cart(context), values: [
                 "order": [
                     "number": order.number, "status": order.status.rawValue, "first_name": order.customer.firstName,
                     "email": order.customer.email, "total_display": symbol + order.total.decimalString,
@@ -43,12 +43,12 @@ struct OrderRoutes {
             if let error = form.firstError { throw error }
             guard let session = context.session else { throw ShopHTTPError(ShopError.emptyCart) }
             guard let key = try idempotencyKey(request, form: form, session: session) else {
-                return try Response.json(OrderJSON(try place(form, session: session, idempotency: nil), catalog: shop.catalog.current),
+                return try Response.json(OrderJSON(try await place(form, session: session, idempotency: nil), catalog: shop.catalog.current),
                                          status: .created)
             }
-            switch try shop.idempotency.begin(key) {
+            switch try await shop.idempotency.begin(key) {
             case .replay(let number):
-                guard let order = try shop.orders.order(number: number) else { throw ShopHTTPError.notFound() }
+                guard let order = try await shop.orders.order(number: number) else { throw ShopHTTPError.notFound() }
                 return try Response.json(OrderJSON(order, catalog: shop.catalog.current), status: .ok)
             case .mismatch:
                 throw ShopHTTPError(.unprocessableContent, code: "idempotency_key_reused",
@@ -58,18 +58,18 @@ struct OrderRoutes {
                                     message: "A request with this Idempotency-Key is still being processed")
             case .proceed:
                 do {
-                    let order = try place(form, session: session, idempotency: key)
+                    let order = try await place(form, session: session, idempotency: key)
                     return try Response.json(OrderJSON(order, catalog: shop.catalog.current), status: .created)
                 } catch {
-                    try? shop.idempotency.abandon(key)
+                    try? await shop.idempotency.abandon(key)
                     throw error
                 }
             }
         }
     }
 
-    private func place(_ form: CheckoutForm, session: Session, idempotency: IdempotencyStore.Key?) throws -> Order {
-        let order = try shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
+    private func place(_ form: CheckoutForm, session: Session, idempotency: IdempotencyKey?) async throws -> Order {
+        let order = try await shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
                                                currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
                                                idempotency: idempotency)
         shop.mail?.wake()
@@ -78,30 +78,30 @@ struct OrderRoutes {
     }
 
     /// The key, scoped to the session, with a digest of the checkout fields; nil without a key.
-    private func idempotencyKey(_ request: Request, form: CheckoutForm, session: Session) throws -> IdempotencyStore.Key? {
+    private func idempotencyKey(_ request: Request, form: CheckoutForm, session: Session) throws -> IdempotencyKey? {
         guard let value = request.headers[.idempotencyKey] else { return nil }
         guard !value.isEmpty, value.count <= 255 else {
             throw ShopHTTPError(.badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters")
         }
         let canonical = CheckoutForm.fields.map { "\($0.name)=\(form.values[$0.name] ?? "")" }.joined(separator: "\n")
-        return IdempotencyStore.Key(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
+        return IdempotencyKey(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
     }
 
     /// Only the session or account that placed an order, or an admin, may see it; everyone else
     /// gets 404, which does not even confirm that the number exists.
-    private func visibleOrder(_ number: String, context: ShopContext) throws -> Order {
-        guard let normalized = OrderNumber.normalize(number), let order = try shop.orders.order(number: normalized),
+    private func visibleOrder(_ number: String, context: ShopContext) async throws -> Order {
+        guard let normalized = OrderNumber.normalize(number), let order = try await shop.orders.order(number: normalized),
               let session = context.session else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
         let owner = order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
-        let isAdmin = try shop.account(context)?.isAdmin == true
+        let isAdmin = try await shop.account(context)?.isAdmin == true
         guard owner || isAdmin else {
             throw ShopHTTPError.notFound("There is no order with that number in this session.")
         }
         return order
     }
 
-    private func checkoutPage(_ context: ShopContext, form: CheckoutForm?, status: HTTPResponse.Status) throws -> Response {
-        let cart = try shop.cart(context)
+    private func checkoutPage(_ context: ShopContext, form: CheckoutForm?, status: HTTPResponse.Status) async throws -> Response {
+        let cart = try await shop.cart(context)
         let errors = form?.errors ?? [:]
         let fields = CheckoutForm.fields.map { field -> [String: Any] in
             var values: [String: Any] = ["name": field.name, "label": field.label, "value": form?.values[field.name] ?? "",

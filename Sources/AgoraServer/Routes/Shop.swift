@@ -2,40 +2,42 @@ import AgoraMail
 import AgoraStore
 import Foundation
 
-/// Everything a route handler needs, built once at start.
+/// Everything a route handler needs, built once at start. The store is reached only through
+/// its protocols (`ShopStore`), whatever the backend.
 struct Shop: Sendable {
-    let database: AgoraDatabase
+    let store: any ShopStore
     let catalog: LiveCatalog
     let sessions: Sessions
     let pages: DynamicPages
-    let carts: CartStore
-    let orders: OrderStore
-    let idempotency: IdempotencyStore
-    let views: ViewCounter
-    let accounts: AccountStore
+    let accounts: Accounts
     /// Woken after each order so its confirmation leaves at once.
     let mail: OutboxWorker?
     let metrics: ShopMetrics
 
-    init(database: AgoraDatabase, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
+    init(store: any ShopStore, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
          metrics: ShopMetrics) {
+        self.store = store
         self.mail = mail
         self.metrics = metrics
-        self.database = database
         self.catalog = catalog
         self.pages = pages
-        sessions = Sessions(store: SessionStore(database), secureCookies: secureCookies)
-        carts = CartStore(database)
-        orders = OrderStore(database)
-        idempotency = IdempotencyStore(database)
-        views = ViewCounter(database)
-        accounts = AccountStore(database)
+        sessions = Sessions(store: store.sessions, secureCookies: secureCookies)
+        accounts = store.accountRules
     }
 
+    var carts: any CartStore { store.carts }
+    var orders: any OrderStore { store.orders }
+    var idempotency: any IdempotencyStore { store.idempotency }
+    var social: any SocialStore { store.social }
+    var feed: any FeedStore { store.feed }
+    var counters: any CounterStore { store.counters }
+    var outbox: any OutboxStore { store.outbox }
+    var now: Int64 { store.clock.now() }
+
     /// The logged-in account, if any.
-    func account(_ context: ShopContext) throws -> Account? {
+    func account(_ context: ShopContext) async throws -> Account? {
         guard let id = context.session?.accountID else { return nil }
-        return try accounts.account(id: id)
+        return try await store.accounts.account(id: id)
     }
 
     /// The product for sale under `sku`, or 404.
@@ -47,9 +49,9 @@ struct Shop: Sendable {
     }
 
     /// The visitor's cart; empty (and no session created) for a visitor without one.
-    func cart(_ context: ShopContext) throws -> Cart {
+    func cart(_ context: ShopContext) async throws -> Cart {
         guard let session = context.session else { return Cart(lines: []) }
-        return try carts.cart(session.cartOwner)
+        return try await carts.cart(session.cartOwner)
     }
 
     var catalogLookup: @Sendable (String) -> CatalogItem? {

@@ -10,32 +10,33 @@ struct SocialRoutes {
         router.post("/api/follow") { request, context in
             var request = request
             let body = try JSONDecoder().decode(FollowRequest.self, from: try await request.bodyData())
-            let account = try requireAccount(context)
-            let result = try follow(account, username: body.username, action: body.action)
+            let account = try await requireAccount(context)
+            let result = try await follow(account, username: body.username, action: body.action)
             return Response.json(object: ["status": "ok", "followers": result.followers, "is_following": result.isFollowing])
         }
         router.post("/account/follow") { request, context in
             var request = request
             let fields = try await request.formFields()
             let username = fields["username"] ?? ""
-            guard let account = try shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
-            _ = try follow(account, username: username, action: fields["action"] ?? "follow")
+            guard let account = try await shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
+            _ = try await follow(account, username: username, action: fields["action"] ?? "follow")
             return Response.seeOther(Self.back(request, fallback: "/people/\(username)/"))
         }
         router.get("/api/people/:username") { _, context in
             let username = try context.parameters.require("username")
             guard shop.catalog.current.people[username]?.active == true else { throw unknownPerson(username) }
-            let social = SocialStore(shop.database)
-            let counts = try social.followCounts(username)
-            let viewer = try shop.account(context)
+            let social = shop.social
+            let counts = try await social.followCounts(username)
+            var isFollowing = false
+            if let viewer = try await shop.account(context) { isFollowing = try await social.isFollowing(viewer.username, username) }
             return Response.json(object: ["username": username, "followers": counts.followers, "following": counts.following,
-                                          "is_following": try viewer.map { try social.isFollowing($0.username, username) } ?? false])
+                                          "is_following": isFollowing])
         }
         router.post("/api/likes") { request, context in
             var request = request
             let body = try JSONDecoder().decode(LikeRequest.self, from: try await request.bodyData())
-            let account = try requireAccount(context)
-            let result = try like(account, sku: body.sku, action: body.action)
+            let account = try await requireAccount(context)
+            let result = try await like(account, sku: body.sku, action: body.action)
             return Response.json(object: ["status": "ok", "likes": result.likes, "liked": result.liked])
         }
         router.post("/account/like") { request, context in
@@ -43,14 +44,14 @@ struct SocialRoutes {
             let fields = try await request.formFields()
             let sku = fields["sku"] ?? ""
             let url = shop.catalog.current.product(sku: sku)?.url ?? "/catalog/"
-            guard let account = try shop.account(context) else { return Response.seeOther("/account/login/?next=\(url)") }
-            _ = try like(account, sku: sku, action: fields["action"] ?? "like")
+            guard let account = try await shop.account(context) else { return Response.seeOther("/account/login/?next=\(url)") }
+            _ = try await like(account, sku: sku, action: fields["action"] ?? "like")
             return Response.seeOther(Self.back(request, fallback: url))
         }
         router.get("/api/feed") { request, context in
-            let account = try requireAccount(context)
+            let account = try await requireAccount(context)
             let query = request.uri.queryParameters
-            guard let limit = Int(String(query["limit"] ?? "10")), (1...FeedStore.maximumPage).contains(limit) else {
+            guard let limit = Int(String(query["limit"] ?? "10")), (1...FeedRules.maximumPage).contains(limit) else {
                 throw ShopHTTPError.badRequest("limit must be a whole number from 1 to 50", field: "limit")
             }
             var cursor: Int64?
@@ -58,8 +59,8 @@ struct SocialRoutes {
                 guard let value = Int64(before), value > 0 else { throw ShopHTTPError.badRequest("before must be a cursor from `next`", field: "before") }
                 cursor = value
             }
-            let items = try FeedStore(shop.database).page(for: account.username, before: cursor, limit: limit)
-            let view = FeedView(catalog: shop.catalog.current, now: shop.database.clock.now())
+            let items = try await shop.feed.page(for: account.username, before: cursor, limit: limit)
+            let view = FeedView(catalog: shop.catalog.current, now: shop.now)
             return try Response.json(FeedPageJSON(items: items.map(view.encodable),
                                                   next: items.count == limit ? items.last.map { String($0.id) } : nil))
         }
@@ -67,8 +68,8 @@ struct SocialRoutes {
             let username = try context.parameters.require("username")
             let current = shop.catalog.current
             guard let person = current.people[username], person.active else { throw unknownPerson(username) }
-            let items = try FeedStore(shop.database).activity(of: username)
-            let view = FeedView(catalog: current, now: shop.database.clock.now())
+            let items = try await shop.feed.activity(of: username, limit: 50)
+            let view = FeedView(catalog: current, now: shop.now)
             var headers = HTTPFields()
             headers[.contentType] = "application/atom+xml; charset=utf-8"
             headers[.cacheControl] = "public, max-age=60"
@@ -86,8 +87,8 @@ struct SocialRoutes {
         let action: String
     }
 
-    private func requireAccount(_ context: ShopContext) throws -> Account {
-        guard let account = try shop.account(context) else {
+    private func requireAccount(_ context: ShopContext) async throws -> Account {
+        guard let account = try await shop.account(context) else {
             throw ShopHTTPError(.unauthorized, code: "login_required", message: "Log in to do that")
         }
         return account
@@ -97,19 +98,19 @@ struct SocialRoutes {
         ShopHTTPError(.notFound, code: "unknown_person", message: "No person with username \(username)", field: "username")
     }
 
-    private func follow(_ account: Account, username: String, action: String) throws -> (followers: Int, isFollowing: Bool) {
+    private func follow(_ account: Account, username: String, action: String) async throws -> (followers: Int, isFollowing: Bool) {
         guard action == "follow" || action == "unfollow" else { throw ShopHTTPError.badRequest("action must be follow or unfollow", field: "action") }
         guard shop.catalog.current.people[username]?.active == true else { throw unknownPerson(username) }
         guard username != account.username else {
             throw ShopHTTPError(.badRequest, code: "self_follow", message: "You cannot follow yourself", field: "username")
         }
-        return try SocialStore(shop.database).setFollow(follower: account.username, person: username, following: action == "follow")
+        return try await shop.social.setFollow(follower: account.username, person: username, following: action == "follow")
     }
 
-    private func like(_ account: Account, sku: String, action: String) throws -> (likes: Int, liked: Bool) {
+    private func like(_ account: Account, sku: String, action: String) async throws -> (likes: Int, liked: Bool) {
         guard action == "like" || action == "unlike" else { throw ShopHTTPError.badRequest("action must be like or unlike", field: "action") }
         _ = try shop.productForSale(sku)
-        return try SocialStore(shop.database).setLike(account: account.username, sku: sku, liking: action == "like")
+        return try await shop.social.setLike(account: account.username, sku: sku, liking: action == "like")
     }
 
     /// Back to the page the form was on, when the Referer is this site; never elsewhere.

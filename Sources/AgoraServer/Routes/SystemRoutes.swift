@@ -16,14 +16,15 @@ struct SystemRoutes {
             guard let product = shop.catalog.current.product(sku: sku) else {
                 throw ShopHTTPError(.notFound, code: "unknown_product", message: "No product with sku \(sku)", field: "sku")
             }
-            let left = product.available ? max(0, try shop.database.unitsLeft(product.item)) : 0
-            let counts = try CounterStore(shop.database).counts(.product, sku)
-            let liked = try shop.account(context).map { try SocialStore(shop.database).hasLiked($0.username, sku) } ?? false
+            let left = product.available ? max(0, try await shop.carts.unitsLeft(product.item)) : 0
+            let counts = try await shop.counters.counts(.product, sku)
+            var liked = false
+            if let account = try await shop.account(context) { liked = try await shop.social.hasLiked(account.username, sku) }
             return try Response.json(ProductJSON(sku: sku, stock: left, available: product.available && left > 0,
                                                  views: counts.views, likes: counts.likes, liked: liked))
         }
         router.get("/healthz") { _, _ in
-            guard (try? shop.database.isHealthy()) == true else {
+            guard await shop.store.isHealthy() else {
                 return Response.json(object: ["status": "unavailable"], status: .serviceUnavailable)
             }
             return Response.json(object: ["status": "ok"])

@@ -1,16 +1,19 @@
+import AgoraStore
 import Foundation
 import GRDB
 
 /// The shop's SQLite database: one file in WAL mode, migrated on open.
 ///
-/// Every write runs in a `BEGIN IMMEDIATE` transaction through the pool's single writer, so
+/// Writes run through the pool's single writer in `BEGIN IMMEDIATE` transactions, so
 /// check-then-write sequences (stock, idempotency keys) cannot interleave. With WAL and
 /// `synchronous = NORMAL` a committed transaction survives a crash of the process (kill -9);
 /// only a power loss could drop the last transactions, which `AGORA_SQLITE_SYNC=FULL` prevents.
-public final class AgoraDatabase: Sendable {
+public final class SQLiteDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
     public let clock: any StoreClock
+    /// Small writes of many requests, committed together (see `GroupCommitWriter`).
+    let writer: GroupCommitWriter
 
     public init(path: String, clock: any StoreClock = SystemClock()) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -26,27 +29,33 @@ public final class AgoraDatabase: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         self.clock = clock
+        writer = GroupCommitWriter(pool: pool)
         try Migrations.migrator.migrate(pool)
     }
 
-    /// `PRAGMA integrity_check` says "ok".
-    public func isHealthy() throws -> Bool {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" }
+    /// `PRAGMA quick_check` says "ok".
+    public func isHealthy() async -> Bool {
+        (try? await pool.unsafeRead { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }) == "ok"
     }
 
     /// The journal mode SQLite reports (`wal`).
     public func journalMode() throws -> String {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
-}
 
-/// Seconds since 1970, injectable so tests can move time instead of sleeping.
-public protocol StoreClock: Sendable {
-    func now() -> Int64
-}
+    /// One statement's read: no transaction around it (a single statement reads one snapshot),
+    /// on GRDB's reader threads, never on the caller's.
+    func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.unsafeRead(value)
+    }
 
-public struct SystemClock: StoreClock {
-    public init() {}
+    /// Several statements that must see one snapshot.
+    func snapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(value)
+    }
 
-    public func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+    /// A small write, committed with whatever else is waiting (see `GroupCommitWriter`).
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(work)
+    }
 }

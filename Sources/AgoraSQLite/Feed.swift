@@ -1,39 +1,22 @@
+import AgoraStore
 import GRDB
-
-/// One action in a feed.
-public struct FeedItem: Sendable, Equatable {
-    public let id: Int64
-    public let actor: String
-    /// The actor's account name, when the actor has an account.
-    public let actorAccountName: String?
-    /// The actor is a shopper's account, not linked to the profile of the same username (if
-    /// any): shown by their own name, never as that maker (SPEC §6.11).
-    public let actorIsShopper: Bool
-    public let verb: String
-    public let targetKind: String?
-    public let targetKey: String?
-    public let createdAt: Int64
-}
 
 /// The activity stream read (SPEC §6.5): the actions of the people you follow, newest first, or,
 /// if you follow nobody, everyone's actions but your own. Keyset pagination on the action id,
 /// so a page never repeats or skips items while new actions arrive. One query per page.
-public struct FeedStore: Sendable {
-    public static let maximumPage = 50
+struct SQLiteFeed: FeedStore {
+    let database: SQLiteDatabase
 
-    let database: AgoraDatabase
-
-    public init(_ database: AgoraDatabase) {
+    init(_ database: SQLiteDatabase) {
         self.database = database
     }
 
-    public func page(for viewer: String, before cursor: Int64? = nil, limit: Int = 10) throws -> [FeedItem] {
-        try database.pool.read { db in try Self.page(for: viewer, before: cursor, limit: limit, db) }
+    func page(for viewer: String, before cursor: Int64?, limit: Int) async throws -> [FeedItem] {
+        try await database.read { db in try Self.page(for: viewer, before: cursor, limit: limit, db) }
     }
 
-    /// Actions by one actor, newest first (their public activity).
-    public func activity(of actor: String, limit: Int = 50) throws -> [FeedItem] {
-        try database.pool.read { db in
+    func activity(of actor: String, limit: Int) async throws -> [FeedItem] {
+        try await database.read { db in
             // A shopper who shares the maker's username is not the maker: their actions stay off the profile
             // (the maker's own `published` actions come from the catalog, not from an account).
             try Row.fetchAll(db, sql: Self.select + """
@@ -46,16 +29,17 @@ public struct FeedStore: Sendable {
     /// so SQLite evaluates it once; rows come from the primary key in descending order and the
     /// follow check is an index lookup, so a page reads about as many rows as it returns when
     /// the people followed are active.
-    public static func page(for viewer: String, before cursor: Int64?, limit: Int, _ db: Database) throws -> [FeedItem] {
-        try Row.fetchAll(db, sql: select + """
+    static func page(for viewer: String, before cursor: Int64?, limit: Int, _ db: Database) throws -> [FeedItem] {
+        try Row.fetchAll(db.cachedStatement(sql: select + """
              WHERE a.id < ? AND a.actor <> ?
                AND (NOT EXISTS (SELECT 1 FROM follows WHERE follower = ?)
                     OR EXISTS (SELECT 1 FROM follows f WHERE f.follower = ? AND f.followed = a.actor))
              ORDER BY a.id DESC LIMIT ?
-            """, arguments: [cursor ?? Int64.max, viewer, viewer, viewer, min(max(1, limit), maximumPage)]).map(item)
+            """), arguments: [cursor ?? Int64.max, viewer, viewer, viewer, min(max(1, limit), FeedRules.maximumPage)]).map(item)
     }
 
-    public func plan(for viewer: String) throws -> String {
+    /// SQLite's plan for a page, for tests that it reads an index.
+    func plan(for viewer: String) throws -> String {
         try database.pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.select + """
                  WHERE a.id < ? AND a.actor <> ?

@@ -1,11 +1,7 @@
+import AgoraStore
 import Dispatch
 import Foundation
 import GRDB
-
-/// What a counter belongs to.
-public enum CounterKind: String, Sendable, CaseIterable {
-    case product, person
-}
 
 /// View counters with group commit (SPEC §6.6).
 ///
@@ -17,7 +13,7 @@ public enum CounterKind: String, Sendable, CaseIterable {
 ///
 /// Each caller gets the total right after its own increment (like Redis `INCR`), so concurrent
 /// increments of one key get distinct totals.
-public final class ViewCounter: Sendable {
+final class ViewCounter: Sendable {
     private struct Pending {
         let kind: CounterKind
         let key: String
@@ -31,17 +27,17 @@ public final class ViewCounter: Sendable {
         var largestBatch = 0
     }
 
-    private let database: AgoraDatabase
+    private let database: SQLiteDatabase
     private let state = Locked(State())
     /// Commits run here, off the Swift concurrency threads, one at a time.
     private let writer = DispatchQueue(label: "agora.view-counter")
 
-    public init(_ database: AgoraDatabase) {
+    init(_ database: SQLiteDatabase) {
         self.database = database
     }
 
     /// Adds one view and returns the new total, once it is committed.
-    public func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
+    func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let startWriter = state.withLock { state -> Bool in
                 state.pending.append(Pending(kind: kind, key: key, continuation: continuation))
@@ -105,48 +101,43 @@ public final class ViewCounter: Sendable {
     }
 
     /// Batches committed and the largest one, for the metrics and the benchmark notes.
-    public var statistics: (batches: Int, largestBatch: Int) {
+    var statistics: (batches: Int, largestBatch: Int) {
         state.withLock { ($0.batches, $0.largestBatch) }
     }
 }
 
-/// Counter reads.
-public struct CounterStore: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public let key: String
-        public let views: Int
-        public let likes: Int
-    }
+/// Counters in SQLite: group-committed view increments and index-ordered rankings.
+struct SQLiteCounters: CounterStore {
+    let database: SQLiteDatabase
+    let views: ViewCounter
 
-    public enum Order: String, Sendable {
-        case views, likes
-    }
-
-    let database: AgoraDatabase
-
-    public init(_ database: AgoraDatabase) {
+    init(_ database: SQLiteDatabase) {
         self.database = database
+        views = ViewCounter(database)
     }
 
-    public func counts(_ kind: CounterKind, _ key: String) throws -> (views: Int, likes: Int) {
-        try database.pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT views, likes FROM counters WHERE kind = ? AND key = ?",
+    func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
+        try await views.increment(kind, key)
+    }
+
+    func counts(_ kind: CounterKind, _ key: String) async throws -> (views: Int, likes: Int) {
+        try await database.read { db in
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT views, likes FROM counters WHERE kind = ? AND key = ?"),
                                        arguments: [kind.rawValue, key])
             return (row?["views"] ?? 0, row?["likes"] ?? 0)
         }
     }
 
-    /// The top entries by views or likes, read in index order. `include` drops keys that are no
-    /// longer in the catalog; reading goes on past them until `limit` entries are found.
-    public func ranking(_ kind: CounterKind, by order: Order, limit: Int, include: (String) -> Bool = { _ in true }) throws -> [Entry] {
-        try database.pool.read { db in
-            var result: [Entry] = []
+    func ranking(_ kind: CounterKind, by order: RankingOrder, limit: Int,
+                 include: @escaping @Sendable (String) -> Bool) async throws -> [RankingEntry] {
+        try await database.snapshot { db in
+            var result: [RankingEntry] = []
             var offset = 0
             let page = max(limit * 2, 20)
             while result.count < limit {
                 let rows = try Row.fetchAll(db, sql: Self.rankingSQL(order), arguments: [kind.rawValue, page, offset])
                 for row in rows where include(row["key"]) {
-                    result.append(Entry(key: row["key"], views: row["views"], likes: row["likes"]))
+                    result.append(RankingEntry(key: row["key"], views: row["views"], likes: row["likes"]))
                     if result.count == limit { break }
                 }
                 if rows.count < page { break }
@@ -156,13 +147,13 @@ public struct CounterStore: Sendable {
         }
     }
 
-    static func rankingSQL(_ order: Order) -> String {
+    static func rankingSQL(_ order: RankingOrder) -> String {
         let column = order == .views ? "views" : "likes"
         return "SELECT key, views, likes FROM counters WHERE kind = ? AND \(column) > 0 ORDER BY \(column) DESC, key LIMIT ? OFFSET ?"
     }
 
     /// SQLite's plan for the ranking query, for tests that it reads an index.
-    public func rankingPlan(_ order: Order) throws -> String {
+    func rankingPlan(_ order: RankingOrder) throws -> String {
         try database.pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.rankingSQL(order), arguments: ["product", 10, 0])
                 .map { $0["detail"] as String }.joined(separator: "\n")

@@ -1,0 +1,154 @@
+import AgoraContent
+import AgoraStore
+import GRDB
+
+/// Orders in SQLite. Checkout is its own transaction (not a group commit): it is rarer, bigger,
+/// and the one write whose refusal a shopper must see at once.
+struct SQLiteOrders: OrderStore {
+    let database: SQLiteDatabase
+
+    init(_ database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order {
+        let now = database.clock.now()
+        return try await database.pool.write { db in
+            let cart = try SQLiteCarts.cart(owner, db)
+            guard !cart.isEmpty else { throw ShopError.emptyCart }
+            for line in cart.lines {
+                guard let item = catalog(line.sku), item.available else {
+                    throw ShopError.unknownProduct(sku: line.sku)
+                }
+                let left = try Stock.unitsLeft(item, db)
+                guard line.quantity <= left else {
+                    throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left))
+                }
+            }
+            let number = try Self.freshNumber(db)
+            try db.execute(sql: """
+                INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
+                                    postal_code, city, total_minor, currency, created_at, updated_at)
+                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [number, session?.idHash, session?.accountID, customer.firstName, customer.lastName,
+                                 customer.email, customer.address, customer.postalCode, customer.city,
+                                 cart.total.minorUnits, currency, now, now])
+            let orderID = db.lastInsertedRowID
+            for (position, line) in cart.lines.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO order_items (order_id, position, sku, name, unit_price_minor, quantity) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [orderID, position, line.sku, line.name, line.unitPrice.minorUnits, line.quantity])
+                try db.execute(sql: """
+                    INSERT INTO units_sold (sku, units) VALUES (?, ?)
+                    ON CONFLICT (sku) DO UPDATE SET units = units + excluded.units
+                    """, arguments: [line.sku, line.quantity])
+            }
+            try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [owner.key])
+            try SQLiteOutbox.enqueueOrderMail(number: number, recipient: customer.email, at: now, db)
+            if let idempotency {
+                try SQLiteIdempotency.complete(idempotency, orderNumber: number, db)
+            }
+            guard let order = try Self.order(number: number, db) else { throw ShopError.emptyCart }
+            return order
+        }
+    }
+
+    func order(number: String) async throws -> Order? {
+        try await database.snapshot { db in try Self.order(number: number, db) }
+    }
+
+    func orders(accountID: Int64) async throws -> [Order] {
+        try await database.snapshot { db in
+            try String.fetchAll(db, sql: "SELECT number FROM orders WHERE account_id = ? ORDER BY created_at DESC, id DESC",
+                                arguments: [accountID]).compactMap { try Self.order(number: $0, db) }
+        }
+    }
+
+    func count() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
+    }
+
+    func list(_ filter: OrderFilter, page: Int, perPage: Int) async throws -> (orders: [Order], total: Int) {
+        let (whereClause, arguments) = Self.sql(filter)
+        // Clamped so that no page number a caller passes can overflow the offset.
+        let (offset, overflow) = max(0, page - 1).multipliedReportingOverflow(by: perPage)
+        return try await database.snapshot { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders \(whereClause)", arguments: arguments) ?? 0
+            var pageArguments = arguments
+            _ = pageArguments.append(contentsOf: [perPage, overflow ? Int.max : offset])
+            let numbers = try String.fetchAll(db, sql: """
+                SELECT number FROM orders \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?
+                """, arguments: pageArguments)
+            return (try numbers.compactMap { try Self.order(number: $0, db) }, total)
+        }
+    }
+
+    func markPaid(_ number: String) async throws -> Order {
+        try await change(number, from: [.pending], to: .paid, returnUnits: false)
+    }
+
+    func cancel(_ number: String) async throws -> Order {
+        try await change(number, from: [.pending, .paid], to: .cancelled, returnUnits: true)
+    }
+
+    private func change(_ number: String, from allowed: Set<Order.Status>, to status: Order.Status, returnUnits: Bool) async throws -> Order {
+        let now = database.clock.now()
+        return try await database.pool.write { db in
+            guard let order = try Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
+            guard allowed.contains(order.status) else {
+                throw OrderAdminError.wrongStatus(number: number, status: order.status, wanted: status)
+            }
+            try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?", arguments: [status.rawValue, now, number])
+            if returnUnits {
+                for item in order.items {
+                    try db.execute(sql: "UPDATE units_sold SET units = MAX(0, units - ?) WHERE sku = ?", arguments: [item.quantity, item.sku])
+                }
+            }
+            return try Self.order(number: number, db) ?? order
+        }
+    }
+
+    private static func sql(_ filter: OrderFilter) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let status = filter.status {
+            clauses.append("status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let from = filter.from, let start = OrderFilter.epoch(from) {
+            clauses.append("created_at >= ?")
+            _ = arguments.append(contentsOf: [start])
+        }
+        if let to = filter.to, let start = OrderFilter.epoch(to) {
+            clauses.append("created_at < ?")
+            _ = arguments.append(contentsOf: [start + 86_400])
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func order(number: String, _ db: Database) throws -> Order? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE number = ?", arguments: [number]) else {
+            return nil
+        }
+        let items = try Row.fetchAll(db, sql: """
+            SELECT sku, name, unit_price_minor, quantity FROM order_items WHERE order_id = ? ORDER BY position
+            """, arguments: [row["id"] as Int64]).map {
+            OrderItem(sku: $0["sku"], name: $0["name"], unitPrice: Money(minorUnits: $0["unit_price_minor"]), quantity: $0["quantity"])
+        }
+        return Order(
+            number: row["number"], status: Order.Status(rawValue: row["status"]) ?? .pending,
+            customer: Customer(firstName: row["first_name"], lastName: row["last_name"], email: row["email"],
+                               address: row["address"], postalCode: row["postal_code"], city: row["city"]),
+            items: items, total: Money(minorUnits: row["total_minor"]), currency: row["currency"],
+            sessionHash: row["session_hash"], accountID: row["account_id"], createdAt: row["created_at"])
+    }
+
+    /// A number no other order has; with 40 random bits a retry is almost never needed.
+    private static func freshNumber(_ db: Database) throws -> String {
+        while true {
+            let number = OrderNumber.random()
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM orders WHERE number = ?", arguments: [number]) == nil { return number }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import AgoraStore
+import Foundation
+import GRDB
+
+/// The embedded store: every protocol of `ShopStore` over one SQLite file (SPEC §9, §11).
+public final class SQLiteStore: ShopStore {
+    public let database: SQLiteDatabase
+    public let sessions: any SessionStore
+    public let carts: any CartStore
+    public let orders: any OrderStore
+    public let idempotency: any IdempotencyStore
+    public let accounts: any AccountStore
+    public let social: any SocialStore
+    public let feed: any FeedStore
+    public let counters: any CounterStore
+    public let outbox: any OutboxStore
+
+    public init(path: String, clock: any StoreClock = SystemClock()) throws {
+        let database = try SQLiteDatabase(path: path, clock: clock)
+        self.database = database
+        sessions = SQLiteSessions(database)
+        carts = SQLiteCarts(database)
+        orders = SQLiteOrders(database)
+        idempotency = SQLiteIdempotency(database)
+        accounts = SQLiteAccounts(database)
+        social = SQLiteSocial(database)
+        feed = SQLiteFeed(database)
+        counters = SQLiteCounters(database)
+        outbox = SQLiteOutbox(database)
+    }
+
+    public var backend: String { "sqlite" }
+    public var location: String { database.path }
+    public var clock: any StoreClock { database.clock }
+
+    public func isHealthy() async -> Bool {
+        await database.isHealthy()
+    }
+
+    /// Group-commit figures: transactions committed, writes they carried, the largest batch.
+    public var groupCommitStatistics: (batches: Int, writes: Int, largestBatch: Int) {
+        database.writer.statistics
+    }
+}

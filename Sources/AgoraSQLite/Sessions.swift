@@ -1,0 +1,91 @@
+import AgoraStore
+import GRDB
+
+/// Sessions in SQLite, keyed by the SHA-256 of their cookie value; writes are group-committed.
+struct SQLiteSessions: SessionStore {
+    let database: SQLiteDatabase
+
+    init(_ database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    func create(accountID: Int64?) async throws -> (secret: String, session: Session) {
+        let secret = Tokens.sessionSecret()
+        let now = database.clock.now()
+        let session = Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + SessionRules.lifetime)
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [session.idHash, accountID, now, session.expiresAt])
+        }
+        return (secret, session)
+    }
+
+    func find(secret: String) async throws -> Session? {
+        guard !secret.isEmpty, secret.utf8.count <= 128 else { return nil }
+        let now = database.clock.now()
+        let hash = Tokens.hash(secret)
+        return try await database.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT id_hash, account_id, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?"),
+                             arguments: [hash, now])
+                .map { Session(idHash: $0["id_hash"], accountID: $0["account_id"], expiresAt: $0["expires_at"]) }
+        }
+    }
+
+    func refresh(_ session: Session) async throws -> Session? {
+        let now = database.clock.now()
+        guard SessionRules.needsRefresh(session, now: now) else { return nil }
+        let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime)
+        try await database.write { db in
+            try db.execute(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
+        }
+        return extended
+    }
+
+    func delete(_ session: Session) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [session.idHash])
+        }
+    }
+
+    func logIn(_ account: Account, replacing previous: Session?,
+               catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
+        let secret = Tokens.sessionSecret()
+        let now = database.clock.now()
+        let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime)
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           arguments: [session.idHash, account.id, now, session.expiresAt])
+            guard let previous else { return }
+            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [previous.idHash])
+            let anonymous = CartOwner.session(previous.idHash)
+            guard previous.accountID == nil else { return }
+            let owner = CartOwner.account(account.id)
+            for line in try SQLiteCarts.cart(anonymous, db).lines {
+                guard let item = catalog(line.sku), item.available else { continue }
+                let existing = try Int.fetchOne(db, sql: "SELECT quantity FROM cart_lines WHERE cart = ? AND sku = ?",
+                                                arguments: [owner.key, line.sku]) ?? 0
+                let merged = min(existing + line.quantity, try Stock.unitsLeft(item, db))
+                guard merged > existing else { continue }
+                try SQLiteCarts.setLine(owner, item, quantity: merged, now: now, db)
+            }
+            try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [anonymous.key])
+        }
+        return (secret, session)
+    }
+
+    func purgeExpired() async throws -> Int {
+        let now = database.clock.now()
+        return try await database.write { db in
+            try db.execute(sql: """
+                DELETE FROM cart_lines WHERE cart IN
+                    (SELECT 'session:' || id_hash FROM sessions WHERE expires_at <= ? AND account_id IS NULL)
+                """, arguments: [now])
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    func count() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions") ?? 0 }
+    }
+}

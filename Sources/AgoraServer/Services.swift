@@ -1,0 +1,46 @@
+import Foundation
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs an action on each delivery of a Unix signal (SIGHUP: reload), as a service of the
+/// server's group, outside signal-handler context; it ends when the group stops.
+public struct SignalAction: Service {
+    let signal: UnixSignal
+    let action: @Sendable () async -> Void
+
+    public init(_ signal: UnixSignal, action: @escaping @Sendable () async -> Void) {
+        self.signal = signal
+        self.action = action
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in await UnixSignalsSequence(trapping: self.signal) {
+                await self.action()
+            }
+        }
+    }
+}
+
+/// Stops the server when the process that started it goes away, so a test's server never
+/// outlives the test (`--stop-with-parent`). The parent is noted when the watch is made, at the
+/// very start, before it could have gone.
+public struct ParentWatch: Service {
+    let parent = getppid()
+
+    public init() {}
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while getppid() == parent {
+                do {
+                    try await Task.sleep(for: .milliseconds(500))
+                } catch {
+                    return  // the group is stopping anyway
+                }
+            }
+            // Nobody is left to answer: stop at once, as the test that started us is gone.
+            exit(0)
+        }
+    }
+}

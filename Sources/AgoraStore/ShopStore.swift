@@ -1,0 +1,27 @@
+/// Everything the live server keeps (SPEC §6), behind one seam: the server, the mail worker and
+/// the command line see only these protocols, `async` and `Sendable`, never the database
+/// library beneath. SQLite (`AgoraSQLite`) is the embedded implementation; another backend
+/// implements the same protocols and passes the same store tests.
+public protocol ShopStore: Sendable {
+    /// A short name for `/healthz` and logs: `sqlite`.
+    var backend: String { get }
+    /// Where the store is, for messages: a file path or a URL without its password.
+    var location: String { get }
+    var clock: any StoreClock { get }
+    var sessions: any SessionStore { get }
+    var carts: any CartStore { get }
+    var orders: any OrderStore { get }
+    var idempotency: any IdempotencyStore { get }
+    var accounts: any AccountStore { get }
+    var social: any SocialStore { get }
+    var feed: any FeedStore { get }
+    var counters: any CounterStore { get }
+    var outbox: any OutboxStore { get }
+    /// The database answers and reports itself intact.
+    func isHealthy() async -> Bool
+}
+
+extension ShopStore {
+    /// Registration and login rules over this store's accounts.
+    public var accountRules: Accounts { Accounts(accounts, clock: clock) }
+}

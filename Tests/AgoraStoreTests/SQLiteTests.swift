@@ -1,0 +1,76 @@
+import AgoraStore
+import Dispatch
+import Foundation
+import GRDB
+import Testing
+@testable import AgoraSQLite
+
+/// What only the SQLite backend has: WAL, recorded migrations, and group commit.
+@Suite struct SQLiteTests {
+    @Test func opensInWALModeAndMigratesOnce() async throws {
+        let store = try temporarySQLiteStore()
+        #expect(try store.database.journalMode() == "wal")
+        #expect(await store.isHealthy())
+        let again = try SQLiteStore(path: store.database.path)  // migrations are recorded, not re-run
+        let applied = try await again.database.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied.count == Set(applied).count)
+        #expect(applied.first?.hasPrefix("v1:") == true)
+        let synchronous = try await store.database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 1)  // NORMAL
+    }
+
+    @Test func manyConcurrentCartWritesCommitInFewerTransactions() async throws {
+        let store = try temporarySQLiteStore()
+        let carts = store.carts
+        try await withThrowingTaskGroup(of: Cart.self) { group in
+            for index in 0..<400 {
+                group.addTask { try await carts.add(sencha, quantity: 1, replace: false, to: .session("s\(index % 100)")) }
+            }
+            try await group.waitForAll()
+        }
+        let statistics = store.groupCommitStatistics
+        #expect(statistics.writes == 400)
+        #expect(statistics.batches < statistics.writes)
+        #expect(statistics.largestBatch > 1)
+        for index in 0..<100 { #expect(try await carts.cart(.session("s\(index)")).count == 4) }
+    }
+
+    /// A refused write in a batch is rolled back to its savepoint; the others commit. The first
+    /// write holds the writer until the rest are queued, so they are certain to share a batch.
+    @Test func aRefusedWriteInABatchLeavesTheOthersCommitted() async throws {
+        let store = try temporarySQLiteStore()
+        let database = store.database
+        let gate = DispatchSemaphore(value: 0)
+        let holder = Task {
+            try await database.write { db in
+                gate.wait()
+                try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES ('first', NULL, 0, 9)")
+            }
+        }
+        while store.groupCommitStatistics.batches == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let batch = (0..<10).map { index in
+            Task { () -> Error? in
+                await failure {
+                    try await database.write { db in
+                        try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, NULL, 0, 9)",
+                                       arguments: ["s\(index)"])
+                        if index == 3 { throw ShopError.emptyCart }  // refused after writing: its row must go
+                        if index == 6 {  // a constraint failure: the same primary key twice
+                            try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES ('s6', NULL, 0, 9)")
+                        }
+                    }
+                }
+            }
+        }
+        while database.writer.waiting < 10 { try await Task.sleep(for: .milliseconds(5)) }
+        gate.signal()
+        try await holder.value
+        var errors: [Int: Error] = [:]
+        for (index, task) in batch.enumerated() { if let error = await task.value { errors[index] = error } }
+        #expect(errors.keys.sorted() == [3, 6])
+        #expect(errors[3] as? ShopError == .emptyCart)
+        let stored = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT id_hash FROM sessions ORDER BY id_hash") }
+        #expect(stored == ["first", "s0", "s1", "s2", "s4", "s5", "s7", "s8", "s9"])
+        #expect(store.groupCommitStatistics.batches == 2)  // the held one, then all ten together
+    }
+}
