@@ -14,24 +14,34 @@ public final class SQLiteDatabase: Sendable {
     public let clock: any StoreClock
     /// Small writes of many requests, committed together (see `GroupCommitWriter`).
     let writer: GroupCommitWriter
+    /// Statements run on any connection, when counting was asked for (tests of hot paths).
+    private let statements: Locked<Int>?
 
-    public init(path: String, clock: any StoreClock = SystemClock()) throws {
+    /// `countStatements` traces every statement into `statementCount`: for tests that a path
+    /// runs no SQL, or one statement; it costs a little on every statement, so servers leave it off.
+    public init(path: String, clock: any StoreClock = SystemClock(), countStatements: Bool = false) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "agora"
         let synchronous = ProcessInfo.processInfo.environment["AGORA_SQLITE_SYNC"] == "FULL" ? "FULL" : "NORMAL"
+        let statements = countStatements ? Locked(0) : nil
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            if let statements { db.trace(options: .statement) { _ in statements.withLock { $0 += 1 } } }
         }
+        self.statements = statements
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         self.clock = clock
         writer = GroupCommitWriter(pool: pool)
         try Migrations.migrator.migrate(pool)
     }
+
+    /// Statements run so far (0 unless made with `countStatements`).
+    public var statementCount: Int { statements?.withLock { $0 } ?? 0 }
 
     /// `PRAGMA quick_check` says "ok".
     public func isHealthy() async -> Bool {

@@ -15,8 +15,8 @@ public final class SQLiteStore: ShopStore {
     public let counters: any CounterStore
     public let outbox: any OutboxStore
 
-    public init(path: String, clock: any StoreClock = SystemClock()) throws {
-        let database = try SQLiteDatabase(path: path, clock: clock)
+    public init(path: String, clock: any StoreClock = SystemClock(), countStatements: Bool = false) throws {
+        let database = try SQLiteDatabase(path: path, clock: clock, countStatements: countStatements)
         self.database = database
         sessions = SQLiteSessions(database)
         carts = SQLiteCarts(database)

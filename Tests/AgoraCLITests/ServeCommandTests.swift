@@ -153,6 +153,26 @@ import Testing
         server.kill(SIGTERM)
     }
 
+    /// SIGTERM while a message is being handed to the transport: the server stops taking
+    /// requests, lets the delivery finish and records it, then exits 0.
+    @Test func sigtermWaitsForADeliveryInFlight() async throws {
+        let site = try builtSite()
+        let slow = site.appendingPathComponent("slow-sendmail")
+        let delivered = site.appendingPathComponent("delivered.eml")
+        try Data("#!/bin/sh\nsleep 1\ncat > \"\(delivered.path)\"\n".utf8).write(to: slow)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: slow.path)
+        let server = try ServerProcess(site: site, arguments: ["--mail", "sendmail:\(slow.path)"])
+        let browser = Browser(port: server.port)
+        try await browser.json("POST", "/api/cart/items", ["sku": "CE-001", "quantity": 1])
+        let number = try #require(try await browser.json("POST", "/api/orders", Self.customer).json["number"] as? String)
+        try await Task.sleep(for: .milliseconds(300))  // the worker is inside the slow transport now
+        server.kill(SIGTERM)
+        #expect(server.process.terminationStatus == 0)
+        #expect(try String(contentsOf: delivered, encoding: .utf8).contains("Subject: Order nr. \(number)"))
+        let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
+        #expect(try await store.outbox.all().map(\.status) == [.sent])
+    }
+
     @Test func sighupReloadsTheManifests() async throws {
         let site = try builtSite()
         let server = try ServerProcess(site: site)

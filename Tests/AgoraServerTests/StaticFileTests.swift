@@ -112,3 +112,25 @@ import Testing
         }
     }
 }
+
+/// The hot paths of a logged-in visitor (issue: the live server never blocks).
+@Suite struct HotPathTests {
+    @Test func staticFilesRunNoSQLEvenWithASessionCookie() async throws {
+        let shop = try TestShop(countStatements: true)
+        try await shop.run { port in
+            let browser = Browser(port: port)
+            #expect(try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1]).status == 200)
+            #expect(browser.cookie != nil)
+            let home = try await browser.get("/")
+            let css = try #require(home.text.firstMatch(of: /href="(\/assets\/style\.[0-9a-f]+\.css)"/)?.1)
+            let before = shop.store.database.statementCount
+            for path in ["/", "/products/sencha/", String(css), "/catalog.json", "/robots.txt", "/missing-page"] {
+                _ = try await browser.get(path)
+            }
+            #expect(shop.store.database.statementCount == before)
+            // A dynamic page does read the session and the cart.
+            #expect(try await browser.get("/api/cart").status == 200)
+            #expect(shop.store.database.statementCount > before)
+        }
+    }
+}

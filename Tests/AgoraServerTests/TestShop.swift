@@ -18,7 +18,7 @@ struct TestShop {
     let store: SQLiteStore
     let catalog: LiveCatalog
 
-    init(_ files: [String: String] = TestShop.catalog, clock: any StoreClock = SystemClock()) throws {
+    init(_ files: [String: String] = TestShop.catalog, clock: any StoreClock = SystemClock(), countStatements: Bool = false) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("agora-shop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("themes/default"),
@@ -26,7 +26,8 @@ struct TestShop {
         for (path, text) in files { try Self.write(root.appendingPathComponent("content").appendingPathComponent(path), text) }
         try SiteBuilder(options: BuildOptions(siteDirectory: root)).build()
         self.root = root
-        store = try SQLiteStore(path: root.appendingPathComponent("data/agora.sqlite").path, clock: clock)
+        store = try SQLiteStore(path: root.appendingPathComponent("data/agora.sqlite").path, clock: clock,
+                                countStatements: countStatements)
         catalog = try LiveCatalog(output: root.appendingPathComponent("output"))
     }
 
