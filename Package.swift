@@ -62,6 +62,7 @@ let package = Package(
                 "AgoraSite", "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraContent", "AgoraMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),

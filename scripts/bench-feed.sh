@@ -17,24 +17,7 @@ rm -rf "$SITE"
 "$AGORA" build --site "$SITE" --quiet
 printf 'reader password\n' | "$AGORA" users create reader --email reader@example.com --site "$SITE" >/dev/null
 
-python3 - "$SITE/data/agora.sqlite" "$ACTIONS" "$ACTORS" "$FOLLOWED" <<'PY'
-import sqlite3, sys, random
-path, actions, actors, followed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-db = sqlite3.connect(path)
-random.seed(1)
-names = ["maker%05d" % i for i in range(actors)]
-db.execute("BEGIN")
-db.executemany("INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES (?, ?, 'product', ?, ?)",
-               ((random.choice(names), random.choice(("likes", "published")), "SKU-%d" % random.randrange(10000), 1_700_000_000 + i)
-                for i in range(actions)))
-chosen = random.sample(names, followed)
-db.executemany("INSERT INTO follows (follower, followed, created_at) VALUES ('reader', ?, 0)", ((n,) for n in chosen))
-db.executemany("INSERT INTO follow_counts (username, followers) VALUES (?, 1)", ((n,) for n in chosen))  # counts as the server keeps them
-db.execute("INSERT INTO follow_counts (username, following) VALUES ('reader', ?)", (followed,))
-db.commit()
-db.execute("ANALYZE")
-db.close()
-PY
+python3 scripts/bench-feed-data.py "$SITE/data/agora.sqlite" "$ACTIONS" "$ACTORS" "$FOLLOWED"
 
 "$AGORA" serve --site "$SITE" --port "$PORT" --stop-with-parent >/dev/null 2>/dev/null &
 SERVER=$!
@@ -56,17 +39,7 @@ run() {
 run single 1 -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/feed?limit=10"
 run first 64 -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/feed?limit=10"
 run deep 64 -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/api/feed?limit=10&before=$MIDDLE"
-cat > "$SITE/follow.lua" <<LUA
-local people = {"mira", "tomas", "aiko", "lena", "samir", "ines", "jonah", "priya"}
-local n = 0
-request = function()
-  n = n + 1
-  local action = (math.floor(n / #people) % 2 == 0) and "follow" or "unfollow"
-  local body = '{"username":"' .. people[n % #people + 1] .. '","action":"' .. action .. '"}'
-  return wrk.format("POST", "/api/follow", {["Content-Type"] = "application/json", ["Cookie"] = "$COOKIE"}, body)
-end
-LUA
-run follow 64 -s "$SITE/follow.lua" "http://127.0.0.1:$PORT/api/follow"
+COOKIE="$COOKIE" run follow 64 -s scripts/bench-follow.lua "http://127.0.0.1:$PORT/api/follow"
 "$AGORA" doctor --site "$SITE" >/dev/null && DOCTOR="no drift" || DOCTOR="drift found"
 
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)

@@ -6,6 +6,8 @@ import AgoraStore
 import AgoraTheme
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
@@ -84,6 +86,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let parentWatch = stopWithParent ? ParentWatch() : nil
+        // Measured, not on by default: Swift concurrency on NIO's event loops (see BENCHMARKS.md).
+        if ProcessInfo.processInfo.environment["AGORA_NIO_EXECUTOR"] == "1",
+           !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            FileHandle.standardError.write(Data("agora serve: AGORA_NIO_EXECUTOR=1 could not take over the executor\n".utf8))
+        }
         OpenFileLimit.raise()
         let root = URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
         let outputFolder = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
