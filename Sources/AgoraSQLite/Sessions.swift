@@ -25,16 +25,23 @@ struct SQLiteSessions: SessionStore {
         let now = database.clock.now()
         let hash = Tokens.hash(secret)
         return try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT id_hash, account_id, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?"),
-                             arguments: [hash, now])
-                .map { Session(idHash: $0["id_hash"], accountID: $0["account_id"], expiresAt: $0["expires_at"]) }
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT s.id_hash, s.account_id, s.expires_at, a.*
+                FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id
+                WHERE s.id_hash = ? AND s.expires_at > ?
+                """), arguments: [hash, now])
+                .map { row in
+                    let account: Account? = (row["username"] as String?) == nil ? nil : SQLiteAccounts.account(row)
+                    return Session(idHash: row["id_hash"], accountID: row["account_id"], expiresAt: row["expires_at"], account: account)
+                }
         }
     }
 
     func refresh(_ session: Session) async throws -> Session? {
         let now = database.clock.now()
         guard SessionRules.needsRefresh(session, now: now) else { return nil }
-        let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime)
+        let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime,
+                               account: session.account)
         try await database.write { db in
             try db.execute(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
         }
@@ -51,7 +58,8 @@ struct SQLiteSessions: SessionStore {
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
         let secret = Tokens.sessionSecret()
         let now = database.clock.now()
-        let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime)
+        let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime,
+                              account: account)
         try await database.write { db in
             try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                            arguments: [session.idHash, account.id, now, session.expiresAt])

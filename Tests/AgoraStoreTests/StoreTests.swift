@@ -40,6 +40,7 @@ import Testing
         let (secret, session) = try await store.sessions.logIn(account, replacing: anonymous) { ["GT-1": dearer, "GT-2": gyokuro][$0] }
         #expect(session.accountID == account.id)
         #expect(try await store.sessions.find(secret: secret) == session)
+        #expect(try await store.sessions.find(secret: secret)?.account == account)  // read with the session
         let cart = try await store.carts.cart(.account(account.id))
         #expect(cart.lines.first { $0.sku == "GT-2" }?.quantity == 5)  // 4 + 3 capped by the 5 units left
         #expect(cart.lines.first { $0.sku == "GT-1" }?.quantity == 2)

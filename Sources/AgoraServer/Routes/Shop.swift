@@ -34,10 +34,9 @@ struct Shop: Sendable {
     var outbox: any OutboxStore { store.outbox }
     var now: Int64 { store.clock.now() }
 
-    /// The logged-in account, if any.
+    /// The logged-in account, if any: read with the session, no query of its own.
     func account(_ context: ShopContext) async throws -> Account? {
-        guard let id = context.session?.accountID else { return nil }
-        return try await store.accounts.account(id: id)
+        context.session?.account
     }
 
     /// The product for sale under `sku`, or 404.
