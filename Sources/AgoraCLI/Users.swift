@@ -73,11 +73,8 @@ struct Users: ParsableCommand {
         @OptionGroup var database: DatabaseLocation
 
         func run() async throws {
-            do {
-                try await database.open().accounts.setAdmin(username.lowercased(), !off)
-                print("\(username.lowercased()) is \(off ? "no longer" : "now") an admin.")
-            } catch AccountError.unknownAccount {
-                throw exitWithError("no account \(username)")
+            try await Users.change(username, in: database, saying: "\(off ? "no longer" : "now") an admin") {
+                try await $0.setAdmin($1, !off)
             }
         }
     }
@@ -99,12 +96,23 @@ struct Users: ParsableCommand {
         @OptionGroup var database: DatabaseLocation
 
         func run() async throws {
-            do {
-                try await database.open().accounts.setLinkedToProfile(username.lowercased(), !off)
-                print("\(username.lowercased()) is \(off ? "no longer" : "now") linked to the profile \(username.lowercased()).")
-            } catch AccountError.unknownAccount {
-                throw exitWithError("no account \(username)")
+            let name = username.lowercased()
+            try await Users.change(username, in: database, saying: "\(off ? "no longer" : "now") linked to the profile \(name)") {
+                try await $0.setLinkedToProfile($1, !off)
             }
+        }
+    }
+
+    /// Applies a change to one account and says what it is now ("mira is now an admin."), or
+    /// exits 1 when there is no such account.
+    static func change(_ username: String, in database: DatabaseLocation, saying state: String,
+                       _ apply: (any AccountStore, String) async throws -> Void) async throws {
+        let name = username.lowercased()
+        do {
+            try await apply(try database.open().accounts, name)
+            print("\(name) is \(state).")
+        } catch AccountError.unknownAccount {
+            throw exitWithError("no account \(username)")
         }
     }
 }

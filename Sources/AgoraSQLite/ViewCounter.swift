@@ -1,5 +1,4 @@
 import AgoraStore
-import Dispatch
 import Foundation
 import GRDB
 
@@ -20,55 +19,22 @@ final class ViewCounter: Sendable {
         let continuation: CheckedContinuation<Int, Error>
     }
 
-    private struct State {
-        var pending: [Pending] = []
-        var writing = false
-        var batches = 0
-        var largestBatch = 0
-    }
-
     private let database: SQLiteDatabase
-    private let state = Locked(State())
-    /// Commits run here, off the Swift concurrency threads, one at a time.
-    private let writer = DispatchQueue(label: "agora.view-counter")
+    private let increments: CommitQueue<Pending>
 
     init(_ database: SQLiteDatabase) {
         self.database = database
+        increments = CommitQueue(label: "agora.view-counter") { batch in Self.commit(batch, database) }
     }
 
     /// Adds one view and returns the new total, once it is committed.
     func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let startWriter = state.withLock { state -> Bool in
-                state.pending.append(Pending(kind: kind, key: key, continuation: continuation))
-                guard !state.writing else { return false }
-                state.writing = true
-                return true
-            }
-            if startWriter { writer.async { self.drain() } }
+            increments.submit(Pending(kind: kind, key: key, continuation: continuation))
         }
     }
 
-    /// Commits batch after batch until nobody is waiting.
-    private func drain() {
-        while true {
-            let batch = state.withLock { state -> [Pending] in
-                let batch = state.pending
-                state.pending = []
-                if batch.isEmpty {
-                    state.writing = false
-                } else {
-                    state.batches += 1
-                    state.largestBatch = max(state.largestBatch, batch.count)
-                }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            commit(batch)
-        }
-    }
-
-    private func commit(_ batch: [Pending]) {
+    private static func commit(_ batch: [Pending], _ database: SQLiteDatabase) {
         do {
             let totals = try database.pool.write { db -> [Int] in
                 var grouped: [String: (kind: CounterKind, key: String, count: Int)] = [:]
@@ -102,7 +68,8 @@ final class ViewCounter: Sendable {
 
     /// Batches committed and the largest one, for the metrics and the benchmark notes.
     var statistics: (batches: Int, largestBatch: Int) {
-        state.withLock { ($0.batches, $0.largestBatch) }
+        let figures = increments.statistics
+        return (figures.batches, figures.largestBatch)
     }
 }
 

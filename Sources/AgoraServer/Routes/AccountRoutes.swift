@@ -70,7 +70,7 @@ struct AccountRoutes {
             return Response.seeOther("/")
         }
         router.get("/account/") { _, context in
-            guard let account = try await shop.account(context) else { return Response.seeOther("/account/login/?next=/account/") }
+            guard let account = shop.account(context) else { return Response.seeOther("/account/login/?next=/account/") }
             let symbol = shop.catalog.current.config.currencySymbol
             let orders = try await shop.orders.orders(accountID: account.id).map { order -> [String: Any] in
                 ["number": order.number, "status": order.status.rawValue, "date": Self.day(order.createdAt),

@@ -114,7 +114,7 @@ struct AdminRoutes {
     /// nil when the visitor is an admin; a redirect to the login page for anonymous visitors;
     /// 403 for everyone else.
     private func gate(_ request: Request, _ context: ShopContext) async throws -> Response? {
-        guard let account = try await shop.account(context) else {
+        guard let account = shop.account(context) else {
             let next = request.method == .get ? request.uri.path : "/admin/orders/"
             return Response.seeOther("/account/login/?next=\(next)")
         }

@@ -93,7 +93,7 @@ struct OrderRoutes {
         guard let normalized = OrderNumber.normalize(number), let order = try await shop.orders.order(number: normalized),
               let session = context.session else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
         let owner = order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
-        let isAdmin = try await shop.account(context)?.isAdmin == true
+        let isAdmin = shop.account(context)?.isAdmin == true
         guard owner || isAdmin else {
             throw ShopHTTPError.notFound("There is no order with that number in this session.")
         }

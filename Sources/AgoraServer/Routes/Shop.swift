@@ -35,7 +35,7 @@ struct Shop: Sendable {
     var now: Int64 { store.clock.now() }
 
     /// The logged-in account, if any: read with the session, no query of its own.
-    func account(_ context: ShopContext) async throws -> Account? {
+    func account(_ context: ShopContext) -> Account? {
         context.session?.account
     }
 

@@ -18,7 +18,7 @@ struct SocialRoutes {
             var request = request
             let fields = try await request.formFields()
             let username = fields["username"] ?? ""
-            guard let account = try await shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
+            guard let account = shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
             _ = try await follow(account, username: username, action: fields["action"] ?? "follow")
             return Response.seeOther(Self.back(request, fallback: "/people/\(username)/"))
         }
@@ -28,7 +28,7 @@ struct SocialRoutes {
             let social = shop.social
             let counts = try await social.followCounts(username)
             var isFollowing = false
-            if let viewer = try await shop.account(context) { isFollowing = try await social.isFollowing(viewer.username, username) }
+            if let viewer = shop.account(context) { isFollowing = try await social.isFollowing(viewer.username, username) }
             return Response.json(object: ["username": username, "followers": counts.followers, "following": counts.following,
                                           "is_following": isFollowing])
         }
@@ -44,7 +44,7 @@ struct SocialRoutes {
             let fields = try await request.formFields()
             let sku = fields["sku"] ?? ""
             let url = shop.catalog.current.product(sku: sku)?.url ?? "/catalog/"
-            guard let account = try await shop.account(context) else { return Response.seeOther("/account/login/?next=\(url)") }
+            guard let account = shop.account(context) else { return Response.seeOther("/account/login/?next=\(url)") }
             _ = try await like(account, sku: sku, action: fields["action"] ?? "like")
             return Response.seeOther(Self.back(request, fallback: url))
         }
@@ -88,7 +88,7 @@ struct SocialRoutes {
     }
 
     private func requireAccount(_ context: ShopContext) async throws -> Account {
-        guard let account = try await shop.account(context) else {
+        guard let account = shop.account(context) else {
             throw ShopHTTPError(.unauthorized, code: "login_required", message: "Log in to do that")
         }
         return account

@@ -19,7 +19,7 @@ struct SystemRoutes {
             let left = product.available ? max(0, try await shop.carts.unitsLeft(product.item)) : 0
             let counts = try await shop.counters.counts(.product, sku)
             var liked = false
-            if let account = try await shop.account(context) { liked = try await shop.social.hasLiked(account.username, sku) }
+            if let account = shop.account(context) { liked = try await shop.social.hasLiked(account.username, sku) }
             return try Response.json(ProductJSON(sku: sku, stock: left, available: product.available && left > 0,
                                                  views: counts.views, likes: counts.likes, liked: liked))
         }
