@@ -1,6 +1,7 @@
 import AgoraStore
 import Foundation
 import GRDB
+import NIOPosix
 
 /// The shop's SQLite database: one file in WAL mode, migrated on open.
 ///
@@ -56,8 +57,14 @@ public final class SQLiteDatabase: Sendable {
     /// One statement's read: no transaction around it (a single statement reads one snapshot),
     /// on GRDB's reader threads, never on the caller's.
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.unsafeRead(value)
+        let pool = self.pool
+        return try await Self.readers.runIfActive { try pool.unsafeRead(value) }
     }
+    static let readers: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
 
     /// Several statements that must see one snapshot.
     func snapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {

@@ -105,29 +105,38 @@ struct CartView {
     }
 }
 
-struct CartJSON: Encodable {
-    struct Item: Encodable {
+/// `GET /api/cart`: `{"count", "currency", "items": [{"name", "price", "quantity", "sku", "total", "url"}], "total"}`;
+/// `url` is null, not absent, when the product is gone.
+struct CartJSON: JSONWritable {
+    struct Item {
         let sku: String
         let name: String
         let url: String?
         let quantity: Int
         let price: String
         let total: String
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(sku, forKey: .sku)
-            try container.encode(name, forKey: .name)
-            try container.encode(url, forKey: .url)  // null, not absent, when the product is gone
-            try container.encode(quantity, forKey: .quantity)
-            try container.encode(price, forKey: .price)
-            try container.encode(total, forKey: .total)
-        }
-
-        enum CodingKeys: String, CodingKey { case sku, name, url, quantity, price, total }
     }
     let items: [Item]
     let count: Int
     let total: String
     let currency: String
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("count", count)
+            json.field("currency", currency)
+            json.key("items")
+            json.array(items) { json, item in
+                json.object { json in
+                    json.field("name", item.name)
+                    json.field("price", item.price)
+                    json.field("quantity", item.quantity)
+                    json.field("sku", item.sku)
+                    json.field("total", item.total)
+                    json.field("url", item.url)
+                }
+            }
+            json.field("total", total)
+        }
+    }
 }

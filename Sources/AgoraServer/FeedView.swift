@@ -50,8 +50,8 @@ struct FeedView {
         }
     }
 
-    /// `GET /api/feed` items, encoded by `JSONEncoder` (Foundation's `JSONSerialization` was
-    /// most of a page's cost under load).
+    /// `GET /api/feed` items, written by `JSONWriter` (Foundation's encoders were most of a
+    /// page's cost under load).
     func encodable(_ item: FeedItem) -> FeedItemJSON {
         let actor = actor(item)
         return FeedItemJSON(
@@ -130,41 +130,21 @@ struct FeedView {
     }
 }
 
-struct FeedItemJSON: Encodable {
-    struct Actor: Encodable {
+/// One item of `GET /api/feed`; `url`, `thumbnail` and `target` are null, not absent.
+struct FeedItemJSON {
+    struct Actor {
         let username: String
         let name: String
         let url: String?
         let thumbnail: String?
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(username, forKey: .username)
-            try container.encode(name, forKey: .name)
-            try container.encode(url, forKey: .url)  // null, not absent
-            try container.encode(thumbnail, forKey: .thumbnail)
-        }
-
-        enum CodingKeys: String, CodingKey { case username, name, url, thumbnail }
     }
 
-    struct Target: Encodable {
+    struct Target {
         let kind: String
         let key: String
         let name: String
         let url: String?
         let thumbnail: String?
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(kind, forKey: .kind)
-            try container.encode(key, forKey: .key)
-            try container.encode(name, forKey: .name)
-            try container.encode(url, forKey: .url)
-            try container.encode(thumbnail, forKey: .thumbnail)
-        }
-
-        enum CodingKeys: String, CodingKey { case kind, key, name, url, thumbnail }
     }
 
     let id: Int64
@@ -173,27 +153,44 @@ struct FeedItemJSON: Encodable {
     let actor: Actor
     let target: Target?
 
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(verb, forKey: .verb)
-        try container.encode(created, forKey: .created)
-        try container.encode(actor, forKey: .actor)
-        try container.encode(target, forKey: .target)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("actor")
+            json.object { json in
+                json.field("name", actor.name)
+                json.field("thumbnail", actor.thumbnail)
+                json.field("url", actor.url)
+                json.field("username", actor.username)
+            }
+            json.field("created", created)
+            json.field("id", id)
+            json.key("target")
+            if let target {
+                json.object { json in
+                    json.field("key", target.key)
+                    json.field("kind", target.kind)
+                    json.field("name", target.name)
+                    json.field("thumbnail", target.thumbnail)
+                    json.field("url", target.url)
+                }
+            } else {
+                json.value(nil as String?)
+            }
+            json.field("verb", verb)
+        }
     }
-
-    enum CodingKeys: String, CodingKey { case id, verb, created, actor, target }
 }
 
-struct FeedPageJSON: Encodable {
+/// `GET /api/feed`: `{"items": [...], "next": cursor or null}`.
+struct FeedPageJSON: JSONWritable {
     let items: [FeedItemJSON]
     let next: String?
 
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(next, forKey: .next)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("items")
+            json.array(items) { json, item in item.write(to: &json) }
+            json.field("next", next)
+        }
     }
-
-    enum CodingKeys: String, CodingKey { case items, next }
 }

@@ -17,10 +17,14 @@ extension Response {
     }
 
     private static func jsonData(_ data: Data, status: HTTPResponse.Status) -> Response {
+        json(buffer: ByteBuffer(bytes: data), status: status)
+    }
+
+    static func json(buffer: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -23,20 +23,20 @@ struct CartRoutes {
             return Response.seeOther("/cart/")
         }
 
-        router.get("/api/cart") { _, context in try Response.json(CartView(try await shop.cart(context), catalog: shop.catalog.current).json) }
+        router.get("/api/cart") { _, context in Response.json(CartView(try await shop.cart(context), catalog: shop.catalog.current).json) }
         router.post("/api/cart/items") { request, context in
             var request = request
             var context = context
             let body = try JSONDecoder().decode(AddItem.self, from: try await request.bodyData())
             let cart = try await add(sku: body.sku, quantity: body.quantity, replace: body.update ?? false, context: &context)
-            return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
+            return Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
         router.delete("/api/cart/items/:sku") { _, context in
             let sku = try context.parameters.require("sku")
             guard Identifier.isSKU(sku) else { throw ShopHTTPError.badRequest("\"\(sku)\" is not a sku", field: "sku") }
-            guard let session = context.session else { return try Response.json(CartView(Cart(lines: []), catalog: shop.catalog.current).json) }
+            guard let session = context.session else { return Response.json(CartView(Cart(lines: []), catalog: shop.catalog.current).json) }
             let cart = try await shop.carts.remove(sku: sku, from: session.cartOwner)
-            return try Response.json(CartView(cart, catalog: shop.catalog.current).json)
+            return Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
     }
 

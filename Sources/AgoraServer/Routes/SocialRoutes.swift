@@ -12,7 +12,11 @@ struct SocialRoutes {
             let body = try JSONDecoder().decode(FollowRequest.self, from: try await request.bodyData())
             let account = try await requireAccount(context)
             let result = try await follow(account, username: body.username, action: body.action)
-            return Response.json(object: ["status": "ok", "followers": result.followers, "is_following": result.isFollowing])
+            return Response.jsonObject { json in
+                json.field("followers", result.followers)
+                json.field("is_following", result.isFollowing)
+                json.field("status", "ok")
+            }
         }
         router.post("/account/follow") { request, context in
             var request = request
@@ -37,7 +41,11 @@ struct SocialRoutes {
             let body = try JSONDecoder().decode(LikeRequest.self, from: try await request.bodyData())
             let account = try await requireAccount(context)
             let result = try await like(account, sku: body.sku, action: body.action)
-            return Response.json(object: ["status": "ok", "likes": result.likes, "liked": result.liked])
+            return Response.jsonObject { json in
+                json.field("liked", result.liked)
+                json.field("likes", result.likes)
+                json.field("status", "ok")
+            }
         }
         router.post("/account/like") { request, context in
             var request = request
@@ -61,7 +69,7 @@ struct SocialRoutes {
             }
             let items = try await shop.feed.page(for: account.username, before: cursor, limit: limit)
             let view = FeedView(catalog: shop.catalog.current, now: shop.now)
-            return try Response.json(FeedPageJSON(items: items.map(view.encodable),
+            return Response.json(FeedPageJSON(items: items.map(view.encodable),
                                                   next: items.count == limit ? items.last.map { String($0.id) } : nil))
         }
         router.get("/people/:username/activity.atom") { _, context in

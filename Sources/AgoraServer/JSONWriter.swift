@@ -1,0 +1,124 @@
+import Hummingbird
+import NIOCore
+
+/// JSON written straight into a byte buffer, for the endpoints answered most often (cart, feed,
+/// follows, likes). Foundation's `JSONEncoder` boxes every value through `Codable` and was a third
+/// of a feed page's CPU under load (BENCHMARKS.md); nothing in the package store writes JSON
+/// faster, and the output here is a handful of flat objects.
+///
+/// Keys are written in the order given: callers give them sorted, as `JSONEncoder` with
+/// `.sortedKeys` did, so responses stay byte for byte what they were.
+struct JSONWriter {
+    private(set) var buffer: ByteBuffer
+    /// No comma before the next key or element: just after `{`, `[` or a key.
+    private var atStart = true
+
+    init(capacity: Int = 256) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    mutating func object(_ body: (inout JSONWriter) throws -> Void) rethrows {
+        separate()
+        buffer.writeInteger(UInt8(ascii: "{"))
+        atStart = true
+        try body(&self)
+        buffer.writeInteger(UInt8(ascii: "}"))
+        atStart = false
+    }
+
+    mutating func array<Elements: Sequence>(_ elements: Elements, _ body: (inout JSONWriter, Elements.Element) throws -> Void) rethrows {
+        separate()
+        buffer.writeInteger(UInt8(ascii: "["))
+        atStart = true
+        for element in elements { try body(&self, element) }
+        buffer.writeInteger(UInt8(ascii: "]"))
+        atStart = false
+    }
+
+    /// A key; the value written next belongs to it.
+    mutating func key(_ name: StaticString) {
+        separate()
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeStaticString(name)
+        buffer.writeStaticString("\":")
+        atStart = true
+    }
+
+    mutating func value(_ text: String?) {
+        separate()
+        if let text { writeEscaped(text) } else { buffer.writeStaticString("null") }
+    }
+
+    mutating func value(_ number: some BinaryInteger) {
+        separate()
+        buffer.writeString(String(number))
+    }
+
+    mutating func value(_ flag: Bool) {
+        separate()
+        buffer.writeStaticString(flag ? "true" : "false")
+    }
+
+    mutating func field(_ name: StaticString, _ text: String?) { key(name); value(text) }
+    mutating func field(_ name: StaticString, _ number: some BinaryInteger) { key(name); value(number) }
+    mutating func field(_ name: StaticString, _ flag: Bool) { key(name); value(flag) }
+
+    private mutating func separate() {
+        if !atStart { buffer.writeInteger(UInt8(ascii: ",")) }
+        atStart = false
+    }
+
+    /// RFC 8259 §7: quotes, backslashes and control characters escaped; `/` and everything
+    /// else as UTF-8.
+    private mutating func writeEscaped(_ text: String) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                switch byte {
+                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case 0x0A: buffer.writeStaticString("\\n")
+                case 0x0D: buffer.writeStaticString("\\r")
+                case 0x09: buffer.writeStaticString("\\t")
+                case 0x08: buffer.writeStaticString("\\b")
+                case 0x0C: buffer.writeStaticString("\\f")
+                default:
+                    buffer.writeStaticString("\\u00")
+                    buffer.writeInteger(Self.hexDigits[Int(byte >> 4)])
+                    buffer.writeInteger(Self.hexDigits[Int(byte & 0x0f)])
+                }
+                runStart = index + 1
+            }
+            buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.endIndex]))
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// A response body that writes itself as JSON.
+protocol JSONWritable {
+    func write(to json: inout JSONWriter)
+}
+
+extension Response {
+    /// `application/json; charset=utf-8` written by `JSONWriter`.
+    static func json(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return json(buffer: writer.buffer, status: status)
+    }
+
+    /// `application/json; charset=utf-8`: one object, its fields written by `body`.
+    static func jsonObject(status: HTTPResponse.Status = .ok, _ body: (inout JSONWriter) -> Void) -> Response {
+        var writer = JSONWriter()
+        writer.object(body)
+        return json(buffer: writer.buffer, status: status)
+    }
+}
