@@ -19,7 +19,7 @@ struct SQLiteCarts: CartStore {
         guard CartRules.quantityRange.contains(quantity) else { throw ShopError.invalidQuantity(quantity) }
         let now = database.clock.now()
         return try await database.write { db in
-            let existing = try Int.fetchOne(db, sql: "SELECT quantity FROM cart_lines WHERE cart = ? AND sku = ?",
+            let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT quantity FROM cart_lines WHERE cart = ? AND sku = ?"),
                                             arguments: [owner.key, item.sku]) ?? 0
             let wanted = replace ? quantity : existing + quantity
             let left = try Stock.unitsLeft(item, db)
@@ -31,7 +31,7 @@ struct SQLiteCarts: CartStore {
 
     func remove(sku: String, from owner: CartOwner) async throws -> Cart {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ? AND sku = ?", arguments: [owner.key, sku])
+            try db.run(sql: "DELETE FROM cart_lines WHERE cart = ? AND sku = ?", arguments: [owner.key, sku])
             return try Self.cart(owner, db)
         }
     }
@@ -42,7 +42,7 @@ struct SQLiteCarts: CartStore {
 
     func unitsSold() async throws -> [String: Int] {
         try await database.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT sku, units FROM units_sold").map {
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT sku, units FROM units_sold")).map {
                 ($0["sku"] as String, $0["units"] as Int)
             })
         }
@@ -50,7 +50,7 @@ struct SQLiteCarts: CartStore {
 
     /// Sets a line's quantity at the catalog's current price, remembering the old price when it differs.
     static func setLine(_ owner: CartOwner, _ item: CatalogItem, quantity: Int, now: Int64, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO cart_lines (cart, sku, name, unit_price_minor, quantity, added_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (cart, sku) DO UPDATE SET
                 quantity = excluded.quantity, name = excluded.name, unit_price_minor = excluded.unit_price_minor,

@@ -19,9 +19,9 @@ struct SQLiteFeed: FeedStore {
         try await database.read { db in
             // A shopper who shares the maker's username is not the maker: their actions stay off the profile
             // (the maker's own `published` actions come from the catalog, not from an account).
-            try Row.fetchAll(db, sql: Self.select + """
+            try Row.fetchAll(db.cachedStatement(sql: Self.select + """
                  WHERE a.actor = ? AND (a.verb = 'published' OR acc.id IS NULL OR acc.person_linked = 1) ORDER BY a.id DESC LIMIT ?
-                """, arguments: [actor, limit]).map(Self.item)
+                """), arguments: [actor, limit]).map(Self.item)
         }
     }
 

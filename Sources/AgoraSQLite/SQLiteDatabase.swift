@@ -76,3 +76,11 @@ public final class SQLiteDatabase: Sendable {
         try await writer.write(work)
     }
 }
+
+extension Database {
+    /// One statement, prepared once per connection and kept (GRDB's statement cache): preparing
+    /// and authorizing a statement cost more than running it for the small writes of the hot paths.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}

@@ -14,8 +14,8 @@ struct SQLiteSessions: SessionStore {
         let now = database.clock.now()
         let session = Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + SessionRules.lifetime)
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                           arguments: [session.idHash, accountID, now, session.expiresAt])
+            try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                       arguments: [session.idHash, accountID, now, session.expiresAt])
         }
         return (secret, session)
     }
@@ -43,14 +43,14 @@ struct SQLiteSessions: SessionStore {
         let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime,
                                account: session.account)
         try await database.write { db in
-            try db.execute(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
+            try db.run(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
         }
         return extended
     }
 
     func delete(_ session: Session) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [session.idHash])
+            try db.run(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [session.idHash])
         }
     }
 
@@ -61,22 +61,22 @@ struct SQLiteSessions: SessionStore {
         let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime,
                               account: account)
         try await database.write { db in
-            try db.execute(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                           arguments: [session.idHash, account.id, now, session.expiresAt])
+            try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                       arguments: [session.idHash, account.id, now, session.expiresAt])
             guard let previous else { return }
-            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [previous.idHash])
+            try db.run(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [previous.idHash])
             let anonymous = CartOwner.session(previous.idHash)
             guard previous.accountID == nil else { return }
             let owner = CartOwner.account(account.id)
             for line in try SQLiteCarts.cart(anonymous, db).lines {
                 guard let item = catalog(line.sku), item.available else { continue }
-                let existing = try Int.fetchOne(db, sql: "SELECT quantity FROM cart_lines WHERE cart = ? AND sku = ?",
+                let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT quantity FROM cart_lines WHERE cart = ? AND sku = ?"),
                                                 arguments: [owner.key, line.sku]) ?? 0
                 let merged = min(existing + line.quantity, try Stock.unitsLeft(item, db))
                 guard merged > existing else { continue }
                 try SQLiteCarts.setLine(owner, item, quantity: merged, now: now, db)
             }
-            try db.execute(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [anonymous.key])
+            try db.run(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [anonymous.key])
         }
         return (secret, session)
     }
@@ -84,16 +84,16 @@ struct SQLiteSessions: SessionStore {
     func purgeExpired() async throws -> Int {
         let now = database.clock.now()
         return try await database.write { db in
-            try db.execute(sql: """
+            try db.run(sql: """
                 DELETE FROM cart_lines WHERE cart IN
                     (SELECT 'session:' || id_hash FROM sessions WHERE expires_at <= ? AND account_id IS NULL)
                 """, arguments: [now])
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+            try db.run(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
             return db.changesCount
         }
     }
 
     func count() async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions") ?? 0 }
+        try await database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sessions")) ?? 0 }
     }
 }

@@ -14,14 +14,14 @@ struct SQLiteSocial: SocialStore {
         let now = database.clock.now()
         return try await database.write { db in
             if following {
-                try db.execute(sql: "INSERT OR IGNORE INTO follows (follower, followed, created_at) VALUES (?, ?, ?)",
-                               arguments: [follower, person, now])
+                try db.run(sql: "INSERT OR IGNORE INTO follows (follower, followed, created_at) VALUES (?, ?, ?)",
+                           arguments: [follower, person, now])
                 if db.changesCount > 0 {
                     try Self.bump(db, follower: follower, followed: person, by: 1)
                     try Self.record(db, actor: follower, verb: "follows", target: ("person", person), at: now)
                 }
             } else {
-                try db.execute(sql: "DELETE FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person])
+                try db.run(sql: "DELETE FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person])
                 if db.changesCount > 0 { try Self.bump(db, follower: follower, followed: person, by: -1) }
             }
             return (try Self.counts(db, person).followers, following)
@@ -32,16 +32,16 @@ struct SQLiteSocial: SocialStore {
         let now = database.clock.now()
         return try await database.write { db in
             if liking {
-                try db.execute(sql: "INSERT OR IGNORE INTO likes (account, sku, created_at) VALUES (?, ?, ?)", arguments: [account, sku, now])
+                try db.run(sql: "INSERT OR IGNORE INTO likes (account, sku, created_at) VALUES (?, ?, ?)", arguments: [account, sku, now])
                 if db.changesCount > 0 {
                     try Self.bumpLikes(db, sku: sku, by: 1)
                     try Self.record(db, actor: account, verb: "likes", target: ("product", sku), at: now)
                 }
             } else {
-                try db.execute(sql: "DELETE FROM likes WHERE account = ? AND sku = ?", arguments: [account, sku])
+                try db.run(sql: "DELETE FROM likes WHERE account = ? AND sku = ?", arguments: [account, sku])
                 if db.changesCount > 0 { try Self.bumpLikes(db, sku: sku, by: -1) }
             }
-            return (try Int.fetchOne(db, sql: "SELECT likes FROM counters WHERE kind = 'product' AND key = ?", arguments: [sku]) ?? 0, liking)
+            return (try Int.fetchOne(db.cachedStatement(sql: "SELECT likes FROM counters WHERE kind = 'product' AND key = ?"), arguments: [sku]) ?? 0, liking)
         }
     }
 
@@ -51,19 +51,19 @@ struct SQLiteSocial: SocialStore {
 
     func isFollowing(_ follower: String, _ person: String) async throws -> Bool {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT 1 FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person]) != nil
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM follows WHERE follower = ? AND followed = ?"), arguments: [follower, person]) != nil
         }
     }
 
     func hasLiked(_ account: String, _ sku: String) async throws -> Bool {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT 1 FROM likes WHERE account = ? AND sku = ?", arguments: [account, sku]) != nil
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM likes WHERE account = ? AND sku = ?"), arguments: [account, sku]) != nil
         }
     }
 
     func following(_ follower: String) async throws -> [String] {
         try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT followed FROM follows WHERE follower = ? ORDER BY created_at DESC, followed",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT followed FROM follows WHERE follower = ? ORDER BY created_at DESC, followed"),
                                 arguments: [follower])
         }
     }
@@ -74,7 +74,7 @@ struct SQLiteSocial: SocialStore {
         return try await database.pool.write { db in
             var recorded = 0
             for product in products {
-                try db.execute(sql: "INSERT OR IGNORE INTO published (sku) VALUES (?)", arguments: [product.sku])
+                try db.run(sql: "INSERT OR IGNORE INTO published (sku) VALUES (?)", arguments: [product.sku])
                 guard db.changesCount > 0 else { continue }
                 if try Self.record(db, actor: product.maker, verb: "published", target: ("product", product.sku), at: now) { recorded += 1 }
             }
@@ -86,36 +86,36 @@ struct SQLiteSocial: SocialStore {
     /// transaction, so two racing requests cannot both store it.
     @discardableResult
     static func record(_ db: Database, actor: String, verb: String, target: (kind: String, key: String)?, at now: Int64) throws -> Bool {
-        let recent = try Int.fetchOne(db, sql: """
+        let recent = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT 1 FROM actions WHERE actor = ? AND verb = ? AND target_kind IS ? AND target_key IS ? AND created_at > ?
             ORDER BY id DESC LIMIT 1
-            """, arguments: [actor, verb, target?.kind, target?.key, now - SocialRules.dedupeWindow])
+            """), arguments: [actor, verb, target?.kind, target?.key, now - SocialRules.dedupeWindow])
         guard recent == nil else { return false }
-        try db.execute(sql: "INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [actor, verb, target?.kind, target?.key, now])
+        try db.run(sql: "INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES (?, ?, ?, ?, ?)",
+                   arguments: [actor, verb, target?.kind, target?.key, now])
         return true
     }
 
     private static func bump(_ db: Database, follower: String, followed: String, by delta: Int) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO follow_counts (username, followers) VALUES (?, MAX(0, ?))
             ON CONFLICT (username) DO UPDATE SET followers = MAX(0, followers + ?)
             """, arguments: [followed, delta, delta])
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO follow_counts (username, following) VALUES (?, MAX(0, ?))
             ON CONFLICT (username) DO UPDATE SET following = MAX(0, following + ?)
             """, arguments: [follower, delta, delta])
     }
 
     private static func bumpLikes(_ db: Database, sku: String, by delta: Int) throws {
-        try db.execute(sql: """
+        try db.run(sql: """
             INSERT INTO counters (kind, key, likes) VALUES ('product', ?, MAX(0, ?))
             ON CONFLICT (kind, key) DO UPDATE SET likes = MAX(0, likes + ?)
             """, arguments: [sku, delta, delta])
     }
 
     static func counts(_ db: Database, _ username: String) throws -> (followers: Int, following: Int) {
-        let row = try Row.fetchOne(db, sql: "SELECT followers, following FROM follow_counts WHERE username = ?", arguments: [username])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT followers, following FROM follow_counts WHERE username = ?"), arguments: [username])
         return (row?["followers"] ?? 0, row?["following"] ?? 0)
     }
 
@@ -128,16 +128,16 @@ struct SQLiteSocial: SocialStore {
                 FROM (SELECT followed AS username FROM follows UNION SELECT username FROM follow_counts) u
                 LEFT JOIN follow_counts c ON c.username = u.username
                 """)
-            let following = try Row.fetchAll(db, sql: """
+            let following = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT u.username AS key, COALESCE(c.following, 0) AS stored, (SELECT COUNT(*) FROM follows WHERE follower = u.username) AS actual
                 FROM (SELECT follower AS username FROM follows UNION SELECT username FROM follow_counts) u
                 LEFT JOIN follow_counts c ON c.username = u.username
-                """)
-            let likes = try Row.fetchAll(db, sql: """
+                """))
+            let likes = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT u.sku AS key, COALESCE(c.likes, 0) AS stored, (SELECT COUNT(*) FROM likes WHERE sku = u.sku) AS actual
                 FROM (SELECT sku FROM likes UNION SELECT key AS sku FROM counters WHERE kind = 'product') u
                 LEFT JOIN counters c ON c.kind = 'product' AND c.key = u.sku
-                """)
+                """))
             for (what, rows) in [("followers", followers), ("following", following), ("likes", likes)] {
                 for row in rows where (row["stored"] as Int) != (row["actual"] as Int) {
                     drifts.append(CountDrift(what: what, key: row["key"], stored: row["stored"], actual: row["actual"]))
@@ -147,12 +147,12 @@ struct SQLiteSocial: SocialStore {
                 for drift in drifts {
                     switch drift.what {
                     case "likes":
-                        try db.execute(sql: """
+                        try db.run(sql: """
                             INSERT INTO counters (kind, key, likes) VALUES ('product', ?, ?)
                             ON CONFLICT (kind, key) DO UPDATE SET likes = excluded.likes
                             """, arguments: [drift.key, drift.actual])
                     default:
-                        try db.execute(sql: """
+                        try db.run(sql: """
                             INSERT INTO follow_counts (username, \(drift.what)) VALUES (?, ?)
                             ON CONFLICT (username) DO UPDATE SET \(drift.what) = excluded.\(drift.what)
                             """, arguments: [drift.key, drift.actual])

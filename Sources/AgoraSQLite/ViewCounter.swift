@@ -44,11 +44,11 @@ final class ViewCounter: Sendable {
                 }
                 var finalTotals: [String: Int] = [:]
                 for (id, group) in grouped {
-                    finalTotals[id] = try Int.fetchOne(db, sql: """
+                    finalTotals[id] = try Int.fetchOne(db.cachedStatement(sql: """
                         INSERT INTO counters (kind, key, views) VALUES (?, ?, ?)
                         ON CONFLICT (kind, key) DO UPDATE SET views = views + excluded.views
                         RETURNING views
-                        """, arguments: [group.kind.rawValue, group.key, group.count]) ?? 0
+                        """), arguments: [group.kind.rawValue, group.key, group.count]) ?? 0
                 }
                 // Hand out totals in arrival order: the last of a key's increments gets the final total.
                 var handed: [String: Int] = [:]
@@ -102,7 +102,7 @@ struct SQLiteCounters: CounterStore {
             var offset = 0
             let page = max(limit * 2, 20)
             while result.count < limit {
-                let rows = try Row.fetchAll(db, sql: Self.rankingSQL(order), arguments: [kind.rawValue, page, offset])
+                let rows = try Row.fetchAll(db.cachedStatement(sql: Self.rankingSQL(order)), arguments: [kind.rawValue, page, offset])
                 for row in rows where include(row["key"]) {
                     result.append(RankingEntry(key: row["key"], views: row["views"], likes: row["likes"]))
                     if result.count == limit { break }
