@@ -185,6 +185,7 @@ struct FeedItemJSON {
 struct FeedPageJSON: JSONWritable {
     let items: [FeedItemJSON]
     let next: String?
+    var estimatedSize: Int { 64 + 512 * items.count }
 
     func write(to json: inout JSONWriter) {
         json.object { json in

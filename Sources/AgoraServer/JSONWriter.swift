@@ -105,12 +105,18 @@ struct JSONWriter {
 /// A response body that writes itself as JSON.
 protocol JSONWritable {
     func write(to json: inout JSONWriter)
+    /// Bytes to reserve, so that a long response is not copied as it grows.
+    var estimatedSize: Int { get }
+}
+
+extension JSONWritable {
+    var estimatedSize: Int { 256 }
 }
 
 extension Response {
     /// `application/json; charset=utf-8` written by `JSONWriter`.
     static func json(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: value.estimatedSize)
         value.write(to: &writer)
         return json(buffer: writer.buffer, status: status)
     }
