@@ -62,6 +62,7 @@ struct SQLiteAccounts: AccountStore {
             try db.run(sql: "UPDATE accounts SET is_admin = ? WHERE username = ?", arguments: [isAdmin, username])
             if db.changesCount == 0 { throw AccountError.unknownAccount(username) }
         }
+        database.sessionCache.forgetAll()
     }
 
     func setLinkedToProfile(_ username: String, _ linked: Bool) async throws {
@@ -69,6 +70,7 @@ struct SQLiteAccounts: AccountStore {
             try db.run(sql: "UPDATE accounts SET person_linked = ? WHERE username = ?", arguments: [linked, username])
             if db.changesCount == 0 { throw AccountError.unknownAccount(username) }
         }
+        database.sessionCache.forgetAll()
     }
 
     func profileConflicts(people: Set<String>) async throws -> [Account] {

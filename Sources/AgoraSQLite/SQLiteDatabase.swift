@@ -15,6 +15,8 @@ public final class SQLiteDatabase: Sendable {
     public let clock: any StoreClock
     /// Small writes of many requests, committed together (see `GroupCommitWriter`).
     let writer: GroupCommitWriter
+    /// Sessions read in the last few seconds; this process is the only server on the file.
+    let sessionCache = SessionCache()
     /// Statements run on any connection, when counting was asked for (tests of hot paths).
     private let statements: Locked<Int>?
 

@@ -24,7 +24,10 @@ struct SQLiteSessions: SessionStore {
         guard !secret.isEmpty, secret.utf8.count <= 128 else { return nil }
         let now = database.clock.now()
         let hash = Tokens.hash(secret)
-        return try await database.read { db in
+        let cache = database.sessionCache
+        if let session = cache.session(idHash: hash, now: now) { return session }
+        let generation = cache.generation
+        let session = try await database.read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT s.id_hash, s.account_id, s.expires_at, a.*
                 FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id
@@ -35,6 +38,8 @@ struct SQLiteSessions: SessionStore {
                     return Session(idHash: row["id_hash"], accountID: row["account_id"], expiresAt: row["expires_at"], account: account)
                 }
         }
+        if let session { cache.remember(session, readAt: now, generation: generation) }
+        return session
     }
 
     func refresh(_ session: Session) async throws -> Session? {
@@ -45,6 +50,7 @@ struct SQLiteSessions: SessionStore {
         try await database.write { db in
             try db.run(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
         }
+        database.sessionCache.forget(idHash: session.idHash)
         return extended
     }
 
@@ -52,6 +58,7 @@ struct SQLiteSessions: SessionStore {
         try await database.write { db in
             try db.run(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [session.idHash])
         }
+        database.sessionCache.forget(idHash: session.idHash)
     }
 
     func logIn(_ account: Account, replacing previous: Session?,
@@ -78,6 +85,7 @@ struct SQLiteSessions: SessionStore {
             }
             try db.run(sql: "DELETE FROM cart_lines WHERE cart = ?", arguments: [anonymous.key])
         }
+        if let previous { database.sessionCache.forget(idHash: previous.idHash) }
         return (secret, session)
     }
 
