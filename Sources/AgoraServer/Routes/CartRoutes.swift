@@ -47,11 +47,15 @@ struct CartRoutes {
     }
 
     /// Checks the sku first (404), then the quantity (400), then the stock (409); only then is a
-    /// session created, so refused requests leave nothing behind.
+    /// session created, so refused requests leave nothing behind. A visitor who has a session
+    /// already goes straight to the write, which checks the stock in its own transaction.
     @discardableResult
     private func add(sku: String, quantity: Int, replace: Bool, context: inout ShopContext) async throws -> Cart {
         let product = try shop.productForSale(sku)
         guard CartRules.quantityRange.contains(quantity) else { throw ShopHTTPError(ShopError.invalidQuantity(quantity)) }
+        if let session = context.session {
+            return try await shop.carts.add(product.item, quantity: quantity, replace: replace, to: session.cartOwner)
+        }
         let left = try await shop.carts.unitsLeft(product.item)
         if quantity > left { throw ShopHTTPError(ShopError.outOfStock(sku: sku, name: product.name, left: max(0, left))) }
         let session = try await shop.sessions.ensure(&context)
