@@ -44,7 +44,10 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The embedded implementation of the store protocols, on SQLite through GRDB.
-        .target(name: "AgoraSQLite", dependencies: ["AgoraStore", "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(name: "AgoraSQLite", dependencies: [
+            "AgoraStore", "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .target(name: "AgoraMail", dependencies: [
             "AgoraStore", "AgoraContent", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -1,6 +1,7 @@
 import AgoraStore
 import Foundation
 import GRDB
+import NIOCore
 import NIOPosix
 
 /// The shop's SQLite database: one file in WAL mode, migrated on open.
@@ -48,7 +49,7 @@ public final class SQLiteDatabase: Sendable {
 
     /// `PRAGMA quick_check` says "ok".
     public func isHealthy() async -> Bool {
-        (try? await pool.unsafeRead { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }) == "ok"
+        (try? await read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }) == "ok"
     }
 
     /// The journal mode SQLite reports (`wal`).
@@ -57,26 +58,35 @@ public final class SQLiteDatabase: Sendable {
     }
 
     /// One statement's read: no transaction around it (a single statement reads one snapshot),
-    /// on GRDB's reader threads, never on the caller's.
+    /// on the reader threads, never on the caller's.
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let pool = self.pool
-        return try await Self.readers.runIfActive { try pool.unsafeRead(value) }
+        return try await ReaderThreads.pool.runIfActive { try pool.unsafeRead(value) }
     }
-    static let readers: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 2)
-        pool.start()
-        return pool
-    }()
 
     /// Several statements that must see one snapshot.
     func snapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(value)
+        let pool = self.pool
+        return try await ReaderThreads.pool.runIfActive { try pool.read(value) }
     }
 
     /// A small write, committed with whatever else is waiting (see `GroupCommitWriter`).
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(work)
     }
+}
+
+/// The threads every read runs on. GRDB's own `async` read crosses three threads (its
+/// semaphore queue, the reader's queue, back to the caller's); here a read crosses one and back:
+/// the thread takes the connection with GRDB's synchronous read, which stays on that thread.
+/// Under load that raised the session-and-cart read's rate by half (BENCHMARKS.md). One thread
+/// per core: a read holds its thread only while SQLite works, never while a writer does (WAL).
+enum ReaderThreads {
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+        pool.start()
+        return pool
+    }()
 }
 
 extension Database {

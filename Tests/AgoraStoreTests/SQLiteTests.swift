@@ -7,6 +7,30 @@ import Testing
 
 /// What only the SQLite backend has: WAL, recorded migrations, and group commit.
 @Suite struct SQLiteTests {
+    /// A logged-in visitor's burst of requests reads the session once; a change made by another
+    /// process (`agora users set-admin` beside the server) reaches the session within
+    /// `SessionCache.freshness` seconds.
+    @Test func aSessionReadAMomentAgoIsNotReadAgain() async throws {
+        let clock = ManualClock(1_800_000_000)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-store-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("agora.sqlite").path
+        let server = try SQLiteStore(path: path, clock: clock, countStatements: true)
+        _ = try await server.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        let account = try #require(try await server.accounts.account(username: "bob"))
+        let (secret, _) = try await server.sessions.logIn(account, replacing: nil) { _ in nil }
+        let before = server.database.statementCount
+        #expect(try await server.sessions.find(secret: secret)?.account?.isAdmin == false)
+        let afterFirst = server.database.statementCount
+        #expect(afterFirst > before)
+        #expect(try await server.sessions.find(secret: secret)?.account?.isAdmin == false)
+        #expect(server.database.statementCount == afterFirst)
+
+        let otherProcess = try SQLiteStore(path: path, clock: clock)
+        try await otherProcess.accounts.setAdmin("bob", true)
+        clock.time += SessionCache.freshness
+        #expect(try await server.sessions.find(secret: secret)?.account?.isAdmin == true)
+    }
+
     @Test func opensInWALModeAndMigratesOnce() async throws {
         let store = try temporarySQLiteStore()
         #expect(try store.database.journalMode() == "wal")

@@ -48,6 +48,31 @@ import Testing
         #expect(try await store.carts.cart(anonymous.cartOwner).isEmpty)
         #expect(try await store.sessions.count() == 1)  // the anonymous session is gone
     }
+
+    /// Sessions found a moment ago may be cached (SQLite keeps them a few seconds): logout,
+    /// login rotation and account changes must still be seen at once, with no time passing.
+    @Test(arguments: Backend.allCases) func logoutRotationAndAccountChangesAreSeenAtOnce(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let store = try backend.makeStore(clock: clock)
+        let account = try await store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
+        let (anonymousSecret, anonymous) = try await store.sessions.create(accountID: nil)
+        #expect(try await store.sessions.find(secret: anonymousSecret) == anonymous)
+        let (secret, session) = try await store.sessions.logIn(account, replacing: anonymous) { _ in nil }
+        #expect(try await store.sessions.find(secret: anonymousSecret) == nil)
+
+        #expect(try await store.sessions.find(secret: secret)?.account?.isAdmin == false)
+        try await store.accounts.setAdmin("bob", true)
+        #expect(try await store.sessions.find(secret: secret)?.account?.isAdmin == true)
+        #expect(try await store.sessions.find(secret: secret)?.account?.isLinkedToProfile == false)
+        try await store.accounts.setLinkedToProfile("bob", true)
+        #expect(try await store.sessions.find(secret: secret)?.account?.isLinkedToProfile == true)
+
+        clock.time += 2 * 86_400
+        let extended = try #require(try await store.sessions.refresh(session))
+        #expect(try await store.sessions.find(secret: secret)?.expiresAt == extended.expiresAt)
+        try await store.sessions.delete(extended)
+        #expect(try await store.sessions.find(secret: secret) == nil)
+    }
 }
 
 @Suite struct CartStoreTests {
