@@ -26,6 +26,11 @@ public struct ConnectionTimeouts: Sendable, Equatable {
 /// - after the last response while no request is open: the idle deadline (a half-sent header
 ///   on a kept-alive connection is also bound by it, as no head has arrived).
 /// While the server is working on a request, no deadline runs: a slow answer is ours to give.
+///
+/// Deadlines move on every request, so they are kept as a time, not as a timer: one timer per
+/// connection fires at the earliest deadline it was set for and, if the deadline moved later
+/// meanwhile, sets itself again. Scheduling and cancelling a timer for every head, end and
+/// response cost 7 % of a feed request's CPU.
 final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -33,7 +38,10 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     private let timeouts: ConnectionTimeouts
-    private var deadline: Scheduled<Void>?
+    /// When the connection closes unless something happens first; nil while none runs.
+    private var deadline: NIODeadline?
+    /// The one timer, and when it fires.
+    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
     /// Requests whose head has arrived and whose response has not ended.
     private var open = 0
     private var readingBody = false
@@ -52,11 +60,11 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        stopTimer()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stopTimer()
         context.fireChannelInactive()
     }
 
@@ -84,13 +92,39 @@ final class ConnectionDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ timeout: TimeAmount, _ context: ChannelHandlerContext) {
-        disarm()
-        let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        let deadline = NIODeadline.now() + timeout
+        self.deadline = deadline
+        if let timer, timer.firesAt <= deadline { return }
+        startTimer(at: deadline, context)
     }
 
     private func disarm() {
-        deadline?.cancel()
+        deadline = nil
+    }
+
+    private func startTimer(at time: NIODeadline, _ context: ChannelHandlerContext) {
+        timer?.task.cancel()
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let task = context.eventLoop.scheduleTask(deadline: time) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context)
+        }
+        timer = (task, time)
+    }
+
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let deadline else { return }
+        if deadline <= .now() {
+            context.channel.close(promise: nil)
+        } else {
+            startTimer(at: deadline, context)
+        }
+    }
+
+    private func stopTimer() {
+        timer?.task.cancel()
+        timer = nil
         deadline = nil
     }
 }
