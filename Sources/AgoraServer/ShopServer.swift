@@ -139,8 +139,6 @@ public struct ShopServer: Sendable {
 
     /// Hummingbird's own logger only for warnings; the access log has one line per request.
     private static func quietLogger() -> Logger {
-        var logger = Logger(label: "agora")
-        logger.logLevel = .warning
-        return logger
+        Logger(label: "agora") { label in ServerLogHandler(label: label) }
     }
 }
