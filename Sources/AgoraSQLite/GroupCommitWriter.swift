@@ -32,17 +32,29 @@ final class GroupCommitWriter: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             jobs.submit(Job(run: { db in
                 do {
-                    var value: T?
-                    try db.inSavepoint {
-                        value = try work(db)
-                        return .commit
-                    }
-                    guard let value else { return { continuation.resume(throwing: GroupCommitError.noResult) } }
+                    let value = try Self.inSavepoint(db) { try work(db) }
                     return { continuation.resume(returning: value) }
                 } catch {
                     return { continuation.resume(throwing: error) }
                 }
             }, fail: { continuation.resume(throwing: $0) }))
+        }
+    }
+
+    /// One request's work in a savepoint of the batch's transaction, undone alone if it throws.
+    /// GRDB's `inSavepoint` prepares its three statements anew each time; cached, they are a
+    /// few percent of a small write's CPU less. (GRDB still sees them: a statement's effect on
+    /// the transaction is recorded when it is prepared and applied on every run.)
+    private static func inSavepoint<T>(_ db: Database, _ work: () throws -> T) throws -> T {
+        try db.run(sql: "SAVEPOINT request")
+        do {
+            let value = try work()
+            try db.run(sql: "RELEASE SAVEPOINT request")
+            return value
+        } catch {
+            try db.run(sql: "ROLLBACK TRANSACTION TO SAVEPOINT request")
+            try db.run(sql: "RELEASE SAVEPOINT request")
+            throw error
         }
     }
 
@@ -54,8 +66,4 @@ final class GroupCommitWriter: Sendable {
         let figures = jobs.statistics
         return (figures.batches, figures.items, figures.largestBatch)
     }
-}
-
-enum GroupCommitError: Error {
-    case noResult
 }
