@@ -3,7 +3,7 @@ import PackageDescription
 
 // One module per concern (SPEC §9). Dependencies point one way:
 // agora (CLI) → AgoraServer / AgoraSite → AgoraStore, AgoraTheme, AgoraContent, AgoraMarkdown → CCmark;
-// the CLI alone picks the store's implementation (AgoraSQLite → AgoraStore).
+// the CLI alone picks the store's implementation (AgoraSQLite or AgoraPostgres → AgoraStore).
 let package = Package(
     name: "Agora",
     platforms: [.macOS(.v14)],
@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -48,6 +49,9 @@ let package = Package(
             "AgoraStore", "AgoraContent", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .target(name: "AgoraPostgres", dependencies: [
+            "AgoraStore", "AgoraContent", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "AgoraMail", dependencies: [
             "AgoraStore", "AgoraContent", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -72,10 +76,11 @@ let package = Package(
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
         .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli"]),
-        // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets.
+        // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets, and a
+        // throwaway PostgreSQL cluster.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),
         .testTarget(name: "AgoraStoreTests", dependencies: [
-            "AgoraStore", "AgoraSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore", "AgoraSQLite"]),

@@ -1,6 +1,8 @@
 import AgoraContent
+import AgoraPostgres
 import AgoraStore
 import AgoraSQLite
+import AgoraTestSupport
 
 import Foundation
 import Testing
@@ -9,13 +11,18 @@ import Testing
 /// backend (SPEC §11). A new backend adds a case here and must pass them all.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    /// A database of its own in the tests' throwaway cluster (`TestPostgres`).
+    case postgres
 
     /// A fresh, empty store.
-    func makeStore(clock: any StoreClock = SystemClock()) throws -> any ShopStore {
+    func makeStore(clock: any StoreClock = SystemClock()) async throws -> any ShopStore {
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-store-\(UUID().uuidString)")
             return try SQLiteStore(path: folder.appendingPathComponent("agora.sqlite").path, clock: clock)
+        case .postgres:
+            let url = try #require(PostgresURL(try TestPostgres.cluster().makeDatabase()))
+            return try await PostgresStore(url: url, clock: clock)
         }
     }
 

@@ -12,7 +12,7 @@ import Testing
 
     private func shop(_ backend: Backend) async throws -> (any ShopStore, ManualClock) {
         let clock = ManualClock(Self.start)
-        let store = try backend.makeStore(clock: clock)
+        let store = try await backend.makeStore(clock: clock)
         _ = try await store.accountRules.create(username: "owner", email: "owner@example.com", name: "Owner",
                                                 password: "the owner's password", isAdmin: true)
         return (store, clock)
@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: Backend.allCases) func aFloodFromManyClientsSlowsTheUsernameButNeverRefusesIt(_ backend: Backend) async throws {
         let clock = ManualClock(Self.start)
-        let store = try backend.makeStore(clock: clock)
+        let store = try await backend.makeStore(clock: clock)
         let limits = LoginLimits(store.accounts, clock: clock)
         #expect(try await limits.admit(username: "owner", client: "203.0.113.9") == .zero)
         for client in 0..<40 {
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func everyByteOfAPasswordCounts(_ backend: Backend) async throws {
-        let accounts = try backend.makeStore().accountRules
+        let accounts = try await backend.makeStore().accountRules
         let password = String(repeating: "a", count: 128)
         _ = try await accounts.create(username: "longpass", email: "l@example.com", name: "Long", password: password)
         #expect(try await accounts.authenticate(username: "longpass", password: password).username == "longpass")
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func olderHashesStillWorkAndAreUpgradedAtLogin(_ backend: Backend) async throws {
-        let store = try backend.makeStore()
+        let store = try await backend.makeStore()
         let accounts = store.accountRules
         let early = try await accounts.create(username: "early", email: "e@example.com", name: "Early", password: "placeholder")
         let plain = try await Passwords.onHashingThreads { Bcrypt.hash("an old password", cost: Passwords.cost) }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct SessionStoreTests {
     @Test(arguments: Backend.allCases) func sessionsExpireAfterFourteenDaysAndRefreshOnUse(_ backend: Backend) async throws {
         let clock = ManualClock(1_800_000_000)
-        let store = try backend.makeStore(clock: clock).sessions
+        let store = try await backend.makeStore(clock: clock).sessions
         let (secret, session) = try await store.create(accountID: nil)
         #expect(session.idHash == Tokens.hash(secret))
         #expect(try await store.find(secret: secret) == session)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func loginRotatesTheSessionAndMergesTheCartAtCurrentPrices(_ backend: Backend) async throws {
-        let store = try backend.makeStore()
+        let store = try await backend.makeStore()
         let account = try await store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
         let (_, anonymous) = try await store.sessions.create(accountID: nil)
         _ = try await store.carts.add(sencha, quantity: 2, replace: false, to: anonymous.cartOwner)
@@ -53,7 +53,7 @@ import Testing
     /// login rotation and account changes must still be seen at once, with no time passing.
     @Test(arguments: Backend.allCases) func logoutRotationAndAccountChangesAreSeenAtOnce(_ backend: Backend) async throws {
         let clock = ManualClock(1_800_000_000)
-        let store = try backend.makeStore(clock: clock)
+        let store = try await backend.makeStore(clock: clock)
         let account = try await store.accountRules.create(username: "bob", email: "bob@example.com", name: "Bob", password: "correct horse")
         let (anonymousSecret, anonymous) = try await store.sessions.create(accountID: nil)
         #expect(try await store.sessions.find(secret: anonymousSecret) == anonymous)
@@ -77,7 +77,7 @@ import Testing
 
 @Suite struct CartStoreTests {
     @Test(arguments: Backend.allCases) func addReplaceAndRemoveLines(_ backend: Backend) async throws {
-        let carts = try backend.makeStore().carts
+        let carts = try await backend.makeStore().carts
         let owner = CartOwner.session("abc")
         _ = try await carts.add(sencha, quantity: 2, replace: false, to: owner)
         var cart = try await carts.add(sencha, quantity: 3, replace: false, to: owner)
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func refusesBadQuantitiesUnavailableProductsAndMoreThanIsLeft(_ backend: Backend) async throws {
-        let carts = try backend.makeStore().carts
+        let carts = try await backend.makeStore().carts
         let owner = CartOwner.session("abc")
         #expect(await failure { try await carts.add(sencha, quantity: 0, replace: false, to: owner) } as? ShopError == .invalidQuantity(0))
         #expect(await failure { try await carts.add(sencha, quantity: 21, replace: false, to: owner) } as? ShopError == .invalidQuantity(21))
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func newUnitsAreNeverBoughtAtAnOldPrice(_ backend: Backend) async throws {
-        let carts = try backend.makeStore().carts
+        let carts = try await backend.makeStore().carts
         let owner = CartOwner.session("abc")
         _ = try await carts.add(sencha, quantity: 1, replace: false, to: owner)
         let dearer = CatalogItem(sku: "GT-1", name: "Sencha", price: Money(minorUnits: 1400), stock: 40, available: true)
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func concurrentWritesAreEachAnsweredWithTheirOwnOutcome(_ backend: Backend) async throws {
-        let carts = try backend.makeStore().carts
+        let carts = try await backend.makeStore().carts
         // Forty shoppers add one unit of the five there are, each to their own cart: all may
         // hold one (stock is checked against orders, not carts); the twenty who ask for 9 are refused.
         let outcomes = await withTaskGroup(of: (Int, Error?).self) { group in
@@ -156,7 +156,7 @@ import Testing
     let catalog: @Sendable (String) -> CatalogItem? = { ["GT-1": sencha, "GT-2": gyokuro][$0] }
 
     @Test(arguments: Backend.allCases) func placingAnOrderMovesTheCartIntoItAndCountsUnitsSold(_ backend: Backend) async throws {
-        let store = try backend.makeStore()
+        let store = try await backend.makeStore()
         let owner = CartOwner.session("abc")
         _ = try await store.carts.add(sencha, quantity: 3, replace: false, to: owner)
         _ = try await store.carts.add(gyokuro, quantity: 1, replace: false, to: owner)
@@ -178,7 +178,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func checkoutRefusesTheSixthBuyerOfFiveUnits(_ backend: Backend) async throws {
-        let store = try backend.makeStore()
+        let store = try await backend.makeStore()
         let owners = (0..<6).map { CartOwner.session("shopper-\($0)") }
         for owner in owners { _ = try await store.carts.add(gyokuro, quantity: 1, replace: false, to: owner) }
         let orders = store.orders
@@ -197,7 +197,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func theOwnerListsMarksPaidAndCancels(_ backend: Backend) async throws {
-        let store = try backend.makeStore()
+        let store = try await backend.makeStore()
         var numbers: [String] = []
         for index in 0..<3 {
             let owner = CartOwner.session("o\(index)")
@@ -229,7 +229,7 @@ import Testing
 @Suite struct IdempotencyStoreTests {
     @Test(arguments: Backend.allCases) func keysReplayRefuseMismatchesAndExpireWhenAbandoned(_ backend: Backend) async throws {
         let clock = ManualClock(1_800_000_000)
-        let shop = try backend.makeStore(clock: clock)
+        let shop = try await backend.makeStore(clock: clock)
         let store = shop.idempotency
         let key = IdempotencyKey(scope: "session:a", value: "k1", requestHash: "h1")
         #expect(try await store.begin(key) == .proceed)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ViewCounterTests {
     @Test(arguments: Backend.allCases) func concurrentIncrementsGetDistinctTotals(_ backend: Backend) async throws {
-        let counters = try backend.makeStore().counters
+        let counters = try await backend.makeStore().counters
         let totals = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<1000 {
                 group.addTask { try await counters.increment(.product, index % 2 == 0 ? "A" : "B") }
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases) func rankingsSkipWhatIsGone(_ backend: Backend) async throws {
-        let counters = try backend.makeStore().counters
+        let counters = try await backend.makeStore().counters
         for (key, views) in [("A", 5), ("B", 9), ("C", 7), ("D", 0)] {
             for _ in 0..<views { _ = try await counters.increment(.product, key) }
         }

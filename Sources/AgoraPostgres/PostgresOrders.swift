@@ -1,0 +1,177 @@
+import AgoraContent
+import AgoraStore
+import PostgresNIO
+
+/// Orders in PostgreSQL. A checkout locks the `units_sold` row of every sku it buys (in sku
+/// order, so two checkouts never wait on each other in a circle) before it checks the stock:
+/// twenty shoppers on three servers racing for five units buy five.
+struct PostgresOrders: OrderStore {
+    let database: PostgresDatabase
+
+    func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order {
+        let now = database.clock.now()
+        return try await database.transaction { db in
+            let cart = try await PostgresCarts.cart(owner, db)
+            guard !cart.isEmpty else { throw ShopError.emptyCart }
+            for line in cart.lines.sorted(by: { $0.sku < $1.sku }) {
+                guard let item = catalog(line.sku), item.available else { throw ShopError.unknownProduct(sku: line.sku) }
+                let left = try await Stock.unitsLeft(item, db)
+                guard line.quantity <= left else { throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left)) }
+            }
+            let number = try await Self.freshNumber(db)
+            let orderID = try await db.rows("""
+                INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
+                                    postal_code, city, total_minor, currency, created_at, updated_at)
+                VALUES (\(number), 'pending', \(session?.idHash), \(session?.accountID), \(customer.firstName), \(customer.lastName),
+                        \(customer.email), \(customer.address), \(customer.postalCode), \(customer.city), \(cart.total.minorUnits),
+                        \(currency), \(now), \(now))
+                RETURNING id
+                """).first?.decode(Int64.self) ?? 0
+            for (position, line) in cart.lines.enumerated() {
+                try await db.rows("""
+                    INSERT INTO order_items (order_id, position, sku, name, unit_price_minor, quantity)
+                    VALUES (\(orderID), \(position), \(line.sku), \(line.name), \(line.unitPrice.minorUnits), \(line.quantity))
+                    """)
+                try await db.rows("UPDATE units_sold SET units = units + \(line.quantity) WHERE sku = \(line.sku)")
+            }
+            try await db.rows("DELETE FROM cart_lines WHERE cart = \(owner.key)")
+            try await PostgresOutbox.enqueueOrderMail(number: number, recipient: customer.email, at: now, db)
+            if let idempotency {
+                try await db.rows("""
+                    UPDATE idempotency_keys SET order_number = \(number) WHERE scope = \(idempotency.scope) AND key = \(idempotency.value)
+                    """)
+            }
+            guard let order = try await Self.order(number: number, db) else { throw ShopError.emptyCart }
+            return order
+        }
+    }
+
+    func order(number: String) async throws -> Order? {
+        try await database.transaction { db in try await Self.order(number: number, db) }
+    }
+
+    func orders(accountID: Int64) async throws -> [Order] {
+        try await database.transaction { db in
+            var orders: [Order] = []
+            for row in try await db.rows("SELECT number FROM orders WHERE account_id = \(accountID) ORDER BY created_at DESC, id DESC") {
+                if let order = try await Self.order(number: try row.decode(String.self), db) { orders.append(order) }
+            }
+            return orders
+        }
+    }
+
+    func count() async throws -> Int {
+        try await database.rows("SELECT COUNT(*) FROM orders").first?.decode(Int.self) ?? 0
+    }
+
+    func list(_ filter: OrderFilter, page: Int, perPage: Int) async throws -> (orders: [Order], total: Int) {
+        let (offset, overflow) = max(0, page - 1).multipliedReportingOverflow(by: perPage)
+        let status = filter.status?.rawValue
+        let from = filter.from.flatMap(OrderFilter.epoch)
+        let to = filter.to.flatMap(OrderFilter.epoch).map { $0 + 86_400 }
+        return try await database.transaction { db in
+            // An absent filter is a NULL parameter, so both statements are fixed text with binds.
+            let total = try await db.rows("""
+                SELECT COUNT(*) FROM orders WHERE (\(status)::text IS NULL OR status = \(status))
+                AND (\(from)::bigint IS NULL OR created_at >= \(from)) AND (\(to)::bigint IS NULL OR created_at < \(to))
+                """).first?.decode(Int.self) ?? 0
+            let numbers = try await db.rows("""
+                SELECT number FROM orders WHERE (\(status)::text IS NULL OR status = \(status))
+                AND (\(from)::bigint IS NULL OR created_at >= \(from)) AND (\(to)::bigint IS NULL OR created_at < \(to))
+                ORDER BY created_at DESC, id DESC LIMIT \(perPage) OFFSET \(overflow ? Int.max : offset)
+                """).map { try $0.decode(String.self) }
+            var orders: [Order] = []
+            for number in numbers {
+                if let order = try await Self.order(number: number, db) { orders.append(order) }
+            }
+            return (orders, total)
+        }
+    }
+
+    func markPaid(_ number: String) async throws -> Order {
+        try await change(number, from: [.pending], to: .paid, returnUnits: false)
+    }
+
+    func cancel(_ number: String) async throws -> Order {
+        try await change(number, from: [.pending, .paid], to: .cancelled, returnUnits: true)
+    }
+
+    private func change(_ number: String, from allowed: Set<Order.Status>, to status: Order.Status, returnUnits: Bool) async throws -> Order {
+        let now = database.clock.now()
+        return try await database.transaction { db in
+            guard let row = try await db.rows("SELECT status FROM orders WHERE number = \(number) FOR UPDATE").first,
+                  let order = try await Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
+            let current = Order.Status(rawValue: try row.decode(String.self)) ?? order.status
+            guard allowed.contains(current) else { throw OrderAdminError.wrongStatus(number: number, status: current, wanted: status) }
+            try await db.rows("UPDATE orders SET status = \(status.rawValue), updated_at = \(now) WHERE number = \(number)")
+            if returnUnits {
+                for item in order.items.sorted(by: { $0.sku < $1.sku }) {
+                    try await db.rows("UPDATE units_sold SET units = GREATEST(0, units - \(item.quantity)) WHERE sku = \(item.sku)")
+                }
+            }
+            return try await Self.order(number: number, db) ?? order
+        }
+    }
+
+    static func order(number: String, _ db: Transaction) async throws -> Order? {
+        guard let row = try await db.rows("""
+            SELECT id, number, status, first_name, last_name, email, address, postal_code, city, total_minor, currency,
+                   session_hash, account_id, created_at
+            FROM orders WHERE number = \(number)
+            """).first else { return nil }
+        let (id, number, status, firstName, lastName, email, address, postalCode, city, total, currency, sessionHash, accountID, createdAt) =
+            try row.decode((Int64, String, String, String, String, String, String, String, String, Int64, String, String?, Int64?, Int64).self)
+        let items = try await db.rows("""
+            SELECT sku, name, unit_price_minor, quantity FROM order_items WHERE order_id = \(id) ORDER BY position
+            """).map { row in
+            let (sku, name, price, quantity) = try row.decode((String, String, Int64, Int).self)
+            return OrderItem(sku: sku, name: name, unitPrice: Money(minorUnits: price), quantity: quantity)
+        }
+        return Order(number: number, status: Order.Status(rawValue: status) ?? .pending,
+                     customer: Customer(firstName: firstName, lastName: lastName, email: email, address: address,
+                                        postalCode: postalCode, city: city),
+                     items: items, total: Money(minorUnits: total), currency: currency, sessionHash: sessionHash,
+                     accountID: accountID, createdAt: createdAt)
+    }
+
+    private static func freshNumber(_ db: Transaction) async throws -> String {
+        while true {
+            let number = OrderNumber.random()
+            if try await db.rows("SELECT 1 FROM orders WHERE number = \(number)").isEmpty { return number }
+        }
+    }
+}
+
+/// Idempotency keys in PostgreSQL: the first request inserts the key; a concurrent one finds it
+/// (the insert waits for the first transaction, then sees its row) and is told to wait.
+struct PostgresIdempotency: IdempotencyStore {
+    let database: PostgresDatabase
+
+    func begin(_ key: IdempotencyKey) async throws -> IdempotencyOutcome {
+        let now = database.clock.now()
+        return try await database.transaction { db in
+            let inserted = try await db.rows("""
+                INSERT INTO idempotency_keys (scope, key, request_hash, order_number, created_at)
+                VALUES (\(key.scope), \(key.value), \(key.requestHash), NULL, \(now))
+                ON CONFLICT (scope, key) DO NOTHING RETURNING 1
+                """)
+            if !inserted.isEmpty { return .proceed }
+            guard let row = try await db.rows("""
+                SELECT request_hash, order_number, created_at FROM idempotency_keys WHERE scope = \(key.scope) AND key = \(key.value) FOR UPDATE
+                """).first else { return .inProgress }
+            let (requestHash, orderNumber, createdAt) = try row.decode((String, String?, Int64).self)
+            if orderNumber == nil, now - createdAt < IdempotencyRules.abandonAfter { return .inProgress }
+            guard requestHash == key.requestHash else { return .mismatch }
+            if let orderNumber { return .replay(orderNumber: orderNumber) }
+            try await db.rows("UPDATE idempotency_keys SET created_at = \(now) WHERE scope = \(key.scope) AND key = \(key.value)")
+            return .proceed
+        }
+    }
+
+    func abandon(_ key: IdempotencyKey) async throws {
+        try await database.rows("""
+            DELETE FROM idempotency_keys WHERE scope = \(key.scope) AND key = \(key.value) AND order_number IS NULL
+            """)
+    }
+}
