@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "AgoraCLI",
             dependencies: [
-                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraContent", "AgoraMail",
+                "AgoraSite", "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraContent", "AgoraMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

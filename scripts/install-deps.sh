@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
-#   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3
+#   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3,
+#                                    and PostgreSQL's server (the store tests start a throwaway cluster of it)
 #   scripts/install-deps.sh system   also Chromium and its driver, and the Python tools of Tests/system
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
@@ -13,6 +14,7 @@ dpkg -s libvips-dev >/dev/null 2>&1 || want+=(libvips-dev)
 dpkg -s libbrotli-dev >/dev/null 2>&1 || want+=(libbrotli-dev)
 command -v pkg-config >/dev/null 2>&1 || want+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || want+=(python3)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
 if [[ "${1:-}" == "system" ]]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)

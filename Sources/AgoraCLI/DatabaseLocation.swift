@@ -1,29 +1,58 @@
+import AgoraPostgres
 import AgoraSQLite
 import AgoraStore
 import ArgumentParser
 import Foundation
 
-/// `--site` and `--db` for the commands that work on the shop's database (SPEC §7). They are
-/// safe to run while `agora serve` runs: SQLite in WAL mode takes one writer at a time.
+/// `--site` and `--db` for the commands that work on the shop's database (SPEC §7, §11). They are
+/// safe to run while `agora serve` runs: SQLite in WAL mode takes one writer at a time, and
+/// PostgreSQL any number.
 struct DatabaseLocation: ParsableArguments {
     @Option(name: .long, help: "The site folder (default: the current directory).")
     var site: String?
 
-    @Option(name: .long, help: "The SQLite database file, relative to the site folder.")
-    var db = "data/agora.sqlite"
+    @Option(name: .long, help: ArgumentHelp(StoreOpener.help))
+    var db: String?
 
     var siteFolder: URL {
         URL(fileURLWithPath: site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
     }
 
-    /// The shop's store (SQLite: the embedded default).
-    func open() throws -> any ShopStore {
-        let root = siteFolder
-        let path = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
+    /// The shop's store.
+    func open() async throws -> any ShopStore {
+        do {
+            return try await StoreOpener.open(db, root: siteFolder)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Picks the store from `--db`, then `AGORA_DATABASE_URL`, then the embedded default (SPEC §11).
+enum StoreOpener {
+    static let help = "The database: a SQLite file relative to the site folder, or a postgres:// URL "
+        + "(default: $AGORA_DATABASE_URL if set, else data/agora.sqlite)."
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func open(_ db: String?, root: URL) async throws(Failure) -> any ShopStore {
+        let environment = ProcessInfo.processInfo.environment["AGORA_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let choice = db ?? environment ?? "data/agora.sqlite"
+        if PostgresURL.isPostgres(choice) {
+            guard let url = PostgresURL(choice) else { throw Failure(description: "\(choice) is not a PostgreSQL URL I can read") }
+            do {
+                return try await PostgresStore(url: url)
+            } catch {
+                throw Failure(description: "cannot open the database \(url.redacted): \(error)")
+            }
+        }
+        let path = URL(fileURLWithPath: choice, relativeTo: root).standardizedFileURL.path
         do {
             return try SQLiteStore(path: path)
         } catch {
-            throw ValidationError("cannot open the database \(path): \(error)")
+            throw Failure(description: "cannot open the database \(path): \(error)")
         }
     }
 }

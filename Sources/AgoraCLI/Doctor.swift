@@ -15,7 +15,7 @@ struct Doctor: AsyncParsableCommand {
     @OptionGroup var database: DatabaseLocation
 
     func run() async throws {
-        let db = try database.open()
+        let db = try await database.open()
         guard await db.isHealthy() else { throw exitWithError("the database fails SQLite's integrity check") }
         // Shoppers who share a username with a profile (SPEC §6.11): named, not an error.
         if let catalog = try? LiveCatalog(output: database.siteFolder.appendingPathComponent("output")) {

@@ -44,7 +44,7 @@ struct Orders: ParsableCommand {
         @OptionGroup var database: DatabaseLocation
 
         func run() async throws {
-            let order = try await Orders.find(number, in: try database.open().orders)
+            let order = try await Orders.find(number, in: try await database.open().orders)
             print("Order \(order.number) · \(order.status.rawValue) · \(Orders.day(order.createdAt))")
             print("\(order.customer.firstName) \(order.customer.lastName) <\(order.customer.email)>")
             print("\(order.customer.address), \(order.customer.postalCode) \(order.customer.city)")
@@ -63,7 +63,7 @@ struct Orders: ParsableCommand {
         @OptionGroup var database: DatabaseLocation
 
         func run() async throws {
-            let store = try database.open().orders
+            let store = try await database.open().orders
             do {
                 print("Order \(try await store.markPaid(try await Orders.find(number, in: store).number).number) is paid.")
             } catch let error as OrderAdminError {
@@ -79,7 +79,7 @@ struct Orders: ParsableCommand {
         @OptionGroup var database: DatabaseLocation
 
         func run() async throws {
-            let store = try database.open().orders
+            let store = try await database.open().orders
             do {
                 print("Order \(try await store.cancel(try await Orders.find(number, in: store).number).number) is cancelled.")
             } catch let error as OrderAdminError {

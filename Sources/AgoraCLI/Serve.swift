@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the built site and the shop's live parts: cart, checkout and orders.",
         discussion: """
         Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends
-        against the SQLite database. Run `agora build` first. SIGHUP (or POST /admin/reload from
+        against the database (SQLite, or PostgreSQL for several servers). Run `agora build` first. SIGHUP (or POST /admin/reload from
         this machine) re-reads catalog.json and people.json; SIGINT and SIGTERM stop gracefully.
 
         With --watch, the site is built first and rebuilt (incrementally) whenever something under
@@ -42,8 +42,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Build, then rebuild on every change to the content or the themes, and reload open pages.")
     var watch = false
 
-    @Option(name: .long, help: "The SQLite database file, relative to the site folder.")
-    var db = "data/agora.sqlite"
+    @Option(name: .long, help: ArgumentHelp(StoreOpener.help))
+    var db: String?
 
     @Option(name: .long, help: "Theme name under themes/, or a path (default: the theme the site was built with).")
     var theme: String?
@@ -112,11 +112,10 @@ struct Serve: AsyncParsableCommand {
             throw failure("cannot load the theme:\n\(error.description)")
         }
         let store: any ShopStore
-        let databasePath = URL(fileURLWithPath: db, relativeTo: root).standardizedFileURL.path
         do {
-            store = try SQLiteStore(path: databasePath)
+            store = try await StoreOpener.open(db, root: root)
         } catch {
-            throw failure("cannot open the database \(databasePath): \(error)")
+            throw failure(error.description)
         }
         let log = LogSink()
         let transport: any MailTransport

@@ -109,7 +109,7 @@ struct Users: ParsableCommand {
                        _ apply: (any AccountStore, String) async throws -> Void) async throws {
         let name = username.lowercased()
         do {
-            try await apply(try database.open().accounts, name)
+            try await apply(try await database.open().accounts, name)
             print("\(name) is \(state).")
         } catch AccountError.unknownAccount {
             throw exitWithError("no account \(username)")

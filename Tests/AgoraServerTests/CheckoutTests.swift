@@ -208,6 +208,7 @@ import Testing
             let health = try await client.send("GET", "/healthz")
             #expect(health.status == 200)
             #expect(health.json["status"] as? String == "ok")
+            #expect(health.json["backend"] as? String == "sqlite")
             let openapi = try await client.send("GET", "/api/openapi.yaml")
             #expect(openapi.status == 200)
             #expect(openapi.text.hasPrefix("openapi: 3.1"))

@@ -24,10 +24,11 @@ struct SystemRoutes {
                                                  views: counts.views, likes: counts.likes, liked: liked))
         }
         router.get("/healthz") { _, _ in
-            guard await shop.store.isHealthy() else {
-                return Response.json(object: ["status": "unavailable"], status: .serviceUnavailable)
+            let healthy = await shop.store.isHealthy()
+            return Response.jsonObject(status: healthy ? .ok : .serviceUnavailable) { json in
+                json.field("backend", shop.store.backend)
+                json.field("status", healthy ? "ok" : "unavailable")
             }
-            return Response.json(object: ["status": "ok"])
         }
         router.get("/api/openapi.yaml") { _, _ in
             guard let openAPIDocument, let data = FileManager.default.contents(atPath: openAPIDocument.path) else {
