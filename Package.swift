@@ -89,7 +89,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AgoraCLITests", dependencies: [
-            "AgoraCLI", "AgoraStore", "AgoraSQLite", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "AgoraCLI", "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -1,0 +1,123 @@
+import AgoraPostgres
+import AgoraStore
+import AgoraTestSupport
+import Foundation
+import Testing
+
+/// Three `agora serve` processes on one PostgreSQL database, requests spread across them: the
+/// guarantees of SPEC §6 hold across processes (SPEC §11).
+@Suite(.serialized) struct MultiServerTests {
+    typealias ServerProcess = ServeCommandTests.ServerProcess
+
+    /// A demo shop whose ash-glazed mug (CE-001) has 5 units, three servers on a fresh database.
+    func threeServers() throws -> (site: URL, url: String, servers: [ServerProcess]) {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("agora-multi-\(UUID().uuidString)")
+        let tests = CommandLineTests()
+        #expect(try tests.agora(["init", site.path]).status == 0)
+        let mug = site.appendingPathComponent("content/products/ceramics/ash-glaze-mug.md")
+        let text = try String(contentsOf: mug, encoding: .utf8).replacingOccurrences(of: "stock: 18", with: "stock: 5")
+        try text.write(to: mug, atomically: true, encoding: .utf8)
+        #expect(try tests.agora(["build", "--site", site.path]).status == 0)
+        let url = try TestPostgres.cluster().makeDatabase()
+        let mail = "file:" + site.appendingPathComponent("data/mail").path
+        let servers = try (0..<3).map { _ in try ServerProcess(site: site, arguments: ["--db", url, "--mail", mail]) }
+        return (site, url, servers)
+    }
+
+    @Test func twentyShoppersOnThreeServersBuyFiveUnitsAndEachOrderIsMailedOnce() async throws {
+        let (_, url, servers) = try threeServers()
+        let shoppers = (0..<20).map { Browser(port: servers[$0 % 3].port) }
+        for shopper in shoppers {
+            #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "CE-001", "quantity": 1]).status == 200)
+        }
+        // Each checks out through another server than the one that holds its first request.
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for (index, shopper) in shoppers.enumerated() {
+                group.addTask {
+                    let other = Browser(port: servers[(index + 1) % 3].port)
+                    other.setCookie("agora_session", shopper.cookie ?? "")
+                    return (try? await other.json("POST", "/api/orders", ServeCommandTests.customer).status) ?? 0
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 5)
+        #expect(statuses.filter { $0 == 409 }.count == 15)
+
+        let store = try await PostgresStore(url: try #require(PostgresURL(url)))
+        #expect(try await store.carts.unitsSold()["CE-001"] == 5)
+        // Every server runs a mail worker; each message is claimed, and sent, by one of them.
+        var sent: [OutboxMessage] = []
+        for _ in 0..<100 {
+            sent = try await store.outbox.all(status: .sent)
+            if sent.count == 5 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(sent.count == 5)
+        #expect(sent.allSatisfy { $0.attempts == 1 })
+        #expect(Set(sent.map(\.orderNumber)).count == 5)
+        await store.close()
+        for server in servers { server.kill(SIGTERM) }
+    }
+
+    @Test func oneIdempotencyKeyMakesOneOrderWhicheverServerAnswers() async throws {
+        let (_, url, servers) = try threeServers()
+        let shopper = Browser(port: servers[0].port)
+        #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "TC-001", "quantity": 2]).status == 200)
+        var numbers: Set<String> = []
+        for server in servers + servers {
+            let client = Browser(port: server.port)
+            client.setCookie("agora_session", try #require(shopper.cookie))
+            let reply = try await client.json("POST", "/api/orders", ServeCommandTests.customer, headers: ["Idempotency-Key": "order-1"])
+            #expect([200, 201].contains(reply.status))
+            if let number = reply.json["number"] as? String { numbers.insert(number) }
+        }
+        #expect(numbers.count == 1)
+        let store = try await PostgresStore(url: try #require(PostgresURL(url)))
+        #expect(try await store.orders.count() == 1)
+        await store.close()
+        for server in servers { server.kill(SIGTERM) }
+    }
+
+    @Test func followsAndLikesAcrossServersKeepTrueCounts() async throws {
+        let (site, url, servers) = try threeServers()
+        var fans: [Browser] = []
+        for index in 0..<9 {
+            let fan = Browser(port: servers[index % 3].port)
+            let registered = try await fan.form("/account/register/", ["username": "fan\(index)", "email": "fan\(index)@example.com",
+                                                                       "name": "Fan \(index)", "password": "correct horse \(index)"])
+            #expect(registered.status == 303)
+            fans.append(fan)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for round in 0..<4 {
+                for (index, fan) in fans.enumerated() {
+                    group.addTask {
+                        let client = Browser(port: servers[(index + round) % 3].port)
+                        client.setCookie("agora_session", fan.cookie ?? "")
+                        let action = round % 2 == 0 ? "follow" : "unfollow"
+                        _ = try? await client.json("POST", "/api/follow", ["username": "mira", "action": action])
+                        _ = try? await client.json("POST", "/api/likes", ["sku": "CE-001", "action": round % 2 == 0 ? "like" : "unlike"])
+                    }
+                }
+            }
+        }
+        // Then five of them follow for good, each through another server than the last.
+        for (index, fan) in fans.prefix(5).enumerated() {
+            let client = Browser(port: servers[index % 3].port)
+            client.setCookie("agora_session", fan.cookie ?? "")
+            #expect(try await client.json("POST", "/api/follow", ["username": "mira", "action": "follow"]).status == 200)
+        }
+        let doctor = try CommandLineTests().agora(["doctor", "--site", site.path, "--db", url])
+        #expect(doctor.status == 0, "agora doctor: \(doctor.stdout)\(doctor.stderr)")
+        let people = try await Browser(port: servers[2].port).get("/api/people/mira").json
+        let store = try await PostgresStore(url: try #require(PostgresURL(url)))
+        var followers = 0
+        for index in 0..<9 where try await store.social.isFollowing("fan\(index)", "mira") { followers += 1 }
+        #expect(followers >= 5)
+        #expect(people["followers"] as? Int == followers)
+        #expect(try await store.social.countDrifts(fix: false).isEmpty)
+        await store.close()
+        for server in servers { server.kill(SIGTERM) }
+    }
+}
