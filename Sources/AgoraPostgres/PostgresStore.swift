@@ -1,4 +1,5 @@
 import AgoraStore
+import Foundation
 import PostgresNIO
 
 /// Every protocol of `ShopStore` over one PostgreSQL database, for shops that run several
@@ -38,6 +39,33 @@ public final class PostgresStore: ShopStore {
     public func isHealthy() async -> Bool {
         (try? await database.rows("SELECT 1").count) == 1
     }
+
+    /// `NOTIFY` on the reload channel; the payload names this process, which ignores its own.
+    public func announceReload() async throws {
+        try await database.rows("SELECT pg_notify(\(Self.reloadChannel), \(processTag))")
+    }
+
+    /// `LISTEN` on one connection of the pool for as long as the task runs; after a lost
+    /// connection (a database restart) it listens again a second later.
+    public func listenForReloads(_ heard: @escaping @Sendable () async -> Void) async throws {
+        let own = processTag
+        while !Task.isCancelled {
+            do {
+                try await database.client.withConnection { connection in
+                    try await connection.listen(on: Self.reloadChannel) { notifications in
+                        for try await notification in notifications where notification.payload != own { await heard() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    static let reloadChannel = "agora_reload"
+    /// This store's name in its notifications.
+    private let processTag = "\(getpid())-\(UInt64.random(in: 0 ... .max))"
 
     /// Closes the connections; the store cannot be used afterwards.
     public func close() async {

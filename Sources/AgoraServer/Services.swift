@@ -1,3 +1,4 @@
+import AgoraStore
 import Foundation
 import ServiceLifecycle
 import UnixSignals
@@ -42,5 +43,20 @@ public struct ParentWatch: Service {
             // Nobody is left to answer: stop at once, as the test that started us is gone.
             exit(0)
         }
+    }
+}
+
+/// Reloads the catalog when another server sharing the store reloads its own (`POST /admin/reload`
+/// on any of them reaches all, SPEC §11). A store only one server uses never calls.
+struct ReloadListener: Service {
+    let store: any ShopStore
+    let reload: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            try? await store.listenForReloads(reload)
+        }
+        // A store one server uses returns at once; a service that ends would stop the group.
+        try? await gracefulShutdown()
     }
 }

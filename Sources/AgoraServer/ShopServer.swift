@@ -120,6 +120,17 @@ public struct ShopServer: Sendable {
         await catalog.settle(in: store, log: configuration.log)
     }
 
+    /// Another server reloaded: read the manifests again here too.
+    func reloadAnnounced() async {
+        do throws(CatalogError) {
+            let fresh = try catalog.reload()
+            await catalogChanged()
+            configuration.log.write("reloaded manifests (announced by another server): \(fresh.products.count) products, \(fresh.people.count) people")
+        } catch {
+            configuration.log.write("another server reloaded; kept the previous manifests here: \(error.description)")
+        }
+    }
+
     /// The application, listening where configured; `onRunning` gets the bound port (useful with port 0).
     /// Its service group also runs the mail worker, the log flusher and `services` (signal
     /// handlers, say), and stops them gracefully after the HTTP server (SIGTERM, SIGINT).
@@ -129,7 +140,8 @@ public struct ShopServer: Sendable {
             router: router(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(timeouts: configuration.timeouts)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
-            services: [LogFlusher(sink: configuration.log)] + (mailWorker.map { [$0] } ?? []) + services,
+            services: [LogFlusher(sink: configuration.log), ReloadListener(store: store) { await self.reloadAnnounced() }]
+                + (mailWorker.map { [$0] } ?? []) + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: Self.quietLogger()
         )

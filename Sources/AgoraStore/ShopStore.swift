@@ -19,9 +19,18 @@ public protocol ShopStore: Sendable {
     var outbox: any OutboxStore { get }
     /// The database answers and reports itself intact.
     func isHealthy() async -> Bool
+    /// Tells the other servers sharing this store that the catalog was reloaded
+    /// (`POST /admin/reload`, SPEC §11). Nothing to do for a store one server uses.
+    func announceReload() async throws
+    /// Calls `heard` each time another server announces a reload, until the calling task is
+    /// cancelled. Returns at once for a store one server uses.
+    func listenForReloads(_ heard: @escaping @Sendable () async -> Void) async throws
 }
 
 extension ShopStore {
+    public func announceReload() async throws {}
+    public func listenForReloads(_ heard: @escaping @Sendable () async -> Void) async throws {}
+
     /// Registration and login rules over this store's accounts.
     public var accountRules: Accounts { Accounts(accounts, clock: clock) }
 }

@@ -79,6 +79,32 @@ import Testing
         for server in servers { server.kill(SIGTERM) }
     }
 
+    @Test func aReloadOnOneServerReachesTheOthers() async throws {
+        let (site, url, servers) = try threeServers()
+        let created = try CommandLineTests().agora(["users", "create", "owner", "--admin", "--site", site.path, "--db", url],
+                                                   input: "owner password\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let mug = site.appendingPathComponent("content/products/ceramics/ash-glaze-mug.md")
+        let text = try String(contentsOf: mug, encoding: .utf8).replacingOccurrences(of: "stock: 5", with: "stock: 7")
+        try text.write(to: mug, atomically: true, encoding: .utf8)
+        #expect(try CommandLineTests().agora(["build", "--site", site.path]).status == 0)
+        for server in servers { #expect(try await Browser(port: server.port).get("/api/products/CE-001").json["stock"] as? Int == 5) }
+
+        let owner = Browser(port: servers[0].port)
+        #expect(try await owner.form("/account/login/", ["username": "owner", "password": "owner password"]).status == 303)
+        #expect(try await owner.send("POST", "/admin/reload").status == 200)
+        for server in servers {
+            var stock: Int?
+            for _ in 0..<50 {
+                stock = try await Browser(port: server.port).get("/api/products/CE-001").json["stock"] as? Int
+                if stock == 7 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(stock == 7, "server on port \(server.port) did not reload")
+        }
+        for server in servers { server.kill(SIGTERM) }
+    }
+
     @Test func followsAndLikesAcrossServersKeepTrueCounts() async throws {
         let (site, url, servers) = try threeServers()
         var fans: [Browser] = []

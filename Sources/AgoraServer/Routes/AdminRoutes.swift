@@ -104,6 +104,7 @@ struct AdminRoutes {
                 let catalog = try shop.catalog.reload()
                 await shop.catalog.settle(in: shop.store, log: log)
                 log.write("reloaded manifests: \(catalog.products.count) products, \(catalog.people.count) people")
+                try? await shop.store.announceReload()  // the other servers on this database follow
                 return Response.json(object: ["status": "ok", "products": catalog.products.count, "people": catalog.people.count])
             } catch {
                 throw ShopHTTPError(.conflict, code: "invalid_manifest", message: error.description)
