@@ -1,16 +1,85 @@
 import AgoraStore
 import PostgresNIO
 
-/// View and like counters in PostgreSQL. An increment is one statement that adds and returns the
-/// total, answered after its commit; concurrent increments of one key queue on its row.
-struct PostgresCounters: CounterStore {
-    let database: PostgresDatabase
+/// View increments batched per process (SPEC §11): those that arrive while a batch is being
+/// committed ride in the next one, one transaction that writes each counter once. Each is
+/// answered after its batch's COMMIT. No timer: under light load a batch is one increment.
+final class PostgresViewCounter: Sendable {
+    private struct Pending {
+        let kind: CounterKind
+        let key: String
+        let continuation: CheckedContinuation<Int, Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var committing = false
+    }
+
+    private let database: PostgresDatabase
+    private let state = Locked(State())
+
+    init(_ database: PostgresDatabase) {
+        self.database = database
+    }
 
     func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
-        try await database.rows("""
-            INSERT INTO counters (kind, key, views) VALUES (\(kind.rawValue), \(key), 1)
-            ON CONFLICT (kind, key) DO UPDATE SET views = counters.views + 1 RETURNING views
-            """).first?.decode(Int.self) ?? 0
+        try await withCheckedThrowingContinuation { continuation in
+            let startCommitting = state.withLock { state -> Bool in
+                state.pending.append(Pending(kind: kind, key: key, continuation: continuation))
+                guard !state.committing else { return false }
+                state.committing = true
+                return true
+            }
+            if startCommitting { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [Pending] in
+                let batch = state.pending
+                state.pending = []
+                if batch.isEmpty { state.committing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let views = ViewBatch(batch.map { ($0.kind, $0.key) })
+            do {
+                let finals = try await database.transaction { db in
+                    // Rows in key order, so two servers' batches never wait on each other in a circle.
+                    var finals = [Int](repeating: 0, count: views.groups.count)
+                    let order = views.groups.indices.sorted { (views.groups[$0].kind.rawValue, views.groups[$0].key)
+                        < (views.groups[$1].kind.rawValue, views.groups[$1].key) }
+                    for index in order {
+                        let group = views.groups[index]
+                        finals[index] = try await db.rows("""
+                            INSERT INTO counters (kind, key, views) VALUES (\(group.kind.rawValue), \(group.key), \(group.count))
+                            ON CONFLICT (kind, key) DO UPDATE SET views = counters.views + excluded.views RETURNING views
+                            """).first?.decode(Int.self) ?? 0
+                    }
+                    return finals
+                }
+                for (item, total) in zip(batch, views.totals(after: finals)) { item.continuation.resume(returning: total) }
+            } catch {
+                for item in batch { item.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
+
+/// View and like counters in PostgreSQL.
+struct PostgresCounters: CounterStore {
+    let database: PostgresDatabase
+    let views: PostgresViewCounter
+
+    init(database: PostgresDatabase) {
+        self.database = database
+        views = PostgresViewCounter(database)
+    }
+
+    func increment(_ kind: CounterKind, _ key: String) async throws -> Int {
+        try await views.increment(kind, key)
     }
 
     func counts(_ kind: CounterKind, _ key: String) async throws -> (views: Int, likes: Int) {

@@ -36,29 +36,16 @@ final class ViewCounter: Sendable {
 
     private static func commit(_ batch: [Pending], _ database: SQLiteDatabase) {
         do {
+            let views = ViewBatch(batch.map { ($0.kind, $0.key) })
             let totals = try database.pool.write { db -> [Int] in
-                var grouped: [String: (kind: CounterKind, key: String, count: Int)] = [:]
-                for item in batch {
-                    let id = item.kind.rawValue + "\u{0}" + item.key
-                    grouped[id, default: (item.kind, item.key, 0)].count += 1
-                }
-                var finalTotals: [String: Int] = [:]
-                for (id, group) in grouped {
-                    finalTotals[id] = try Int.fetchOne(db.cachedStatement(sql: """
+                let finals = try views.groups.map { group in
+                    try Int.fetchOne(db.cachedStatement(sql: """
                         INSERT INTO counters (kind, key, views) VALUES (?, ?, ?)
                         ON CONFLICT (kind, key) DO UPDATE SET views = views + excluded.views
                         RETURNING views
                         """), arguments: [group.kind.rawValue, group.key, group.count]) ?? 0
                 }
-                // Hand out totals in arrival order: the last of a key's increments gets the final total.
-                var handed: [String: Int] = [:]
-                return batch.map { item in
-                    let id = item.kind.rawValue + "\u{0}" + item.key
-                    let count = grouped[id]?.count ?? 1
-                    let position = handed[id, default: 0] + 1
-                    handed[id] = position
-                    return (finalTotals[id] ?? 0) - count + position
-                }
+                return views.totals(after: finals)
             }
             for (item, total) in zip(batch, totals) { item.continuation.resume(returning: total) }
         } catch {
