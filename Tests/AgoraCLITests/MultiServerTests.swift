@@ -79,6 +79,24 @@ import Testing
         for server in servers { server.kill(SIGTERM) }
     }
 
+    @Test func viewsSentToThreeServersAreAllCounted() async throws {
+        let (_, url, servers) = try threeServers()
+        let totals = await withTaskGroup(of: Int?.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    try? await HTTPClient(port: servers[index % 3].port).send("POST", "/api/views/product/CE-001").json["views"] as? Int
+                }
+            }
+            return await group.reduce(into: [Int?]()) { $0.append($1) }
+        }
+        #expect(totals.compactMap { $0 }.count == 300)
+        #expect(Set(totals.compactMap { $0 }).count == 300)  // every answer its own total, as INCR's
+        let store = try await PostgresStore(url: try #require(PostgresURL(url)))
+        #expect(try await store.counters.counts(.product, "CE-001").views == 300)
+        await store.close()
+        for server in servers { server.kill(SIGTERM) }
+    }
+
     @Test func aReloadOnOneServerReachesTheOthers() async throws {
         let (site, url, servers) = try threeServers()
         let created = try CommandLineTests().agora(["users", "create", "owner", "--admin", "--site", site.path, "--db", url],
