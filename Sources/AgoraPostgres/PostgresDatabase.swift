@@ -95,11 +95,14 @@ extension PSQLError {
 public enum PostgresStoreError: Error, CustomStringConvertible {
     case cannotOpen(String, reason: String)
     case notEmpty(String)
+    case countMismatch(table: String, expected: Int, found: Int)
 
     public var description: String {
         switch self {
         case .cannotOpen(let url, let reason): return "cannot open \(url): \(reason)"
-        case .notEmpty(let url): return "\(url) already holds a shop's data"
+        case .notEmpty(let url): return "\(url) already holds a shop's data; copy into an empty database"
+        case .countMismatch(let table, let expected, let found):
+            return "\(table): \(found) rows after the copy, \(expected) in the source; nothing was copied"
         }
     }
 }

@@ -164,4 +164,47 @@ import Testing
         await store.close()
         for server in servers { server.kill(SIGTERM) }
     }
+
+    @Test func aRunningSQLiteShopMovesToPostgreSQLWithItsSessions() async throws {
+        let site = try ServeCommandTests().builtSite()
+        let sqlite = try ServerProcess(site: site)
+        let shopper = Browser(port: sqlite.port)
+        #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "TC-001", "quantity": 2]).status == 200)
+        let buyer = Browser(port: sqlite.port)
+        #expect(try await buyer.json("POST", "/api/cart/items", ["sku": "CE-001", "quantity": 1]).status == 200)
+        let order = try #require(try await buyer.json("POST", "/api/orders", ServeCommandTests.customer).json["number"] as? String)
+        let fan = Browser(port: sqlite.port)
+        #expect(try await fan.form("/account/register/", ["username": "fan", "email": "fan@example.com", "name": "Fan",
+                                                          "password": "correct horse"]).status == 303)
+        #expect(try await fan.json("POST", "/api/follow", ["username": "mira", "action": "follow"]).status == 200)
+        #expect(try await HTTPClient(port: sqlite.port).send("POST", "/api/views/product/CE-001").status == 200)
+
+        let url = try TestPostgres.cluster().makeDatabase()
+        let copied = try CommandLineTests().agora(["db", "copy", "--site", site.path, "--to", url])
+        #expect(copied.status == 0, "agora db copy: \(copied.stderr)")
+        #expect(copied.stdout.contains("Row counts match"))
+        sqlite.kill(SIGTERM)
+
+        let postgres = try ServerProcess(site: site, arguments: ["--db", url])
+        func same(_ browser: Browser) throws -> Browser {
+            let moved = Browser(port: postgres.port)
+            moved.setCookie("agora_session", try #require(browser.cookie))
+            return moved
+        }
+        #expect(try await same(shopper).get("/api/cart").json["count"] as? Int == 2)
+        #expect(try await same(buyer).get("/orders/\(order)/").status == 200)
+        #expect(try await same(fan).get("/api/people/mira").json["is_following"] as? Bool == true)
+        #expect(try await same(fan).get("/api/people/mira").json["followers"] as? Int == 1)
+        #expect(try await Browser(port: postgres.port).get("/api/products/CE-001").json["views"] as? Int == 1)
+        #expect(try await Browser(port: postgres.port).get("/api/products/CE-001").json["stock"] as? Int == 17)
+        // New rows continue after the copied ones.
+        let newcomer = Browser(port: postgres.port)
+        #expect(try await newcomer.form("/account/register/", ["username": "newcomer", "email": "n@example.com", "name": "New",
+                                                               "password": "correct horse"]).status == 303)
+        postgres.kill(SIGTERM)
+
+        let again = try CommandLineTests().agora(["db", "copy", "--site", site.path, "--to", url])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already holds a shop's data"))
+    }
 }
