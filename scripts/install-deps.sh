@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Agora needs that are missing on this machine.
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3,
-#                                    and PostgreSQL's server (the store tests start a throwaway cluster of it)
+#                                    PostgreSQL's server (the tests start a throwaway cluster of it) and haproxy
+#                                    (the fault test puts three servers behind it)
 #   scripts/install-deps.sh system   also Chromium and its driver, and the Python tools of Tests/system
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
@@ -15,6 +16,7 @@ dpkg -s libbrotli-dev >/dev/null 2>&1 || want+=(libbrotli-dev)
 command -v pkg-config >/dev/null 2>&1 || want+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || want+=(python3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
+command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || want+=(haproxy)
 if [[ "${1:-}" == "system" ]]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)

@@ -42,8 +42,10 @@ enum StoreOpener {
         let choice = db ?? environment ?? "data/agora.sqlite"
         if PostgresURL.isPostgres(choice) {
             guard let url = PostgresURL(choice) else { throw Failure(description: "\(choice) is not a PostgreSQL URL I can read") }
+            // A server that dies while sending leaves its claimed mail to the others after this long.
+            let lease = ProcessInfo.processInfo.environment["AGORA_MAIL_LEASE"].flatMap { Int64($0) } ?? 120
             do {
-                return try await PostgresStore(url: url)
+                return try await PostgresStore(url: url, mailLease: lease)
             } catch {
                 throw Failure(description: "cannot open the database \(url.redacted): \(error)")
             }

@@ -3,12 +3,12 @@ import PostgresNIO
 
 /// The outbox in PostgreSQL. Several servers run a mail worker each, so `due` claims what it
 /// returns: the rows are taken with `FOR UPDATE SKIP LOCKED` (two workers never take the same
-/// row) and leased for `lease` seconds. A worker that dies while sending leaves its lease to
+/// row) and leased for `lease` seconds (two minutes unless the store was opened with another). A worker that dies while sending leaves its lease to
 /// expire, and another server sends the mail then (SPEC §11).
 struct PostgresOutbox: OutboxStore {
     let database: PostgresDatabase
-    /// Seconds a claimed message belongs to the server that claimed it.
-    static let lease: Int64 = 120
+    /// Seconds a claimed message belongs to the server that claimed it: longer than any delivery.
+    let lease: Int64
 
     static func enqueueOrderMail(number: String, recipient: String, at now: Int64, _ db: Transaction) async throws {
         try await db.rows("""
@@ -22,7 +22,7 @@ struct PostgresOutbox: OutboxStore {
     func due(limit: Int) async throws -> [OutboxMessage] {
         let now = database.clock.now()
         return try await database.rows("""
-            UPDATE outbox SET claimed_until = \(now + Self.lease)
+            UPDATE outbox SET claimed_until = \(now + lease)
             WHERE id IN (SELECT id FROM outbox
                          WHERE status = 'pending' AND next_attempt_at <= \(now) AND (claimed_until IS NULL OR claimed_until <= \(now))
                          ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED)

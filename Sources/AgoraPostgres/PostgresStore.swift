@@ -17,8 +17,9 @@ public final class PostgresStore: ShopStore {
     public let counters: any CounterStore
     public let outbox: any OutboxStore
 
-    /// Connects, and migrates the schema if another process has not already.
-    public init(url: PostgresURL, clock: any StoreClock = SystemClock()) async throws {
+    /// Connects, and migrates the schema if another process has not already. `mailLease`: the
+    /// seconds a server keeps the order mail it claimed before another may send it.
+    public init(url: PostgresURL, clock: any StoreClock = SystemClock(), mailLease: Int64 = 120) async throws {
         let database = try await PostgresDatabase(url: url, clock: clock)
         self.database = database
         sessions = PostgresSessions(database: database)
@@ -29,7 +30,7 @@ public final class PostgresStore: ShopStore {
         social = PostgresSocial(database: database)
         feed = PostgresFeed(database: database)
         counters = PostgresCounters(database: database)
-        outbox = PostgresOutbox(database: database)
+        outbox = PostgresOutbox(database: database, lease: max(1, mailLease))
     }
 
     public var backend: String { "postgresql" }

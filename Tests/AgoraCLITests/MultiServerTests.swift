@@ -10,7 +10,7 @@ import Testing
     typealias ServerProcess = ServeCommandTests.ServerProcess
 
     /// A demo shop whose ash-glazed mug (CE-001) has 5 units, three servers on a fresh database.
-    func threeServers() throws -> (site: URL, url: String, servers: [ServerProcess]) {
+    func threeServers(environment: [String: String] = [:]) throws -> (site: URL, url: String, servers: [ServerProcess]) {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("agora-multi-\(UUID().uuidString)")
         let tests = CommandLineTests()
         #expect(try tests.agora(["init", site.path]).status == 0)
@@ -20,7 +20,9 @@ import Testing
         #expect(try tests.agora(["build", "--site", site.path]).status == 0)
         let url = try TestPostgres.cluster().makeDatabase()
         let mail = "file:" + site.appendingPathComponent("data/mail").path
-        let servers = try (0..<3).map { _ in try ServerProcess(site: site, arguments: ["--db", url, "--mail", mail]) }
+        let servers = try (0..<3).map { _ in
+            try ServerProcess(site: site, arguments: ["--db", url, "--mail", mail], environment: environment)
+        }
         return (site, url, servers)
     }
 

@@ -12,9 +12,10 @@ import Testing
         let port: Int
         private let output = Pipe()
 
-        init(site: URL, arguments: [String] = []) throws {
+        init(site: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
             process.executableURL = CommandLineTests.binary
             process.arguments = ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
