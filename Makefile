@@ -35,12 +35,14 @@ release: deps
 	$(SWIFT) build -c release
 
 # Full and incremental builds of 1,000 to 50,000 products side by side with Hugo, the server under
-# wrk, the view counters against Redis INCR and the feed; each writes its figures into BENCHMARKS.md.
+# wrk (SQLite; PostgreSQL with one server and three), the view counters against Redis INCR and the
+# feed; each writes its figures into BENCHMARKS.md.
 bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release
 	scripts/bench-build.sh
 	scripts/bench-server.sh
+	scripts/bench-postgres.sh
 	scripts/bench-views.sh
 	scripts/bench-feed.sh
 

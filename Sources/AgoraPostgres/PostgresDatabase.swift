@@ -37,25 +37,56 @@ final class PostgresDatabase: Sendable {
         _ = await running.result
     }
 
+    /// How long a request's database work may take before the request is answered 503: while the
+    /// database is down, postgres-nio's pool keeps trying to connect and a request would wait.
+    static let patience: Duration = .seconds(5)
+
     /// One statement outside any transaction; its rows.
     @discardableResult
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.query(query, logger: logger).collect()
+    func rows(_ query: PostgresQuery, patience: Duration = PostgresDatabase.patience) async throws -> [PostgresRow] {
+        let client = client
+        let logger = logger
+        return try await Self.available(within: patience) { try await client.query(query, logger: logger).collect() }
     }
 
     /// Statements in one transaction, retried when PostgreSQL aborts it for a deadlock or a
     /// serialization failure (another server won the race; running again sees its result).
-    func transaction<T: Sendable>(_ work: @Sendable (Transaction) async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await client.withConnection { connection in
-                    try await Transaction.run(on: connection, logger: logger, work)
+    /// `patience` nil: no deadline (a whole shop's copy).
+    func transaction<T: Sendable>(patience: Duration? = PostgresDatabase.patience,
+                                  _ work: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+        let client = client
+        let logger = logger
+        return try await Self.available(within: patience) {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await client.withConnection { connection in
+                        try await Transaction.run(on: connection, logger: logger, work)
+                    }
+                } catch let error as PSQLError where attempt < 5 && error.isRetryable {
+                    continue
                 }
-            } catch let error as PSQLError where attempt < 5 && error.isRetryable {
-                continue
             }
+        }
+    }
+
+    /// `work`, or `StoreUnavailable` when the database cannot be reached or does not answer in time.
+    private static func available<T: Sendable>(within patience: Duration?, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            guard let patience else { return try await work() }
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await work() }
+                group.addTask {
+                    try await Task.sleep(for: patience)
+                    throw StoreUnavailable("no answer within \(patience)")
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw StoreUnavailable("no answer") }
+                return first
+            }
+        } catch let error as PSQLError where error.meansUnavailable {
+            throw StoreUnavailable(String(describing: error.code))
         }
     }
 }
@@ -85,6 +116,17 @@ struct Transaction {
 }
 
 extension PSQLError {
+    /// The connection, not the statement, failed: the database is down or restarting.
+    var meansUnavailable: Bool {
+        switch code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed: return true
+        case .server:
+            let state = serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300"  // connection, shutdown, too many clients
+        default: return false
+        }
+    }
+
     /// serialization_failure or deadlock_detected: the transaction can simply run again.
     var isRetryable: Bool {
         guard let state = serverInfo?[.sqlState] else { return false }

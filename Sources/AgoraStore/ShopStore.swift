@@ -34,3 +34,15 @@ extension ShopStore {
     /// Registration and login rules over this store's accounts.
     public var accountRules: Accounts { Accounts(accounts, clock: clock) }
 }
+
+/// The database cannot be reached (down, restarting, out of connections). The server answers 503
+/// with a message and keeps running; the store reconnects by itself when the database is back.
+public struct StoreUnavailable: Error, CustomStringConvertible {
+    public let reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { "the database does not answer: \(reason)" }
+}

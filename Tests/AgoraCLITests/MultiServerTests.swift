@@ -209,4 +209,36 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stderr.contains("already holds a shop's data"))
     }
+
+    /// A database that goes down: `/healthz` and requests answer 503 with a message, the server
+    /// keeps running, and it serves again by itself once the database is back.
+    @Test func aDatabaseThatGoesDownAndComesBack() async throws {
+        let site = try ServeCommandTests().builtSite()
+        let cluster = try TestPostgres.restartableCluster()
+        let server = try ServerProcess(site: site, arguments: ["--db", cluster.url])
+        let shopper = Browser(port: server.port)
+        #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "TC-001", "quantity": 1]).status == 200)
+
+        try cluster.stop()
+        let health = try await HTTPClient(port: server.port).send("GET", "/healthz")
+        #expect(health.status == 503)
+        #expect(health.json["status"] as? String == "unavailable")
+        let cart = try await shopper.get("/api/cart")
+        #expect(cart.status == 503)
+        #expect((cart.json["error"] as? [String: Any])?["code"] as? String == "database_unavailable")
+        #expect(try await shopper.get("/cart/").status == 503)
+        #expect(try await shopper.get("/catalog/").status == 200)  // the static site does not need the database
+
+        try cluster.start()
+        var back = 0
+        for _ in 0..<100 {
+            back = try await shopper.get("/api/cart").status
+            if back == 200 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(back == 200)
+        #expect(try await shopper.get("/api/cart").json["count"] as? Int == 1)
+        #expect(try await HTTPClient(port: server.port).send("GET", "/healthz").status == 200)
+        server.kill(SIGTERM)
+    }
 }

@@ -67,6 +67,66 @@ public enum TestPostgres {
         throw TestPostgresError.didNotStart(log)
     }
 
+    /// A cluster of one test's own that the test can stop and start again (a database going down),
+    /// removed when the test process ends.
+    public final class RestartableCluster: Sendable {
+        public let socketFolder: String
+        let binaries: String
+        let owner: [String]
+
+        init() throws {
+            binaries = try TestPostgres.binariesFolder()
+            socketFolder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-pg-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
+            let asRoot = getuid() == 0
+            if asRoot { try TestPostgres.run("/bin/chown", ["postgres:postgres", socketFolder]) }
+            owner = asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
+            try TestPostgres.run(owner + [binaries + "/initdb", "-D", socketFolder + "/data", "-U", "agora", "-A", "trust", "-E", "UTF8", "--no-sync"])
+            try start()
+            // Stopped and removed when this process is gone.
+            let watcher = Process()
+            watcher.executableURL = URL(fileURLWithPath: owner.first ?? "/bin/sh")
+            watcher.arguments = Array(owner.dropFirst()) + (owner.isEmpty ? [] : ["/bin/sh"]) + ["-c", """
+                while [ -d /proc/\(getpid()) ]; do sleep 1; done
+                '\(binaries)/pg_ctl' -D '\(socketFolder)/data' stop -m immediate >/dev/null 2>&1; rm -rf '\(socketFolder)'
+                """]
+            watcher.standardOutput = FileHandle.nullDevice
+            watcher.standardError = FileHandle.nullDevice
+            try watcher.run()
+            try TestPostgres.run(binaries + "/createdb", ["-h", socketFolder, "-p", "5432", "-U", "agora", "shop"])
+        }
+
+        public var url: String { "postgresql:///shop?host=\(socketFolder)&user=agora" }
+
+        public func start() throws {
+            try pgCtl(["-l", socketFolder + "/log", "-o", "-k \(socketFolder) -p 5432 -c listen_addresses= -c fsync=off", "start"])
+        }
+
+        public func stop() throws {
+            try pgCtl(["-m", "fast", "stop"])
+        }
+
+        /// `pg_ctl -w`, spawned and waited for with `posix_spawn` and `waitpid`: Foundation's
+        /// `Process` did not notice the exit of a `pg_ctl start` whose server lives on.
+        private func pgCtl(_ arguments: [String]) throws {
+            let command = (owner + [binaries + "/pg_ctl", "-D", socketFolder + "/data", "-w"] + arguments).map { "'\($0)'" }
+            let shell = ["/bin/sh", "-c", command.joined(separator: " ") + " >>'\(socketFolder)/pg_ctl.log' 2>&1 </dev/null"]
+            var arguments = shell.map { strdup($0) } + [nil]
+            defer { for argument in arguments { free(argument) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, shell[0], nil, nil, &arguments, environ) == 0 else {
+                throw TestPostgresError.commandFailed(shell.joined(separator: " "), "cannot spawn")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            guard status == 0 else { throw TestPostgresError.commandFailed(shell.joined(separator: " "), "see \(socketFolder)/log") }
+        }
+    }
+
+    public static func restartableCluster() throws -> RestartableCluster {
+        try RestartableCluster()
+    }
+
     /// `pg_config --bindir`, or Debian's folder for the newest installed version.
     static func binariesFolder() throws -> String {
         if let output = try? capture("/usr/bin/pg_config", ["--bindir"]), !output.isEmpty,

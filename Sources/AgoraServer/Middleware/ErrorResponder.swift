@@ -21,14 +21,15 @@ struct ErrorResponder: RouterMiddleware {
                 // A client that went away mid-request (its body cut short) is not our failure:
                 // logged and counted as nginx does, 499, never as a 5xx (SPEC §6.11).
                 guard !Self.clientLeft(error, context) else { return Response(status: Self.clientClosedRequest) }
-                log.write("error: \(request.method) \(request.uri.path): \(error)")
             }
+            if refusal.status.code >= 500 { log.write("error: \(request.method) \(request.uri.path): \(error)") }
             var response: Response
             if request.wantsJSON || request.uri.path == "/healthz" {
                 response = .json(object: refusal.json, status: refusal.status)
             } else {
                 response = pages.error(refusal, context: context)
             }
+            if refusal.status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
             for cookie in context.cookies.all { response.setCookie(cookie) }
             return response
         }
@@ -40,6 +41,9 @@ struct ErrorResponder: RouterMiddleware {
             return refusal
         case let shopError as ShopError:
             return ShopHTTPError(shopError)
+        case is StoreUnavailable:
+            return ShopHTTPError(.serviceUnavailable, code: "database_unavailable",
+                                 message: "The shop's database does not answer right now; please try again in a moment")
         case let decoding as DecodingError:
             return .badRequest("The JSON body does not fit: \(describe(decoding))")
         case let http as HTTPError:
