@@ -8,7 +8,7 @@ extension PostgresStore: LoadableStore {
     static let sequences = ["accounts", "orders", "actions", "outbox"]
 
     public func load(_ dump: ShopDump) async throws {
-        try await database.transaction(patience: nil) { db in
+        try await database.transaction(unbounded: true) { db in
             for table in ShopDump.tables {
                 let rows = try await db.rows("SELECT 1 FROM \(unescaped: table) LIMIT 1")
                 if !rows.isEmpty { throw PostgresStoreError.notEmpty("\(self.location) (table \(table))") }

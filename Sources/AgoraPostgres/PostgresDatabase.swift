@@ -37,26 +37,37 @@ final class PostgresDatabase: Sendable {
         _ = await running.result
     }
 
-    /// How long a request's database work may take before the request is answered 503: while the
-    /// database is down, postgres-nio's pool keeps trying to connect and a request would wait.
-    static let patience: Duration = .seconds(5)
+    /// How long a request waits for its database work while the database answers (slowly, under
+    /// load), and while it is known to be down: postgres-nio's pool keeps a request waiting while
+    /// it tries to reconnect, so without a deadline a request would wait as long as the outage.
+    static let patience: Duration = .seconds(30)
+    static let patienceWhileDown: Duration = .seconds(3)
 
-    /// One statement outside any transaction; its rows.
+    /// False from the first sign that the database is gone (a connection lost, a deadline missed)
+    /// until the next statement that succeeds.
+    private let reachable = Locked(true)
+
+    /// Called by whoever sees the database go away first (the reload listener's connection).
+    func markUnreachable() {
+        reachable.withLock { $0 = false }
+    }
+
+    /// One statement outside any transaction; its rows. `patience`: a shorter deadline (health checks).
     @discardableResult
-    func rows(_ query: PostgresQuery, patience: Duration = PostgresDatabase.patience) async throws -> [PostgresRow] {
+    func rows(_ query: PostgresQuery, patience: Duration? = nil) async throws -> [PostgresRow] {
         let client = client
         let logger = logger
-        return try await Self.available(within: patience) { try await client.query(query, logger: logger).collect() }
+        return try await available(within: patience) { try await client.query(query, logger: logger).collect() }
     }
 
     /// Statements in one transaction, retried when PostgreSQL aborts it for a deadlock or a
     /// serialization failure (another server won the race; running again sees its result).
-    /// `patience` nil: no deadline (a whole shop's copy).
-    func transaction<T: Sendable>(patience: Duration? = PostgresDatabase.patience,
+    /// `unbounded`: no deadline (a whole shop's copy).
+    func transaction<T: Sendable>(unbounded: Bool = false,
                                   _ work: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
         let client = client
         let logger = logger
-        return try await Self.available(within: patience) {
+        let run: @Sendable () async throws -> T = {
             var attempt = 0
             while true {
                 attempt += 1
@@ -69,24 +80,31 @@ final class PostgresDatabase: Sendable {
                 }
             }
         }
+        return unbounded ? try await run() : try await available(within: nil, run)
     }
 
     /// `work`, or `StoreUnavailable` when the database cannot be reached or does not answer in time.
-    private static func available<T: Sendable>(within patience: Duration?, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    private func available<T: Sendable>(within patience: Duration?, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let deadline = patience ?? (reachable.withLock { $0 } ? Self.patience : Self.patienceWhileDown)
         do {
-            guard let patience else { return try await work() }
-            return try await withThrowingTaskGroup(of: T.self) { group in
+            let value = try await withThrowingTaskGroup(of: T.self) { group in
                 group.addTask { try await work() }
                 group.addTask {
-                    try await Task.sleep(for: patience)
-                    throw StoreUnavailable("no answer within \(patience)")
+                    try await Task.sleep(for: deadline)
+                    throw StoreUnavailable("no answer within \(deadline)")
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next() else { throw StoreUnavailable("no answer") }
                 return first
             }
+            reachable.withLock { $0 = true }
+            return value
         } catch let error as PSQLError where error.meansUnavailable {
+            markUnreachable()
             throw StoreUnavailable(String(describing: error.code))
+        } catch let error as StoreUnavailable {
+            markUnreachable()
+            throw error
         }
     }
 }

@@ -39,7 +39,7 @@ public final class PostgresStore: ShopStore {
 
     public func isHealthy() async -> Bool {
         // A load balancer's health check wants its answer quickly.
-        (try? await database.rows("SELECT 1", patience: .seconds(2)).count) == 1
+        (try? await database.rows("SELECT 1", patience: .seconds(3)).count) == 1
     }
 
     /// `NOTIFY` on the reload channel; the payload names this process, which ignores its own.
@@ -60,6 +60,8 @@ public final class PostgresStore: ShopStore {
                 }
             } catch {
                 if Task.isCancelled { return }
+                // This connection is always open: its loss is the first sign of a database gone.
+                database.markUnreachable()
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -125,6 +125,21 @@ import Testing
         for server in servers { server.kill(SIGTERM) }
     }
 
+    @Test func theLoginLimitCountsFailuresOnEveryServer() async throws {
+        let (site, url, servers) = try threeServers()
+        let created = try CommandLineTests().agora(["users", "create", "bob", "--site", site.path, "--db", url], input: "correct horse\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        for index in 0..<5 {
+            let failed = try await Browser(port: servers[index % 3].port).form("/account/login/", ["username": "bob", "password": "wrong"])
+            #expect(failed.status == 422)
+        }
+        for server in servers {
+            let locked = try await Browser(port: server.port).form("/account/login/", ["username": "bob", "password": "correct horse"])
+            #expect(locked.status == 429, "server on port \(server.port) let a sixth attempt through")
+        }
+        for server in servers { server.kill(SIGTERM) }
+    }
+
     @Test func followsAndLikesAcrossServersKeepTrueCounts() async throws {
         let (site, url, servers) = try threeServers()
         var fans: [Browser] = []
