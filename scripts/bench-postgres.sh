@@ -26,7 +26,9 @@ PG=$!
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  kill -INT $PG 2>/dev/null || true; wait $PG 2>/dev/null || true; rm -rf "$CLUSTER"
+  # The postmaster's own pid: $PG is the shell that started it as the postgres user.
+  [[ -f "$CLUSTER/data/postmaster.pid" ]] && kill -INT "$(head -1 "$CLUSTER/data/postmaster.pid")" 2>/dev/null || true
+  wait $PG 2>/dev/null || true; rm -rf "$CLUSTER"
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do "$BIN/pg_isready" -q -h "$CLUSTER" -U agora && break; sleep 0.1; done
