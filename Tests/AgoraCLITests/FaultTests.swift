@@ -17,6 +17,8 @@ import Testing
         private(set) var likes: Set<[String]> = []
         private(set) var cartLines: [(browser: Browser, sku: String)] = []
         private(set) var afterKill = 0
+        private(set) var viewsAnswered = 0
+        private(set) var viewsSent = 0
         var killed = false
         func record(_ body: (Answers) -> Void) {
             lock.withLock {
@@ -29,6 +31,8 @@ import Testing
         func follow(_ fan: String, _ person: String) { follows.insert([fan, person]) }
         func like(_ fan: String, _ sku: String) { likes.insert([fan, sku]) }
         func cartLine(_ browser: Browser, _ sku: String) { cartLines.append((browser, sku)) }
+        func viewSent() { viewsSent += 1 }
+        func viewAnswered() { viewsAnswered += 1 }
     }
 
     @Test func aServerKilledUnderLoadLosesNothingAnswered() async throws {
@@ -68,7 +72,10 @@ import Testing
                                     answers.record { $0.like(fan.name, sku) }
                                 }
                             case 2:
-                                _ = try? await HTTPClient(port: balancer.port).send("POST", "/api/views/product/\(sku)")
+                                answers.withLock { $0.viewSent() }
+                                if (try? await HTTPClient(port: balancer.port).send("POST", "/api/views/product/\(sku)"))?.status == 200 {
+                                    answers.record { $0.viewAnswered() }
+                                }
                             case 3 where index % 2 == 0:
                                 // Half the shoppers check out what they added; the others keep their lines.
                                 let reply = try? await fan.browser.json("POST", "/api/orders", ServeCommandTests.customer,
@@ -117,6 +124,10 @@ import Testing
             #expect(lineSkus.contains(line.sku), "answered cart line \(line.sku) lost")
         }
         #expect(try await store.carts.unitsSold()["CE-001", default: 0] <= 5, "CE-001 oversold")
+        var views = 0
+        for sku in skus { views += try await store.counters.counts(.product, sku).views }
+        #expect(views >= answers.viewsAnswered, "an answered view was lost")
+        #expect(views <= answers.viewsSent)
         let doctor = try CommandLineTests().agora(["doctor", "--site", site.path, "--db", url])
         #expect(doctor.status == 0, "agora doctor: \(doctor.stdout)\(doctor.stderr)")
 

@@ -125,6 +125,32 @@ import Testing
         for server in servers { server.kill(SIGTERM) }
     }
 
+    /// The same action within 60 s is recorded once, however three servers race to record it.
+    @Test func anActionRacedThroughThreeServersIsRecordedOnce() async throws {
+        let (_, url, servers) = try threeServers()
+        let fan = Browser(port: servers[0].port)
+        #expect(try await fan.form("/account/register/", ["username": "fan", "email": "fan@example.com", "name": "Fan",
+                                                          "password": "correct horse"]).status == 303)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let client = Browser(port: servers[index % 3].port)
+                    client.setCookie("agora_session", fan.cookie ?? "")
+                    _ = try? await client.json("POST", "/api/follow", ["username": "mira", "action": index % 2 == 0 ? "follow" : "unfollow"])
+                    _ = try? await client.json("POST", "/api/likes", ["sku": "CE-001", "action": index % 2 == 0 ? "like" : "unlike"])
+                }
+            }
+        }
+        let store = try await PostgresStore(url: try #require(PostgresURL(url)))
+        // Someone who follows nobody sees everyone's actions.
+        let verbs = try await store.feed.page(for: "observer", before: nil, limit: 50).filter { $0.actor == "fan" }.map(\.verb)
+        #expect(verbs.filter { $0 == "follows" }.count == 1)
+        #expect(verbs.filter { $0 == "likes" }.count == 1)
+        #expect(try await store.social.countDrifts(fix: false).isEmpty)
+        await store.close()
+        for server in servers { server.kill(SIGTERM) }
+    }
+
     @Test func theLoginLimitCountsFailuresOnEveryServer() async throws {
         let (site, url, servers) = try threeServers()
         let created = try CommandLineTests().agora(["users", "create", "bob", "--site", site.path, "--db", url], input: "correct horse\n")
