@@ -2,8 +2,10 @@ import AgoraContent
 import AgoraStore
 import PostgresNIO
 
-/// Cart lines in PostgreSQL. A change locks the sku's `units_sold` row for the check against the
-/// stock, so it cannot interleave with a checkout of the same sku on another server.
+/// Cart lines in PostgreSQL. A line is checked against the units left when it is written, but
+/// without locking the sku: a cart line reserves nothing, and the checkout, which does lock,
+/// is the check that must be exact. Locking here made every shopper adding a popular product
+/// wait for the others' commits (BENCHMARKS.md).
 struct PostgresCarts: CartStore {
     let database: PostgresDatabase
 
@@ -19,7 +21,7 @@ struct PostgresCarts: CartStore {
             let existing = try await db.rows("SELECT quantity FROM cart_lines WHERE cart = \(owner.key) AND sku = \(item.sku)")
                 .first?.decode(Int.self) ?? 0
             let wanted = replace ? quantity : existing + quantity
-            let left = try await Stock.unitsLeft(item, db)
+            let left = try await Stock.unitsLeftNow(item, db)
             guard wanted <= left else { throw ShopError.outOfStock(sku: item.sku, name: item.name, left: max(0, left)) }
             try await Self.setLine(owner, item, quantity: wanted, now: now, db)
             return try await Self.cart(owner, db)
@@ -77,6 +79,12 @@ struct PostgresCarts: CartStore {
 /// transaction, the sku's row is locked until it ends: a check and the write that follows it
 /// see the same figure on every server.
 enum Stock {
+    /// The units left as of now, without a lock: for cart lines, which reserve nothing.
+    static func unitsLeftNow(_ item: CatalogItem, _ db: Transaction) async throws -> Int {
+        let sold = try await db.rows("SELECT units FROM units_sold WHERE sku = \(item.sku)").first?.decode(Int.self) ?? 0
+        return item.stock - sold
+    }
+
     static func unitsLeft(_ item: CatalogItem, _ db: Transaction) async throws -> Int {
         try await db.rows("INSERT INTO units_sold (sku, units) VALUES (\(item.sku), 0) ON CONFLICT (sku) DO NOTHING")
         let sold = try await db.rows("SELECT units FROM units_sold WHERE sku = \(item.sku) FOR UPDATE").first?.decode(Int.self) ?? 0

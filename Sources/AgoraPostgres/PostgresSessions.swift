@@ -63,7 +63,7 @@ struct PostgresSessions: SessionStore {
                 guard let item = catalog(line.sku), item.available else { continue }
                 let existing = try await db.rows("SELECT quantity FROM cart_lines WHERE cart = \(owner.key) AND sku = \(line.sku)")
                     .first?.decode(Int.self) ?? 0
-                let merged = min(existing + line.quantity, try await Stock.unitsLeft(item, db))
+                let merged = min(existing + line.quantity, try await Stock.unitsLeftNow(item, db))
                 guard merged > existing else { continue }
                 try await PostgresCarts.setLine(owner, item, quantity: merged, now: now, db)
             }
