@@ -90,22 +90,22 @@ struct PostgresOrders: OrderStore {
     }
 
     func markPaid(_ number: String) async throws -> Order {
-        try await change(number, from: [.pending], to: .paid, returnUnits: false)
+        try await apply(.markPaid, to: number)
     }
 
     func cancel(_ number: String) async throws -> Order {
-        try await change(number, from: [.pending, .paid], to: .cancelled, returnUnits: true)
+        try await apply(.cancel, to: number)
     }
 
-    private func change(_ number: String, from allowed: Set<Order.Status>, to status: Order.Status, returnUnits: Bool) async throws -> Order {
+    /// The order's row is locked first, so two owners' changes on two servers take turns.
+    private func apply(_ change: OrderChange, to number: String) async throws -> Order {
         let now = database.clock.now()
         return try await database.transaction { db in
-            guard let row = try await db.rows("SELECT status FROM orders WHERE number = \(number) FOR UPDATE").first,
+            guard try await !db.rows("SELECT 1 FROM orders WHERE number = \(number) FOR UPDATE").isEmpty,
                   let order = try await Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
-            let current = Order.Status(rawValue: try row.decode(String.self)) ?? order.status
-            guard allowed.contains(current) else { throw OrderAdminError.wrongStatus(number: number, status: current, wanted: status) }
-            try await db.rows("UPDATE orders SET status = \(status.rawValue), updated_at = \(now) WHERE number = \(number)")
-            if returnUnits {
+            try change.check(number, status: order.status)
+            try await db.rows("UPDATE orders SET status = \(change.target.rawValue), updated_at = \(now) WHERE number = \(number)")
+            if change.returnsUnits {
                 for item in order.items.sorted(by: { $0.sku < $1.sku }) {
                     try await db.rows("UPDATE units_sold SET units = GREATEST(0, units - \(item.quantity)) WHERE sku = \(item.sku)")
                 }

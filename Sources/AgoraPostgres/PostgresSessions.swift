@@ -7,9 +7,8 @@ struct PostgresSessions: SessionStore {
     let database: PostgresDatabase
 
     func create(accountID: Int64?) async throws -> (secret: String, session: Session) {
-        let secret = Tokens.sessionSecret()
         let now = database.clock.now()
-        let session = Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + SessionRules.lifetime)
+        let (secret, session) = SessionRules.start(accountID: accountID, now: now)
         try await database.rows("""
             INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (\(session.idHash), \(accountID), \(now), \(session.expiresAt))
             """)
@@ -34,8 +33,7 @@ struct PostgresSessions: SessionStore {
     func refresh(_ session: Session) async throws -> Session? {
         let now = database.clock.now()
         guard SessionRules.needsRefresh(session, now: now) else { return nil }
-        let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime,
-                               account: session.account)
+        let extended = SessionRules.extended(session, now: now)
         try await database.rows("UPDATE sessions SET expires_at = \(extended.expiresAt) WHERE id_hash = \(session.idHash)")
         return extended
     }
@@ -46,10 +44,8 @@ struct PostgresSessions: SessionStore {
 
     func logIn(_ account: Account, replacing previous: Session?,
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
-        let secret = Tokens.sessionSecret()
         let now = database.clock.now()
-        let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime,
-                              account: account)
+        let (secret, session) = SessionRules.start(accountID: account.id, account: account, now: now)
         try await database.transaction { db in
             try await db.rows("""
                 INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (\(session.idHash), \(account.id), \(now), \(session.expiresAt))

@@ -85,22 +85,21 @@ struct SQLiteOrders: OrderStore {
     }
 
     func markPaid(_ number: String) async throws -> Order {
-        try await change(number, from: [.pending], to: .paid, returnUnits: false)
+        try await apply(.markPaid, to: number)
     }
 
     func cancel(_ number: String) async throws -> Order {
-        try await change(number, from: [.pending, .paid], to: .cancelled, returnUnits: true)
+        try await apply(.cancel, to: number)
     }
 
-    private func change(_ number: String, from allowed: Set<Order.Status>, to status: Order.Status, returnUnits: Bool) async throws -> Order {
+    private func apply(_ change: OrderChange, to number: String) async throws -> Order {
         let now = database.clock.now()
         return try await database.pool.write { db in
             guard let order = try Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
-            guard allowed.contains(order.status) else {
-                throw OrderAdminError.wrongStatus(number: number, status: order.status, wanted: status)
-            }
-            try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?", arguments: [status.rawValue, now, number])
-            if returnUnits {
+            try change.check(number, status: order.status)
+            try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?",
+                           arguments: [change.target.rawValue, now, number])
+            if change.returnsUnits {
                 for item in order.items {
                     try db.execute(sql: "UPDATE units_sold SET units = MAX(0, units - ?) WHERE sku = ?", arguments: [item.quantity, item.sku])
                 }

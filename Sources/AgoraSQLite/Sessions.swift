@@ -10,9 +10,8 @@ struct SQLiteSessions: SessionStore {
     }
 
     func create(accountID: Int64?) async throws -> (secret: String, session: Session) {
-        let secret = Tokens.sessionSecret()
         let now = database.clock.now()
-        let session = Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + SessionRules.lifetime)
+        let (secret, session) = SessionRules.start(accountID: accountID, now: now)
         try await database.write { db in
             try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        arguments: [session.idHash, accountID, now, session.expiresAt])
@@ -45,8 +44,7 @@ struct SQLiteSessions: SessionStore {
     func refresh(_ session: Session) async throws -> Session? {
         let now = database.clock.now()
         guard SessionRules.needsRefresh(session, now: now) else { return nil }
-        let extended = Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + SessionRules.lifetime,
-                               account: session.account)
+        let extended = SessionRules.extended(session, now: now)
         try await database.write { db in
             try db.run(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
         }
@@ -63,10 +61,8 @@ struct SQLiteSessions: SessionStore {
 
     func logIn(_ account: Account, replacing previous: Session?,
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
-        let secret = Tokens.sessionSecret()
         let now = database.clock.now()
-        let session = Session(idHash: Tokens.hash(secret), accountID: account.id, expiresAt: now + SessionRules.lifetime,
-                              account: account)
+        let (secret, session) = SessionRules.start(accountID: account.id, account: account, now: now)
         try await database.write { db in
             try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        arguments: [session.idHash, account.id, now, session.expiresAt])

@@ -90,6 +90,23 @@ public struct OrderFilter: Sendable, Equatable {
     }
 }
 
+/// What the owner may do to an order (SPEC §6.3), the same on every backend.
+public enum OrderChange: Sendable {
+    case markPaid
+    case cancel
+
+    /// The status the order gets.
+    public var target: Order.Status { self == .markPaid ? .paid : .cancelled }
+    /// A cancelled order's units are for sale again.
+    public var returnsUnits: Bool { self == .cancel }
+
+    /// Refuses the change when the order's status does not allow it.
+    public func check(_ number: String, status: Order.Status) throws {
+        let allowed: Set<Order.Status> = self == .markPaid ? [.pending] : [.pending, .paid]
+        guard allowed.contains(status) else { throw OrderAdminError.wrongStatus(number: number, status: status, wanted: target) }
+    }
+}
+
 public enum OrderAdminError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownOrder(String)
     case wrongStatus(number: String, status: Order.Status, wanted: Order.Status)

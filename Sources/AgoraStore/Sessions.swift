@@ -46,6 +46,17 @@ public enum SessionRules {
     /// A session is extended at most once per this interval, so reads stay reads.
     public static let refreshInterval: Int64 = 86_400
 
+    /// A new session and the secret for its cookie, for every backend to store as it is.
+    public static func start(accountID: Int64?, account: Account? = nil, now: Int64) -> (secret: String, session: Session) {
+        let secret = Tokens.sessionSecret()
+        return (secret, Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + lifetime, account: account))
+    }
+
+    /// The same session extended to a full lifetime from now.
+    public static func extended(_ session: Session, now: Int64) -> Session {
+        Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + lifetime, account: session.account)
+    }
+
     /// Whether a session found now should be extended (and its cookie sent again).
     public static func needsRefresh(_ session: Session, now: Int64) -> Bool {
         session.expiresAt - now < lifetime - refreshInterval
