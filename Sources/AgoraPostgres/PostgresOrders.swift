@@ -53,11 +53,9 @@ struct PostgresOrders: OrderStore {
 
     func orders(accountID: Int64) async throws -> [Order] {
         try await database.transaction { db in
-            var orders: [Order] = []
-            for row in try await db.rows("SELECT number FROM orders WHERE account_id = \(accountID) ORDER BY created_at DESC, id DESC") {
-                if let order = try await Self.order(number: try row.decode(String.self), db) { orders.append(order) }
-            }
-            return orders
+            let numbers = try await db.rows("SELECT number FROM orders WHERE account_id = \(accountID) ORDER BY created_at DESC, id DESC")
+                .map { try $0.decode(String.self) }
+            return try await Self.orders(numbers: numbers, db)
         }
     }
 
@@ -81,11 +79,7 @@ struct PostgresOrders: OrderStore {
                 AND (\(from)::bigint IS NULL OR created_at >= \(from)) AND (\(to)::bigint IS NULL OR created_at < \(to))
                 ORDER BY created_at DESC, id DESC LIMIT \(perPage) OFFSET \(overflow ? Int.max : offset)
                 """).map { try $0.decode(String.self) }
-            var orders: [Order] = []
-            for number in numbers {
-                if let order = try await Self.order(number: number, db) { orders.append(order) }
-            }
-            return (orders, total)
+            return (try await Self.orders(numbers: numbers, db), total)
         }
     }
 
@@ -115,24 +109,36 @@ struct PostgresOrders: OrderStore {
     }
 
     static func order(number: String, _ db: Transaction) async throws -> Order? {
-        guard let row = try await db.rows("""
-            SELECT id, number, status, first_name, last_name, email, address, postal_code, city, total_minor, currency,
-                   session_hash, account_id, created_at
-            FROM orders WHERE number = \(number)
-            """).first else { return nil }
-        let (id, number, status, firstName, lastName, email, address, postalCode, city, total, currency, sessionHash, accountID, createdAt) =
-            try row.decode((Int64, String, String, String, String, String, String, String, String, Int64, String, String?, Int64?, Int64).self)
-        let items = try await db.rows("""
-            SELECT sku, name, unit_price_minor, quantity FROM order_items WHERE order_id = \(id) ORDER BY position
-            """).map { row in
-            let (sku, name, price, quantity) = try row.decode((String, String, Int64, Int).self)
-            return OrderItem(sku: sku, name: name, unitPrice: Money(minorUnits: price), quantity: quantity)
+        try await orders(numbers: [number], db).first
+    }
+
+    /// The orders with these numbers, in this order, read with two statements however many there
+    /// are (a page of the admin list is one round trip for the orders and one for their items).
+    static func orders(numbers: [String], _ db: Transaction) async throws -> [Order] {
+        guard !numbers.isEmpty else { return [] }
+        var items: [String: [OrderItem]] = [:]
+        for row in try await db.rows("""
+            SELECT o.number, i.sku, i.name, i.unit_price_minor, i.quantity FROM order_items i JOIN orders o ON o.id = i.order_id
+            WHERE o.number = ANY(\(numbers)) ORDER BY i.order_id, i.position
+            """) {
+            let (number, sku, name, price, quantity) = try row.decode((String, String, String, Int64, Int).self)
+            items[number, default: []].append(OrderItem(sku: sku, name: name, unitPrice: Money(minorUnits: price), quantity: quantity))
         }
-        return Order(number: number, status: Order.Status(rawValue: status) ?? .pending,
-                     customer: Customer(firstName: firstName, lastName: lastName, email: email, address: address,
-                                        postalCode: postalCode, city: city),
-                     items: items, total: Money(minorUnits: total), currency: currency, sessionHash: sessionHash,
-                     accountID: accountID, createdAt: createdAt)
+        var found: [String: Order] = [:]
+        for row in try await db.rows("""
+            SELECT number, status, first_name, last_name, email, address, postal_code, city, total_minor, currency,
+                   session_hash, account_id, created_at
+            FROM orders WHERE number = ANY(\(numbers))
+            """) {
+            let (number, status, firstName, lastName, email, address, postalCode, city, total, currency, sessionHash, accountID, createdAt) =
+                try row.decode((String, String, String, String, String, String, String, String, Int64, String, String?, Int64?, Int64).self)
+            found[number] = Order(number: number, status: Order.Status(rawValue: status) ?? .pending,
+                                  customer: Customer(firstName: firstName, lastName: lastName, email: email, address: address,
+                                                     postalCode: postalCode, city: city),
+                                  items: items[number] ?? [], total: Money(minorUnits: total), currency: currency,
+                                  sessionHash: sessionHash, accountID: accountID, createdAt: createdAt)
+        }
+        return numbers.compactMap { found[$0] }
     }
 
     private static func freshNumber(_ db: Transaction) async throws -> String {

@@ -196,6 +196,26 @@ import Testing
         #expect(try await store.carts.unitsSold() == ["GT-2": 5])
     }
 
+    @Test(arguments: Backend.allCases) func ordersComeNewestFirstWithTheirOwnItems(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let store = try await backend.makeStore(clock: clock)
+        let owner = CartOwner.account(7)
+        let session = Session(idHash: "abc", accountID: 7, expiresAt: .max)
+        var placed: [Order] = []
+        for quantity in 1...3 {
+            _ = try await store.carts.add(sencha, quantity: quantity, replace: false, to: owner)
+            if quantity == 2 { _ = try await store.carts.add(gyokuro, quantity: 1, replace: false, to: owner) }
+            placed.append(try await store.orders.placeOrder(for: owner, session: session, customer: customer, currency: "EUR", catalog: catalog))
+            clock.time += 60
+        }
+        let newestFirst = Array(placed.reversed())
+        #expect(try await store.orders.orders(accountID: 7) == newestFirst)
+        #expect(try await store.orders.orders(accountID: 7)[1].items.map(\.sku) == ["GT-1", "GT-2"])
+        #expect(try await store.orders.list(OrderFilter(), page: 1, perPage: 2).orders == Array(newestFirst.prefix(2)))
+        #expect(try await store.orders.list(OrderFilter(), page: 2, perPage: 2).orders == [placed[0]])
+        #expect(try await store.orders.orders(accountID: 8).isEmpty)
+    }
+
     @Test(arguments: Backend.allCases) func theOwnerListsMarksPaidAndCancels(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         var numbers: [String] = []
