@@ -6,7 +6,7 @@ struct Agora: AsyncParsableCommand {
         commandName: "agora",
         abstract: "A static storefront and people directory built from Markdown.",
         discussion: """
-        Every command works on a site folder: the current directory or --site DIR, holding
+        Every command works on a site folder: the current directory or --site DIR, holding \
         content/, themes/ and output/.
         """,
         version: "0.1.0",

@@ -6,11 +6,15 @@ import Foundation
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the content through the theme into the output folder.",
+        usage: """
+        agora build [--site DIR] [--content DIR] [--theme NAME] [--output DIR]
+                    [--drafts] [--strict-links] [--quiet] [--no-cache]
+        """,
         discussion: """
-        Reports every content problem as `file:line: key: message` and exits 1, leaving the previous
+        Reports every content problem as `file:line: key: message` and exits 1, leaving the previous \
         output untouched. Only files whose bytes changed are rewritten.
 
-        The build cache (.agora-cache/ in the site folder) lets a rebuild parse only the content
+        The build cache (.agora-cache/ in the site folder) lets a rebuild parse only the content \
         files that changed and render only the pages whose template or content changed.
         """
     )
@@ -41,9 +45,10 @@ struct Build: ParsableCommand {
         printLinkWarnings(summary.linkWarnings)
         printWarnings(summary.imageWarnings)
         if !quiet {
-            print(summary.line)
+            // The summary is the last line on success (SPEC §7); other figures come before it.
             print(summary.incrementalLine)
             print(summary.searchIndexLine)
+            print(summary.line)
         }
     }
 }
@@ -51,6 +56,10 @@ struct Build: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate the content and the theme without writing anything.",
+        usage: """
+        agora check [--site DIR] [--content DIR] [--theme NAME] [--output DIR]
+                    [--drafts] [--strict-links]
+        """,
         discussion: "Prints the same `file:line: key: message` lines as build; exits 1 when there are any."
     )
 

@@ -16,11 +16,11 @@ struct DatabaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a SQLite shop into an empty PostgreSQL database.",
             discussion: """
-            Reads every table of the SQLite file in one snapshot (the shop may keep running) and writes
-            it into the PostgreSQL database in one transaction: accounts, sessions, carts, orders, follows,
-            likes, actions, counters and the outbox. The row counts are checked before the transaction
-            commits; a database that already holds a shop's data is refused, and nothing is written.
-            Sessions are copied too, so logged-in shoppers keep their carts. Stop the SQLite server before
+            Reads every table of the SQLite file in one snapshot (the shop may keep running) and writes \
+            it into the PostgreSQL database in one transaction: accounts, sessions, carts, orders, follows, \
+            likes, actions, counters and the outbox. The row counts are checked before the transaction \
+            commits; a database that already holds a shop's data is refused, and nothing is written. \
+            Sessions are copied too, so logged-in shoppers keep their carts. Stop the SQLite server before \
             starting the PostgreSQL ones, or writes made in between stay behind.
             """
         )

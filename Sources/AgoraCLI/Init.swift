@@ -5,7 +5,7 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new site with sample content and the default theme.",
         discussion: """
-        Copies the sample shop and the default theme from Agora's installation (the source checkout,
+        Copies the sample shop and the default theme from Agora's installation (the source checkout, \
         or the folder named by AGORA_SHARE). Build it with `agora build --site DIR`.
         """
     )

@@ -9,7 +9,10 @@ struct Orders: ParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List orders, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List orders, newest first.",
+            usage: "agora orders list [--status STATUS] [--json] [--site DIR] [--db DB]"
+        )
 
         @Option(name: .long, help: "Only orders with this status: pending, paid or cancelled.")
         var status: String?
@@ -89,7 +92,10 @@ struct Orders: ParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write every order as CSV (RFC 4180) to standard output.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write every order as CSV (RFC 4180) to standard output.",
+            usage: "agora orders export [--csv] [--status STATUS] [--site DIR] [--db DB]"
+        )
 
         @Flag(name: .long, help: "CSV output (the only format).")
         var csv = false

@@ -14,12 +14,12 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the built site and the shop's live parts: cart, checkout and orders.",
         discussion: """
-        Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends
-        against the database (SQLite, or PostgreSQL for several servers). Run `agora build` first. SIGHUP (or POST /admin/reload from
+        Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends \
+        against the database (SQLite, or PostgreSQL for several servers). Run `agora build` first. SIGHUP (or POST /admin/reload from \
         this machine) re-reads catalog.json and people.json; SIGINT and SIGTERM stop gracefully.
 
-        With --watch, the site is built first and rebuilt (incrementally) whenever something under
-        the content folder or themes/ changes; open pages reload themselves, and a failed rebuild
+        With --watch, the site is built first and rebuilt (incrementally) whenever something under \
+        the content folder or themes/ changes; open pages reload themselves, and a failed rebuild \
         shows its errors in the terminal and over the page while the last good output stays served.
         """
     )

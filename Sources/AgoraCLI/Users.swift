@@ -11,8 +11,12 @@ struct Users: ParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an account; the password is read from standard input.",
+            usage: """
+            agora users create <username> [--email EMAIL] [--name NAME] [--admin]
+                               [--site DIR] [--db DB]
+            """,
             discussion: """
-            The only way to create the account of a person with a profile (their username is reserved on
+            The only way to create the account of a person with a profile (their username is reserved on \
             the register page): an account made here shows with the profile of the same username.
             Example: printf '%s\\n' "$PASSWORD" | agora users create ana --email ana@example.com --admin
             """
@@ -83,7 +87,7 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an existing account the maker's profile of the same username (or with --off a shopper again).",
             discussion: """
-            An account registered on the site stays a shopper even when a profile with its username
+            An account registered on the site stays a shopper even when a profile with its username \
             appears later; only the owner decides that it belongs to that maker.
             """
         )

@@ -4,7 +4,7 @@ enum ItemParsers {
     /// Top-level paths the site or the server owns; a page cannot take them.
     static let reservedPageSlugs: Set<String> = [
         "catalog", "products", "people", "assets", "cart", "orders", "account", "admin", "api", "ranking",
-        "healthz", "metrics", "page", "search",
+        "healthz", "metrics", "page", "search", "tags",
     ]
 
     static func category(_ doc: inout FrontMatterDocument, stem: String, log: inout IssueLog) -> Parsed<Category> {
@@ -40,7 +40,11 @@ enum ItemParsers {
         let maker = doc.fields.string("maker", log: &log)
         let date = doc.fields.date("date", log: &log) ?? modified
         let draft = doc.fields.bool("draft", log: &log) ?? false
+        let tagsLine = doc.fields.line(of: "tags")
         let tags = doc.fields.stringList("tags", log: &log) ?? []
+        for tag in tags where SitePaths.tagSlug(tag).isEmpty {
+            log.add(file, tagsLine, "tags", "\(quoted(tag)) has no letters or digits, so it cannot have a page; write it in words")
+        }
         let keys = ItemKeys(location: doc.location, values: [
             "slug": slug, "sku": sku ?? slug, "category": category, "maker": maker, "image": image,
         ], isDraft: draft)

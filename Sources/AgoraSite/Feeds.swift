@@ -4,18 +4,35 @@ import Foundation
 
 /// The machine-facing text files: Atom feed, sitemap and robots.txt.
 enum Feeds {
-    /// Atom feed of the newest 50 products.
-    static func atom(_ config: SiteConfig, products: [ProductView], updated: String) -> String {
+    /// What one feed is about: the site's newest products, or one category's.
+    struct Channel: Sendable {
+        let title: String
+        let subtitle: String
+        /// The feed's own root-relative path, `/feed.xml`.
+        let selfPath: String
+        /// The HTML page the feed follows, whose absolute URL is also the feed's id.
+        let pagePath: String
+
+        static func site(_ config: SiteConfig) -> Channel {
+            Channel(title: config.title, subtitle: "New in \(config.title)", selfPath: "/feed.xml", pagePath: SitePaths.home)
+        }
+    }
+
+    /// Atom feed (RFC 4287) of the newest 50 of `products`. The shop is the feed's author, so every
+    /// entry has one even when its product has no maker.
+    static func atom(_ config: SiteConfig, _ channel: Channel, products: [ProductView], updated: String) -> String {
         let x = Escaping.xml
+        let pageURL = config.absoluteURL(channel.pagePath)
         var xml = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(x(config.language))">
-          <title>\(x(config.title))</title>
-          <subtitle>New in \(x(config.title))</subtitle>
-          <link href="\(x(config.absoluteURL("/feed.xml")))" rel="self" type="application/atom+xml"/>
-          <link href="\(x(config.baseURL))" rel="alternate" type="text/html"/>
-          <id>\(x(config.baseURL))</id>
+          <title>\(x(channel.title))</title>
+          <subtitle>\(x(channel.subtitle))</subtitle>
+          <link href="\(x(config.absoluteURL(channel.selfPath)))" rel="self" type="application/atom+xml"/>
+          <link href="\(x(pageURL))" rel="alternate" type="text/html"/>
+          <id>\(x(pageURL))</id>
           <updated>\(updated)</updated>
+          <author><name>\(x(config.title))</name><uri>\(x(config.baseURL))</uri></author>
           <generator>Agora</generator>
 
         """

@@ -14,6 +14,7 @@ enum SearchIndex {
             let category: String
             let price: String
             let maker: String?
+            let tags: [String]
             let text: String
         }
         struct PersonEntry: Encodable {
@@ -34,7 +35,8 @@ enum SearchIndex {
             currency_symbol: config.currencySymbol,
             products: products.map {
                 .init(sku: $0.product.sku, name: $0.product.name, url: $0.url, category: $0.categoryName,
-                      price: $0.product.price.decimalString, maker: $0.maker?.name, text: shorten($0.excerpt))
+                      price: $0.product.price.decimalString, maker: $0.maker?.name,
+                      tags: TagGroup.distinct($0.product.tags), text: shorten($0.excerpt))
             },
             people: people.map {
                 .init(username: $0.person.username, name: $0.person.name, url: $0.url, location: $0.person.location,

@@ -39,6 +39,8 @@ struct SitePlan {
     let listed: [ProductView]
     let productsByCategory: [String: [ProductView]]
     let productsByMaker: [String: [ProductView]]
+    /// Every tag of a listed product, by name, with its products newest first.
+    let tags: [TagGroup]
     /// People who get a page.
     let activePeople: [PersonView]
     /// `partials/product_card` and `partials/person_card` rendered once per item (Hugo's
@@ -85,6 +87,7 @@ struct SitePlan {
         }
         productsByCategory = Dictionary(grouping: listed, by: \.product.category)
         productsByMaker = Dictionary(grouping: listed.filter { $0.product.maker != nil }, by: { $0.product.maker ?? "" })
+        tags = TagGroup.groups(listed)
         activePeople = ParallelMap.map(content.people.filter(\.active)) { person in
             let bio = memos.markdown.render(person.bioMarkdown, excerptLimit: 140)
             return PersonView(person: person, url: SitePaths.person(person.username),
@@ -139,6 +142,7 @@ struct SitePlan {
                               section: category.slug,
                               url: { SitePaths.category(category.slug, page: $0) }, category: category)
         }
+        jobs += tagPages()
         jobs += listed.map(productPage)
         jobs += peoplePages()
         jobs += activePeople.map(profilePage)
@@ -178,10 +182,31 @@ struct SitePlan {
         }
     }
 
+    /// `/tags/` when the theme has a `tags` template, and a paginated list per tag like a category's.
+    private func tagPages() -> [OutputJob] {
+        var jobs: [OutputJob] = []
+        if theme.hasTemplate("tags") {
+            let tags = self.tags.map { (name: $0.name, slug: $0.slug, url: $0.url, count: $0.products.count) }
+            jobs.append(page(SitePaths.tags, "tags") { [chrome] in
+                let entries = tags.map { tag -> [String: Any] in ["name": tag.name, "slug": tag.slug, "url": tag.url, "count": tag.count] }
+                return chrome.context(title: "Tags", description: "Every tag in \(chrome.config.title), with its products.",
+                               url: SitePaths.tags, section: "tags",
+                               values: ["tags": entries, "has_tags": !entries.isEmpty, "total": entries.count])
+            })
+        }
+        for tag in tags {
+            jobs += listPages(tag.products, title: "Tagged “\(tag.name)”", heading: "Tagged “\(tag.name)”",
+                              description: "Products tagged “\(tag.name)” in \(content.config.title).", section: "tags",
+                              url: { SitePaths.tag(tag.name, page: $0) }, category: nil, tag: tag)
+        }
+        return jobs
+    }
+
     private func listPages(_ products: [ProductView], title: String, heading: String, description: String, section: String,
-                           url: @escaping @Sendable (Int) -> String, category: Category?) -> [OutputJob] {
+                           url: @escaping @Sendable (Int) -> String, category: Category?, tag: TagGroup? = nil) -> [OutputJob] {
         let pages = Pagination.pages(products, size: content.config.productsPerPage)
         let descriptionHTML = category.map { Markdown.html($0.descriptionMarkdown) } ?? ""
+        let feedURL = category.map { SitePaths.categoryFeed($0.slug) } ?? ""
         let total = products.count
         return pages.enumerated().map { index, slice in
             let number = index + 1
@@ -191,6 +216,7 @@ struct SitePlan {
                 chrome.context(title: number > 1 ? "\(title), page \(number)" : title, description: description,
                                url: url(number), section: section, values: [
                     "heading": heading, "description_html": descriptionHTML, "is_category": category != nil,
+                    "is_tag": tag != nil, "feed_url": feedURL,
                     "products": items.map(cardContext), "has_products": !items.isEmpty, "total": total,
                     "pagination": pagination.context(),
                 ])
@@ -290,9 +316,19 @@ struct SitePlan {
         }
         let content = self.content
         let generated = self.generated
-        return [
+        let categoryFeeds = content.categories.map { category in
+            let products = productsByCategory[category.slug] ?? []
+            let feed = Feeds.Channel(title: "\(category.name) — \(config.title)", subtitle: "New in \(category.name)",
+                                     selfPath: SitePaths.categoryFeed(category.slug), pagePath: SitePaths.category(category.slug))
+            return OutputJob(path: String(feed.selfPath.dropFirst()), work: .text {
+                Feeds.atom(config, feed, products: products, updated: generated)
+            })
+        }
+        return categoryFeeds + [
             OutputJob(path: "sitemap.xml", work: .text { Feeds.sitemap(config, entries: entries) }),
-            OutputJob(path: "feed.xml", work: .text { [listed] in Feeds.atom(config, products: listed, updated: generated) }),
+            OutputJob(path: "feed.xml", work: .text { [listed] in
+                Feeds.atom(config, .site(config), products: listed, updated: generated)
+            }),
             OutputJob(path: "robots.txt", work: .text { Feeds.robots(config) }),
             OutputJob(path: "catalog.json", work: .text { [thumbnails] in
                 String(decoding: try Manifests.catalog(content, generated: generated, thumbnails: thumbnails.thumbnails), as: UTF8.self)

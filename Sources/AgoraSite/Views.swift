@@ -32,7 +32,7 @@ struct ProductView: Sendable {
             "thumb": thumbnail(.card, thumbnails, imageURL), "thumb_small": thumbnail(.small, thumbnails, imageURL),
             "category": ["slug": product.category, "name": categoryName, "url": SitePaths.category(product.category)],
             "date": product.date, "date_display": DateDisplay.long(product.date),
-            "tags": product.tags, "has_tags": !product.tags.isEmpty,
+            "tags": TagGroup.links(product.tags), "has_tags": !product.tags.isEmpty,
             "description_html": descriptionHTML, "excerpt": excerpt,
             "params": TemplateValue.params(product.params),
         ]
@@ -116,5 +116,48 @@ enum DateDisplay {
         let parts = date.split(separator: "-")
         guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month) else { return date }
         return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+}
+
+/// One tag as a taxonomy term: its page and the listed products that carry it (SPEC §6.10).
+struct TagGroup: Sendable {
+    let slug: String
+    /// The spelling shown; when products spell a tag differently ("Tea", "tea"), the first in
+    /// sort order, so the choice does not depend on file order.
+    let name: String
+    let products: [ProductView]
+
+    var url: String { SitePaths.tag(name) }
+
+    /// Tags of the given products (newest first), sorted by slug; each product once per tag.
+    static func groups(_ products: [ProductView]) -> [TagGroup] {
+        var spellings: [String: Set<String>] = [:]
+        var members: [String: [ProductView]] = [:]
+        for view in products {
+            var seen: Set<String> = []
+            for tag in view.product.tags {
+                let slug = SitePaths.tagSlug(tag)
+                guard !slug.isEmpty else { continue }
+                spellings[slug, default: []].insert(tag)
+                if seen.insert(slug).inserted { members[slug, default: []].append(view) }
+            }
+        }
+        return members.keys.sorted().map { slug in
+            TagGroup(slug: slug, name: spellings[slug]?.min() ?? slug, products: members[slug] ?? [])
+        }
+    }
+
+    /// A product's tags each once (by slug), in the product's own order and spelling.
+    static func distinct(_ tags: [String]) -> [String] {
+        var seen: Set<String> = []
+        return tags.filter { tag in
+            let slug = SitePaths.tagSlug(tag)
+            return !slug.isEmpty && seen.insert(slug).inserted
+        }
+    }
+
+    /// Links for a product page.
+    static func links(_ tags: [String]) -> [[String: Any]] {
+        distinct(tags).map { ["name": $0, "slug": SitePaths.tagSlug($0), "url": SitePaths.tag($0)] }
     }
 }

@@ -58,9 +58,11 @@ import Testing
 
         let built = try agora(["build", "--site", site.path])
         #expect(built.status == 0, "\(built.stderr)")
-        #expect(built.stdout.hasPrefix("Built "))
-        #expect(built.stdout.contains(" pages in "))
-        #expect(built.stdout.contains("products, "))
+        let lastLine = built.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lastLine.hasPrefix("Built "), "the summary must be the last line: \(built.stdout)")
+        #expect(lastLine.contains(" pages in "))
+        #expect(lastLine.contains("products, "))
+        #expect(built.stdout.contains("Search index: search.json, "))
         #expect(!built.stderr.contains("\r"))  // no progress bar when stderr is not a terminal
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("output/index.html").path))
 
@@ -114,6 +116,28 @@ import Testing
         }
         #expect(try agora(["check", "--help"]).status == 0)
         #expect(try agora(["init", "--help"]).status == 0)
+    }
+
+    /// Help reads as whole sentences at 80 columns: no line runs past the edge, and the prose above
+    /// USAGE is wrapped by the parser, not broken where the source file happened to break it.
+    @Test func helpFitsEightyColumnsInWholeSentences() throws {
+        let commands: [[String]] = [
+            [], ["init"], ["build"], ["check"], ["serve"], ["new"], ["users"], ["users", "create"], ["users", "list"],
+            ["users", "set-admin"], ["users", "link"], ["orders"], ["orders", "list"], ["orders", "show"],
+            ["orders", "mark-paid"], ["orders", "cancel"], ["orders", "export"], ["outbox"], ["outbox", "list"],
+            ["outbox", "retry"], ["doctor"], ["db"], ["db", "copy"],
+        ]
+        for command in commands {
+            let help = try agora(command + ["--help"])
+            let name = (["agora"] + command).joined(separator: " ")
+            #expect(help.status == 0, "\(name) --help failed")
+            let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for line in lines { #expect(line.count <= 80, "\(name) --help: \(line.count) columns: \(line)") }
+            let prose = lines.prefix { !$0.hasPrefix("USAGE:") }
+            for (line, next) in zip(prose, prose.dropFirst()) where !line.isEmpty && !next.isEmpty && !next.hasPrefix("Example") {
+                #expect(line.count > 55, "\(name) --help breaks a sentence early: \"\(line)\" then \"\(next)\"")
+            }
+        }
     }
 
     @Test func optionsOverrideTheFolders() throws {

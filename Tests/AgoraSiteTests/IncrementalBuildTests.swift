@@ -37,7 +37,8 @@ import Testing
 
         // Its page, the lists and the profile that show its card, the home page, and the manifests.
         #expect(Self.pages(changed) == ["products/sencha/index.html", "index.html", "catalog/index.html",
-                                        "catalog/green-tea/index.html", "people/ana/index.html"])
+                                        "catalog/green-tea/index.html", "people/ana/index.html",
+                                        "tags/green/index.html", "tags/japan/index.html"])
         #expect(summary.pagesRendered == Self.pages(changed).count)
         #expect(changed.isSuperset(of: ["catalog.json", "search.json", "feed.xml"]))
         #expect(summary.filesWritten == changed.count)

@@ -18,7 +18,7 @@
       (index.products || []).forEach(function (p) {
         entries.push({ kind: "product", name: p.name, url: p.url,
           detail: [p.category, symbol + p.price, p.maker ? "by " + p.maker : ""].filter(Boolean).join(" · "),
-          key: AgoraSearch.fold(p.name), hay: AgoraSearch.fold([p.name, p.sku, p.category, p.maker, p.text].join(" ")) });
+          key: AgoraSearch.fold(p.name), hay: AgoraSearch.fold([p.name, p.sku, p.category, p.maker, (p.tags || []).join(" "), p.text].join(" ")) });
       });
       (index.people || []).forEach(function (p) {
         entries.push({ kind: "person", name: p.name, url: p.url, detail: ["Maker", p.location].filter(Boolean).join(" · "),
