@@ -19,6 +19,9 @@ public struct DynamicPages: Sendable {
     /// The theme in force now.
     var theme: Theme { themes.current }
 
+    /// The theme's stand-in for a product or person without a picture.
+    var placeholderImage: String { theme.assets.url(for: "no_image.png") ?? "" }
+
     func render(_ template: String, title: String, url: String, cart: Cart?, status: HTTPResponse.Status = .ok,
                 values: [String: Any]) -> Response {
         let theme = self.theme
@@ -69,10 +72,26 @@ struct CartView {
     /// For the header of every server page.
     var summary: [String: Any] {
         ["count": cart.count, "has_items": !cart.isEmpty, "total": cart.total.decimalString,
-         "total_display": symbol + cart.total.decimalString]
+         "total_display": symbol + cart.total.decimalString, "summary": summaryText]
     }
 
-    var templateValues: [String: Any] {
+    /// The header's words (SPEC §6.10): "Your cart: 2 items, €41.00" or "Your cart is empty". The
+    /// server writes them on its pages and in `GET /api/cart`, so static pages show the same text.
+    var summaryText: String {
+        guard !cart.isEmpty else { return "Your cart is empty" }
+        return "Your cart: \(cart.count) \(cart.count == 1 ? "item" : "items"), \(symbol)\(cart.total.decimalString)"
+    }
+
+    /// The cart page's thumbnail column: the build's small thumbnail, else the image, else the
+    /// theme's placeholder (also for a product that is gone).
+    private static func thumbnail(_ product: Catalog.Product?, placeholder: String) -> [String: Any] {
+        if let thumbnail = product?.thumbnail {
+            return ["url": thumbnail.url, "srcset": thumbnail.srcset, "width": thumbnail.width, "height": thumbnail.height]
+        }
+        return ["url": product?.image ?? placeholder, "srcset": false, "width": 80, "height": 80]
+    }
+
+    func templateValues(placeholder: String) -> [String: Any] {
         var values = summary
         values["lines"] = cart.lines.map { line -> [String: Any] in
             let product = catalog.product(sku: line.sku)
@@ -90,6 +109,7 @@ struct CartView {
                 "price": line.unitPrice.decimalString, "price_display": symbol + line.unitPrice.decimalString, "price_note": note,
                 "total": line.total.decimalString, "total_display": symbol + line.total.decimalString,
                 "image_url": product?.image ?? false,
+                "thumb": Self.thumbnail(product, placeholder: placeholder),
             ]
         }
         values["is_empty"] = cart.isEmpty
@@ -101,11 +121,11 @@ struct CartView {
         CartJSON(items: cart.lines.map {
             CartJSON.Item(sku: $0.sku, name: $0.name, url: catalog.product(sku: $0.sku)?.url, quantity: $0.quantity,
                           price: $0.unitPrice.decimalString, total: $0.total.decimalString)
-        }, count: cart.count, total: cart.total.decimalString, currency: catalog.config.currency)
+        }, count: cart.count, total: cart.total.decimalString, currency: catalog.config.currency, summary: summaryText)
     }
 }
 
-/// `GET /api/cart`: `{"count", "currency", "items": [{"name", "price", "quantity", "sku", "total", "url"}], "total"}`;
+/// `GET /api/cart`: `{"count", "currency", "items": [{"name", "price", "quantity", "sku", "total", "url"}], "summary", "total"}`;
 /// `url` is null, not absent, when the product is gone.
 struct CartJSON: JSONWritable {
     struct Item {
@@ -120,6 +140,7 @@ struct CartJSON: JSONWritable {
     let count: Int
     let total: String
     let currency: String
+    let summary: String
 
     func write(to json: inout JSONWriter) {
         json.object { json in
@@ -136,6 +157,7 @@ struct CartJSON: JSONWritable {
                     json.field("url", item.url)
                 }
             }
+            json.field("summary", summary)
             json.field("total", total)
         }
     }

@@ -20,7 +20,7 @@ import Testing
             #expect(page.text.contains("€37.50"))   // 3 × 12.50
             #expect(page.text.contains("Total (4 items)"))
             #expect(page.text.contains("€67.50"))
-            #expect(page.text.contains(#"data-cart-count>4</span>"#))  // the header summary on server pages
+            #expect(page.text.contains(#"data-cart-summary>Your cart: 4 items, €67.50</a>"#))  // the header on server pages
 
             try await browser.form("/cart/add/GT-1", ["quantity": "1", "update": "true"])  // replaces: 1
             page = try await browser.get("/cart/")
@@ -31,6 +31,31 @@ import Testing
             let cart = try await browser.get("/api/cart").json
             #expect(cart["count"] as? Int == 1)
             #expect(cart["total"] as? String == "12.50")
+            #expect(cart["summary"] as? String == "Your cart: 1 item, €12.50")
+        }
+    }
+
+    /// The header summary (SPEC §6.10) on the server's pages and in the API the static pages read,
+    /// and the cart page's thumbnail column.
+    @Test func everyPageSaysWhatIsInTheCart() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            let browser = Browser(port: port)
+            #expect(try await browser.get("/api/cart").json["summary"] as? String == "Your cart is empty")
+            #expect(try await browser.get("/cart/").text.contains(#"data-cart-summary>Your cart is empty</a>"#))
+            #expect(try await browser.get("/account/login/").text.contains(#"data-cart-summary>Your cart is empty</a>"#))
+            let added = try await browser.json("POST", "/api/cart/items", ["sku": "GT-2", "quantity": 2])
+            #expect(added.json["summary"] as? String == "Your cart: 2 items, €60.00")
+            for path in ["/cart/", "/orders/checkout/", "/account/login/", "/ranking/"] {
+                #expect(try await browser.get(path).text.contains(#"data-cart-summary>Your cart: 2 items, €60.00</a>"#), "\(path)")
+            }
+            // Static pages carry the hook the theme script fills from GET /api/cart.
+            let product = try await browser.get("/products/sencha/").text
+            #expect(product.contains(#"<a class="cart-link" href="/cart/" data-cart-summary>Your cart</a>"#))
+
+            // No picture of its own: the theme's placeholder, in the thumbnail column.
+            let cart = try await browser.get("/cart/").text
+            #expect(cart.contains(#"<td class="cart-thumb"><img src="/assets/no_image."#))
         }
     }
 

@@ -40,14 +40,14 @@ import Testing
 
     @Test func cartJSONIsWhatJSONEncoderWrote() throws {
         struct Item: Encodable { let name, price: String; let quantity: Int; let sku, total: String; let url: String? }
-        struct Cart: Encodable { let count: Int; let currency: String; let items: [Item]; let total: String }
+        struct Cart: Encodable { let count: Int; let currency: String; let items: [Item]; let summary: String; let total: String }
         let cart = CartJSON(items: [.init(sku: "TC-001", name: "Sencha \"Asahi\"", url: nil, quantity: 2, price: "14.50", total: "29.00")],
-                            count: 2, total: "29.00", currency: "EUR")
+                            count: 2, total: "29.00", currency: "EUR", summary: "Your cart: 2 items, €29.00")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let expected = try encoder.encode(Cart(count: 2, currency: "EUR", items: [
             Item(name: "Sencha \"Asahi\"", price: "14.50", quantity: 2, sku: "TC-001", total: "29.00", url: nil),
-        ], total: "29.00"))
+        ], summary: "Your cart: 2 items, €29.00", total: "29.00"))
         var writer = JSONWriter()
         cart.write(to: &writer)
         // JSONEncoder leaves out a nil optional; the API sends `"url":null`, as before.

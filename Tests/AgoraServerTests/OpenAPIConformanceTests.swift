@@ -79,13 +79,13 @@ import Yams
 
     @Test func theValidatorCatchesWhatItShould() throws {
         let contract = try OpenAPIContract(file: TestShop.repository.appendingPathComponent("openapi.yaml"))
-        let ok = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"total":"0.00"}"#)
+        let ok = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"summary":"Your cart is empty","total":"0.00"}"#)
         #expect(contract.problems(method: "GET", path: "/api/cart", reply: ok).isEmpty)
-        let wrongType = HTTPReply.fake(200, #"{"count":"0","currency":"EUR","items":[],"total":"0.00"}"#)
+        let wrongType = HTTPReply.fake(200, #"{"count":"0","currency":"EUR","items":[],"summary":"Your cart is empty","total":"0.00"}"#)
         #expect(!contract.problems(method: "GET", path: "/api/cart", reply: wrongType).isEmpty)
-        let extra = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"total":"0.00","x":1}"#)
+        let extra = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"summary":"Your cart is empty","total":"0.00","x":1}"#)
         #expect(!contract.problems(method: "GET", path: "/api/cart", reply: extra).isEmpty)
-        let badPrice = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"total":"0.5"}"#)
+        let badPrice = HTTPReply.fake(200, #"{"count":0,"currency":"EUR","items":[],"summary":"Your cart is empty","total":"0.5"}"#)
         #expect(!contract.problems(method: "GET", path: "/api/cart", reply: badPrice).isEmpty)
         let undocumented = HTTPReply.fake(418, #"{}"#)
         #expect(!contract.problems(method: "GET", path: "/api/cart", reply: undocumented).isEmpty)

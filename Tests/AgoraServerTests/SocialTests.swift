@@ -22,6 +22,33 @@ import Testing
         return browser
     }
 
+    /// Your own profile (SPEC §6.10): the API says `is_self`, and the plain form answers with a page
+    /// that explains, not an error.
+    @Test func yourOwnProfileSaysSoAndTheFormExplains() async throws {
+        let shop = try TestShop(Self.files)
+        _ = try await shop.store.accountRules.create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password",
+                                                          linkedToProfile: true)
+        try await shop.run { port in
+            let ana = Browser(port: port)
+            try await ana.form("/account/login/", ["username": "ana", "password": "ana password"])
+            #expect(try await ana.get("/api/people/ana").json["is_self"] as? Bool == true)
+            #expect(try await ana.get("/api/people/bea").json["is_self"] as? Bool == false)
+            #expect(try await HTTPClient(port: port).send("GET", "/api/people/ana").json["is_self"] as? Bool == false)
+            let bob = try await shopper(port)
+            #expect(try await bob.get("/api/people/ana").json["is_self"] as? Bool == false)
+
+            let form = try await ana.form("/account/follow", ["username": "ana", "action": "follow"])
+            #expect(form.status == 200)
+            #expect(form.text.contains("This is your own profile"))
+            #expect(form.text.contains("You cannot follow yourself"))
+            #expect(form.text.contains(#"href="/people/ana/""#))
+            #expect(try await shop.store.social.followCounts("ana") == (0, 0))
+            // The same form for someone else still follows.
+            #expect(try await ana.form("/account/follow", ["username": "bea", "action": "follow"]).status == 303)
+            #expect(try await shop.store.social.followCounts("bea").followers == 1)
+        }
+    }
+
     @Test func followIsIdempotentAsymmetricAndChecked() async throws {
         let shop = try TestShop(Self.files)
         _ = try await shop.store.accountRules.create(username: "ana", email: "ana@example.com", name: "Ana Silva", password: "ana password",
@@ -236,6 +263,7 @@ import Testing
             #expect(atom.status == 200)
             #expect(atom[header: "content-type"] == "application/atom+xml; charset=utf-8")
             #expect(atom.text.contains("<title>Ana Silva published Sencha</title>"))
+            #expect(AtomValidator.problems(atom.text).isEmpty, "\(AtomValidator.problems(atom.text))")
             #expect(try await HTTPClient(port: port).send("GET", "/people/old/activity.atom").status == 404)
         }
     }

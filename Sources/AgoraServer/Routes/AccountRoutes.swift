@@ -79,7 +79,7 @@ struct AccountRoutes {
             let current = shop.catalog.current
             let feed = try await shop.feed.page(for: account.username, before: nil, limit: 10)
             let view = FeedView(catalog: current, now: shop.now)
-            let placeholder = shop.pages.theme.assets.url(for: "no_image.png") ?? ""
+            let placeholder = shop.pages.placeholderImage
             let follows = try await shop.social.following(account.username).compactMap { username -> [String: Any]? in
                 guard let person = current.people[username], person.active else { return nil }
                 return ["username": username, "name": person.name, "url": person.url]

@@ -74,6 +74,6 @@ struct CartRoutes {
         let current = shop.catalog.current
         let cart = try await shop.cart(context)
         let view = CartView(cart, catalog: current)
-        return shop.pages.render("cart", title: "Your cart", url: "/cart/", cart: cart, values: ["cart": view.templateValues])
+        return shop.pages.render("cart", title: "Your cart", url: "/cart/", cart: cart, values: ["cart": view.templateValues(placeholder: shop.pages.placeholderImage)])
     }
 }

@@ -111,7 +111,7 @@ struct OrderRoutes {
             return values
         }
         return shop.pages.render("checkout", title: "Checkout", url: "/orders/checkout/", cart: cart, status: status, values: [
-            "cart": CartView(cart, catalog: shop.catalog.current).templateValues, "fields": fields, "has_errors": !errors.isEmpty,
+            "cart": CartView(cart, catalog: shop.catalog.current).templateValues(placeholder: shop.pages.placeholderImage), "fields": fields, "has_errors": !errors.isEmpty,
         ])
     }
 

@@ -23,6 +23,15 @@ struct SocialRoutes {
             let fields = try await request.formFields()
             let username = fields["username"] ?? ""
             guard let account = shop.account(context) else { return Response.seeOther("/account/login/?next=/people/\(username)/") }
+            if account.username == username, shop.catalog.current.people[username]?.active == true {
+                // The no-JavaScript form on your own profile: a page that says so, not an error.
+                return shop.pages.render("notice", title: "This is your profile", url: "/account/follow",
+                                         cart: try await shop.cart(context), values: ["notice": [
+                    "title": "This is your own profile",
+                    "message": "You cannot follow yourself, but people who visit this page can follow you.",
+                    "link_url": "/people/\(username)/", "link_label": "Back to your profile",
+                ]])
+            }
             _ = try await follow(account, username: username, action: fields["action"] ?? "follow")
             return Response.seeOther(Self.back(request, fallback: "/people/\(username)/"))
         }
@@ -32,9 +41,10 @@ struct SocialRoutes {
             let social = shop.social
             let counts = try await social.followCounts(username)
             var isFollowing = false
-            if let viewer = shop.account(context) { isFollowing = try await social.isFollowing(viewer.username, username) }
+            let viewer = shop.account(context)
+            if let viewer { isFollowing = try await social.isFollowing(viewer.username, username) }
             return Response.json(object: ["username": username, "followers": counts.followers, "following": counts.following,
-                                          "is_following": isFollowing])
+                                          "is_following": isFollowing, "is_self": viewer?.username == username])
         }
         router.post("/api/likes") { request, context in
             var request = request

@@ -40,7 +40,7 @@ struct ViewRoutes {
         }
         router.get("/ranking/") { _, context in
             let current = shop.catalog.current
-            let placeholder = shop.pages.theme.assets.url(for: "no_image.png") ?? ""
+            let placeholder = shop.pages.placeholderImage
             let entries = try await ranking(.product, order: .views, limit: 10).enumerated().map { index, entry -> [String: Any] in
                 let product = current.product(sku: entry.key)
                 return ["rank": index + 1, "sku": entry.key, "name": entry.name, "url": entry.url, "views": entry.views,

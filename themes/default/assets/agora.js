@@ -148,11 +148,11 @@
 
   // ---- Cart (needs `agora serve`; without it the plain forms and links remain) --------------
 
+  /** The header's "Your cart: 2 items, €41.00", as the server words it in GET /api/cart. */
   function showCartCount(cart) {
-    var counter = document.querySelector("[data-cart-count]");
-    if (!counter || !cart || typeof cart.count !== "number") return;
-    counter.textContent = String(cart.count);
-    counter.hidden = cart.count < 1;
+    var summary = document.querySelector("[data-cart-summary]");
+    if (!summary || !cart || typeof cart.summary !== "string") return;
+    summary.textContent = cart.summary;
   }
 
   function fillCartSummary() {
@@ -274,7 +274,11 @@
       if (options.count && typeof count === "number") options.count.textContent = options.describe(count);
     }
     if (!window.fetch) return;
-    getJSON(options.stateURL).then(function (state) { if (state) show(state[options.stateKey], state[options.countKey]); }).catch(function () {});
+    getJSON(options.stateURL).then(function (state) {
+      if (!state) return;
+      show(state[options.stateKey], state[options.countKey]);
+      if (options.selfKey && state[options.selfKey]) form.hidden = true;   // nobody follows themselves
+    }).catch(function () {});
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = {};
@@ -293,7 +297,7 @@
       enhanceToggle(form, {
         on: "follow", off: "unfollow", key: "username", attribute: "data-username",
         stateURL: "/api/people/" + encodeURIComponent(username), postURL: "/api/follow",
-        stateKey: "is_following", countKey: "followers", count: document.querySelector("[data-follower-count]"),
+        stateKey: "is_following", countKey: "followers", selfKey: "is_self", count: document.querySelector("[data-follower-count]"),
         describe: function (n) { return plural(n, "follower", "followers"); },
         label: function (button, on) { button.textContent = on ? "Following" : "Follow"; }
       });
