@@ -89,7 +89,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AgoraCLITests", dependencies: [
-            "AgoraCLI", "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "AgoraCLI", "AgoraContent", "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -37,7 +37,7 @@ enum StoreOpener {
         let description: String
     }
 
-    static func open(_ db: String?, root: URL) async throws(Failure) -> any ShopStore {
+    static func open(_ db: String?, root: URL, sessionRules: SessionRules = .standard) async throws(Failure) -> any ShopStore {
         let environment = ProcessInfo.processInfo.environment["AGORA_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let choice = db ?? environment ?? "data/agora.sqlite"
         if PostgresURL.isPostgres(choice) {
@@ -45,14 +45,14 @@ enum StoreOpener {
             // A server that dies while sending leaves its claimed mail to the others after this long.
             let lease = ProcessInfo.processInfo.environment["AGORA_MAIL_LEASE"].flatMap { Int64($0) } ?? 120
             do {
-                return try await PostgresStore(url: url, mailLease: lease)
+                return try await PostgresStore(url: url, mailLease: lease, sessionRules: sessionRules)
             } catch {
                 throw Failure(description: "cannot open the database \(url.redacted): \(error)")
             }
         }
         let path = URL(fileURLWithPath: choice, relativeTo: root).standardizedFileURL.path
         do {
-            return try SQLiteStore(path: path)
+            return try SQLiteStore(path: path, sessionRules: sessionRules)
         } catch {
             throw Failure(description: "cannot open the database \(path): \(error)")
         }

@@ -24,6 +24,9 @@ struct Doctor: AsyncParsableCommand {
                     + "(shown as \"\(account.name)\") until `agora users link \(account.username)`")
             }
         }
+        // Purged by the server itself (at start and hourly); a large number means no server ran.
+        let due = try await db.housekeeping.due()
+        print(due.total == 0 ? "Nothing is due for purging." : "Due for purging by the server: \(due).")
         let drifts = try await db.social.countDrifts(fix: fixCounts)
         for drift in drifts { print("drift: \(drift)") }
         if drifts.isEmpty {

@@ -71,6 +71,11 @@ struct Serve: AsyncParsableCommand {
         discussion: "Requests from it name their client in X-Forwarded-For; login limits count that client."))
     var trustedProxy: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Days a session lives after its last use (1 to 3650).",
+        discussion: "Expired sessions, their anonymous carts and day-old idempotency keys are purged at start and every hour."))
+    var sessionDays = 14
+
     @Flag(name: .long, help: "Serve /metrics to every client, not only to this machine.")
     var metricsPublic = false
 
@@ -82,6 +87,7 @@ struct Serve: AsyncParsableCommand {
         where !(1...86_400).contains(value) {
             throw ValidationError("\(name) must be from 1 to 86400 seconds")
         }
+        guard (1...3650).contains(sessionDays) else { throw ValidationError("--session-days must be from 1 to 3650") }
     }
 
     func run() async throws {
@@ -113,7 +119,7 @@ struct Serve: AsyncParsableCommand {
         }
         let store: any ShopStore
         do {
-            store = try await StoreOpener.open(db, root: root)
+            store = try await StoreOpener.open(db, root: root, sessionRules: SessionRules(days: sessionDays))
         } catch {
             throw failure(error.description)
         }

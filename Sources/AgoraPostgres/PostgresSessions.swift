@@ -5,10 +5,11 @@ import PostgresNIO
 /// and a logout must hold on every one of them (SPEC §11).
 struct PostgresSessions: SessionStore {
     let database: PostgresDatabase
+    let rules: SessionRules
 
     func create(accountID: Int64?) async throws -> (secret: String, session: Session) {
         let now = database.clock.now()
-        let (secret, session) = SessionRules.start(accountID: accountID, now: now)
+        let (secret, session) = rules.start(accountID: accountID, now: now)
         try await database.rows("""
             INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (\(session.idHash), \(accountID), \(now), \(session.expiresAt))
             """)
@@ -32,8 +33,8 @@ struct PostgresSessions: SessionStore {
 
     func refresh(_ session: Session) async throws -> Session? {
         let now = database.clock.now()
-        guard SessionRules.needsRefresh(session, now: now) else { return nil }
-        let extended = SessionRules.extended(session, now: now)
+        guard rules.needsRefresh(session, now: now) else { return nil }
+        let extended = rules.extended(session, now: now)
         try await database.rows("UPDATE sessions SET expires_at = \(extended.expiresAt) WHERE id_hash = \(session.idHash)")
         return extended
     }
@@ -45,7 +46,7 @@ struct PostgresSessions: SessionStore {
     func logIn(_ account: Account, replacing previous: Session?,
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
         let now = database.clock.now()
-        let (secret, session) = SessionRules.start(accountID: account.id, account: account, now: now)
+        let (secret, session) = rules.start(accountID: account.id, account: account, now: now)
         try await database.transaction { db in
             try await db.rows("""
                 INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (\(session.idHash), \(account.id), \(now), \(session.expiresAt))
@@ -66,17 +67,6 @@ struct PostgresSessions: SessionStore {
             try await db.rows("DELETE FROM cart_lines WHERE cart = \(anonymous.key)")
         }
         return (secret, session)
-    }
-
-    func purgeExpired() async throws -> Int {
-        let now = database.clock.now()
-        return try await database.transaction { db in
-            try await db.rows("""
-                DELETE FROM cart_lines WHERE cart IN
-                    (SELECT 'session:' || id_hash FROM sessions WHERE expires_at <= \(now) AND account_id IS NULL)
-                """)
-            return try await db.rows("DELETE FROM sessions WHERE expires_at <= \(now) RETURNING 1").count
-        }
     }
 
     func count() async throws -> Int {

@@ -16,13 +16,17 @@ public final class PostgresStore: ShopStore {
     public let feed: any FeedStore
     public let counters: any CounterStore
     public let outbox: any OutboxStore
+    public let housekeeping: any HousekeepingStore
+    public let sessionRules: SessionRules
 
     /// Connects, and migrates the schema if another process has not already. `mailLease`: the
     /// seconds a server keeps the order mail it claimed before another may send it.
-    public init(url: PostgresURL, clock: any StoreClock = SystemClock(), mailLease: Int64 = 120) async throws {
+    public init(url: PostgresURL, clock: any StoreClock = SystemClock(), mailLease: Int64 = 120,
+                sessionRules: SessionRules = .standard) async throws {
         let database = try await PostgresDatabase(url: url, clock: clock)
         self.database = database
-        sessions = PostgresSessions(database: database)
+        self.sessionRules = sessionRules
+        sessions = PostgresSessions(database: database, rules: sessionRules)
         carts = PostgresCarts(database: database)
         orders = PostgresOrders(database: database)
         idempotency = PostgresIdempotency(database: database)
@@ -31,6 +35,7 @@ public final class PostgresStore: ShopStore {
         feed = PostgresFeed(database: database)
         counters = PostgresCounters(database: database)
         outbox = PostgresOutbox(database: database, lease: max(1, mailLease))
+        housekeeping = PostgresHousekeeping(database: database)
     }
 
     public var backend: String { "postgresql" }

@@ -14,11 +14,15 @@ public final class SQLiteStore: ShopStore {
     public let feed: any FeedStore
     public let counters: any CounterStore
     public let outbox: any OutboxStore
+    public let housekeeping: any HousekeepingStore
+    public let sessionRules: SessionRules
 
-    public init(path: String, clock: any StoreClock = SystemClock(), countStatements: Bool = false) throws {
+    public init(path: String, clock: any StoreClock = SystemClock(), countStatements: Bool = false,
+                sessionRules: SessionRules = .standard) throws {
         let database = try SQLiteDatabase(path: path, clock: clock, countStatements: countStatements)
         self.database = database
-        sessions = SQLiteSessions(database)
+        self.sessionRules = sessionRules
+        sessions = SQLiteSessions(database, rules: sessionRules)
         carts = SQLiteCarts(database)
         orders = SQLiteOrders(database)
         idempotency = SQLiteIdempotency(database)
@@ -27,6 +31,7 @@ public final class SQLiteStore: ShopStore {
         feed = SQLiteFeed(database)
         counters = SQLiteCounters(database)
         outbox = SQLiteOutbox(database)
+        housekeeping = SQLiteHousekeeping(database: database)
     }
 
     public var backend: String { "sqlite" }

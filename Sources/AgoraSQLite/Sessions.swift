@@ -4,14 +4,16 @@ import GRDB
 /// Sessions in SQLite, keyed by the SHA-256 of their cookie value; writes are group-committed.
 struct SQLiteSessions: SessionStore {
     let database: SQLiteDatabase
+    let rules: SessionRules
 
-    init(_ database: SQLiteDatabase) {
+    init(_ database: SQLiteDatabase, rules: SessionRules) {
         self.database = database
+        self.rules = rules
     }
 
     func create(accountID: Int64?) async throws -> (secret: String, session: Session) {
         let now = database.clock.now()
-        let (secret, session) = SessionRules.start(accountID: accountID, now: now)
+        let (secret, session) = rules.start(accountID: accountID, now: now)
         try await database.write { db in
             try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        arguments: [session.idHash, accountID, now, session.expiresAt])
@@ -43,8 +45,8 @@ struct SQLiteSessions: SessionStore {
 
     func refresh(_ session: Session) async throws -> Session? {
         let now = database.clock.now()
-        guard SessionRules.needsRefresh(session, now: now) else { return nil }
-        let extended = SessionRules.extended(session, now: now)
+        guard rules.needsRefresh(session, now: now) else { return nil }
+        let extended = rules.extended(session, now: now)
         try await database.write { db in
             try db.run(sql: "UPDATE sessions SET expires_at = ? WHERE id_hash = ?", arguments: [extended.expiresAt, session.idHash])
         }
@@ -62,7 +64,7 @@ struct SQLiteSessions: SessionStore {
     func logIn(_ account: Account, replacing previous: Session?,
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session) {
         let now = database.clock.now()
-        let (secret, session) = SessionRules.start(accountID: account.id, account: account, now: now)
+        let (secret, session) = rules.start(accountID: account.id, account: account, now: now)
         try await database.write { db in
             try db.run(sql: "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                        arguments: [session.idHash, account.id, now, session.expiresAt])
@@ -83,18 +85,6 @@ struct SQLiteSessions: SessionStore {
         }
         if let previous { database.sessionCache.forget(idHash: previous.idHash) }
         return (secret, session)
-    }
-
-    func purgeExpired() async throws -> Int {
-        let now = database.clock.now()
-        return try await database.write { db in
-            try db.run(sql: """
-                DELETE FROM cart_lines WHERE cart IN
-                    (SELECT 'session:' || id_hash FROM sessions WHERE expires_at <= ? AND account_id IS NULL)
-                """, arguments: [now])
-            try db.run(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
-            return db.changesCount
-        }
     }
 
     func count() async throws -> Int {

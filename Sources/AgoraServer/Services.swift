@@ -46,6 +46,33 @@ public struct ParentWatch: Service {
     }
 }
 
+/// Purges expired sessions, the anonymous carts only they reached and day-old idempotency keys
+/// (SPEC §6.1): once when the server starts, then every `interval`. A failed round is logged and
+/// tried again next time; the shop does not depend on it.
+struct Housekeeper: Service {
+    let store: any ShopStore
+    let interval: Duration
+    let log: LogSink
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let purged = try await store.housekeeping.purge()
+                    if purged.total > 0 { log.write("housekeeping: purged \(purged)") }
+                } catch {
+                    log.write("housekeeping: purge failed, will retry: \(error)")
+                }
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return  // the group is stopping
+                }
+            }
+        }
+    }
+}
+
 /// Reloads the catalog when another server sharing the store reloads its own (`POST /admin/reload`
 /// on any of them reaches all, SPEC §11). A store only one server uses never calls.
 struct ReloadListener: Service {

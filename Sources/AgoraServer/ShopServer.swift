@@ -31,6 +31,8 @@ public struct ShopServer: Sendable {
         public var trustedProxies: Set<String>
         /// `/metrics` for everyone, not only for clients on this machine (`--metrics-public`).
         public var metricsPublic: Bool
+        /// How often expired sessions, orphaned carts and old idempotency keys are purged.
+        public var housekeepingInterval: Duration = .seconds(3600)
 
         public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
                     openAPIDocument: URL? = nil, log: LogSink = LogSink(), mail: (any MailTransport)? = nil,
@@ -140,7 +142,8 @@ public struct ShopServer: Sendable {
             router: router(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(timeouts: configuration.timeouts)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
-            services: [LogFlusher(sink: configuration.log), ReloadListener(store: store) { await self.reloadAnnounced() }]
+            services: [LogFlusher(sink: configuration.log), ReloadListener(store: store) { await self.reloadAnnounced() },
+                       Housekeeper(store: store, interval: configuration.housekeepingInterval, log: configuration.log)]
                 + (mailWorker.map { [$0] } ?? []) + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: Self.quietLogger()

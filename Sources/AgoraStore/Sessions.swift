@@ -35,30 +35,37 @@ public protocol SessionStore: Sendable {
     /// anonymous cart merged into the account's at current prices, capped by the units left.
     func logIn(_ account: Account, replacing previous: Session?,
                catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> (secret: String, session: Session)
-    /// Removes expired sessions and the carts only they could reach; how many sessions went.
-    func purgeExpired() async throws -> Int
     func count() async throws -> Int
 }
 
-public enum SessionRules {
-    /// 14 days, refreshed on use.
-    public static let lifetime: Int64 = 14 * 86_400
-    /// A session is extended at most once per this interval, so reads stay reads.
-    public static let refreshInterval: Int64 = 86_400
+/// How long sessions live: 14 days by default, `--session-days N` on `serve` (SPEC §6.1).
+public struct SessionRules: Sendable, Equatable {
+    public static let standard = SessionRules(days: 14)
+
+    /// Seconds from the last extension to expiry.
+    public let lifetime: Int64
+    /// A session is extended at most once per this interval (a day, or half a short lifetime),
+    /// so reads stay reads.
+    public let refreshInterval: Int64
+
+    public init(days: Int) {
+        lifetime = Int64(max(1, days)) * 86_400
+        refreshInterval = min(86_400, lifetime / 2)
+    }
 
     /// A new session and the secret for its cookie, for every backend to store as it is.
-    public static func start(accountID: Int64?, account: Account? = nil, now: Int64) -> (secret: String, session: Session) {
+    public func start(accountID: Int64?, account: Account? = nil, now: Int64) -> (secret: String, session: Session) {
         let secret = Tokens.sessionSecret()
         return (secret, Session(idHash: Tokens.hash(secret), accountID: accountID, expiresAt: now + lifetime, account: account))
     }
 
     /// The same session extended to a full lifetime from now.
-    public static func extended(_ session: Session, now: Int64) -> Session {
+    public func extended(_ session: Session, now: Int64) -> Session {
         Session(idHash: session.idHash, accountID: session.accountID, expiresAt: now + lifetime, account: session.account)
     }
 
     /// Whether a session found now should be extended (and its cookie sent again).
-    public static func needsRefresh(_ session: Session, now: Int64) -> Bool {
+    public func needsRefresh(_ session: Session, now: Int64) -> Bool {
         session.expiresAt - now < lifetime - refreshInterval
     }
 }

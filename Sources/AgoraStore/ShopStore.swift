@@ -17,6 +17,9 @@ public protocol ShopStore: Sendable {
     var feed: any FeedStore { get }
     var counters: any CounterStore { get }
     var outbox: any OutboxStore { get }
+    var housekeeping: any HousekeepingStore { get }
+    /// The session lifetime this store was opened with; the cookie's Max-Age follows it.
+    var sessionRules: SessionRules { get }
     /// The database answers and reports itself intact.
     func isHealthy() async -> Bool
     /// Tells the other servers sharing this store that the catalog was reloaded

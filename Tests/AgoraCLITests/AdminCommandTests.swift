@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraSQLite
 import AgoraStore
 import AgoraTestSupport
@@ -69,7 +70,7 @@ import Testing
         let site = try ServeCommandTests().builtSite()
         let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
         _ = try await store.social.setFollow(follower: "bob", person: "mira", following: true)
-        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
+        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Nothing is due for purging.\nDatabase is healthy; all counts match.\n")
         try await store.database.pool.write { db in try db.execute(sql: "UPDATE follow_counts SET followers = 5 WHERE username = 'mira'") }
         let report = try cli.agora(["doctor", "--site", site.path])
         #expect(report.status == 1)
@@ -78,6 +79,19 @@ import Testing
         #expect(fixed.status == 0)
         #expect(fixed.stdout.hasSuffix("Fixed 1 count.\n"))
         #expect(try await store.social.followCounts("mira").followers == 1)
+    }
+
+    /// `agora doctor` names the rows the server will purge (SPEC §6.1) and still exits 0.
+    @Test func doctorReportsWhatIsDueForPurging() async throws {
+        struct MonthAgo: StoreClock { func now() -> Int64 { SystemClock().now() - 30 * 86_400 } }
+        let site = try ServeCommandTests().builtSite()
+        let past = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path, clock: MonthAgo())
+        let (_, session) = try await past.sessions.create(accountID: nil)
+        let item = CatalogItem(sku: "CE-001", name: "Mug", price: Money(minorUnits: 3200), stock: 10, available: true)
+        _ = try await past.carts.add(item, quantity: 2, replace: false, to: session.cartOwner)
+        let report = try cli.agora(["doctor", "--site", site.path])
+        #expect(report.status == 0)
+        #expect(report.stdout.hasPrefix("Due for purging by the server: 1 session, 1 cart line, 0 idempotency keys.\n"))
     }
 
     @Test func aShopperWithAProfilesUsernameStaysAShopperUntilLinked() async throws {
@@ -91,7 +105,7 @@ import Testing
         #expect(report.stdout.contains("`agora users link olga`"))
         #expect(try cli.agora(["users", "link", "olga", "--site", site.path]).stdout == "olga is now linked to the profile olga.\n")
         #expect(try await store.accounts.account(username: "olga")?.isLinkedToProfile == true)
-        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Database is healthy; all counts match.\n")
+        #expect(try cli.agora(["doctor", "--site", site.path]).stdout == "Nothing is due for purging.\nDatabase is healthy; all counts match.\n")
         #expect(try cli.agora(["users", "link", "nobody", "--site", site.path]).status == 1)
         // Made by the owner: a profile's account from the start, and no email needed.
         let created = try cli.agora(["users", "create", "lena", "--site", site.path], input: "lena's password\n")

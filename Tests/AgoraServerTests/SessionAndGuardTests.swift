@@ -1,4 +1,5 @@
 @testable import AgoraServer
+import AgoraContent
 import AgoraStore
 import AgoraTestSupport
 import Foundation
@@ -52,8 +53,44 @@ import Testing
         }
     }
 
+    /// `--session-days 1` and the server's own housekeeping (SPEC §6.1): the cookie lives a day,
+    /// expired sessions and their carts are purged when the server starts and then periodically.
+    @Test func theServerPurgesExpiredSessionsAtStartAndThenPeriodically() async throws {
+        let clock = TestClock(1_800_000_000)
+        let shop = try TestShop(clock: clock, sessionRules: SessionRules(days: 1))
+        let (_, stale) = try await shop.store.sessions.create(accountID: nil)
+        let gyokuro = CatalogItem(sku: "GT-2", name: "Gyokuro", price: Money(minorUnits: 3000), stock: 5, available: true)
+        _ = try await shop.store.carts.add(gyokuro, quantity: 1, replace: false, to: stale.cartOwner)
+        clock.advance(by: 86_400)
+        #expect(try await shop.store.housekeeping.due() == ExpiredRows(sessions: 1, cartLines: 1))
+
+        let server = try shop.server { $0.housekeepingInterval = .milliseconds(50) }
+        try await shop.run(server) { port in
+            try await Self.waitUntil { try await shop.store.housekeeping.due() == ExpiredRows() }
+            #expect(try await shop.store.sessions.count() == 0)
+
+            let browser = Browser(port: port)
+            let added = try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
+            #expect(added.setCookies.first?.contains("Max-Age=86400") == true)
+            #expect(try await shop.store.sessions.count() == 1)
+            clock.advance(by: 86_400)
+            try await Self.waitUntil { try await shop.store.sessions.count() == 0 }
+            #expect(try await shop.store.housekeeping.due() == ExpiredRows())
+            #expect(try await browser.get("/api/cart").json["summary"] as? String == "Your cart is empty")
+        }
+    }
+
+    /// Polls until `condition` holds; gives up (and fails) after a generous 20 s.
+    static func waitUntil(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<400 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the condition never held")
+    }
+
     @Test func secureCookiesWhenAsked() throws {
-        let sessions = Sessions(store: try TestShop().store.sessions, secureCookies: true)
+        let sessions = Sessions(store: try TestShop().store.sessions, secureCookies: true, lifetime: 86_400)
         #expect(sessions.cookie("x").secure)
     }
 }

@@ -18,7 +18,8 @@ struct TestShop {
     let store: SQLiteStore
     let catalog: LiveCatalog
 
-    init(_ files: [String: String] = TestShop.catalog, clock: any StoreClock = SystemClock(), countStatements: Bool = false) throws {
+    init(_ files: [String: String] = TestShop.catalog, clock: any StoreClock = SystemClock(), countStatements: Bool = false,
+         sessionRules: SessionRules = .standard) throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("agora-shop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("themes/default"),
@@ -27,7 +28,7 @@ struct TestShop {
         try SiteBuilder(options: BuildOptions(siteDirectory: root)).build()
         self.root = root
         store = try SQLiteStore(path: root.appendingPathComponent("data/agora.sqlite").path, clock: clock,
-                                countStatements: countStatements)
+                                countStatements: countStatements, sessionRules: sessionRules)
         catalog = try LiveCatalog(output: root.appendingPathComponent("output"))
     }
 
@@ -43,12 +44,17 @@ struct TestShop {
     }
 
     var server: ShopServer {
-        get throws {
-            ShopServer(
-                configuration: .init(host: "127.0.0.1", port: 0, output: output,
-                                     openAPIDocument: Self.repository.appendingPathComponent("openapi.yaml"), log: LogSink(enabled: false)),
-                store: store, catalog: catalog, theme: try Theme(directory: root.appendingPathComponent("themes/default")))
-        }
+        get throws { try server { _ in } }
+    }
+
+    /// A server whose configuration the test adjusts first.
+    func server(_ adjust: (inout ShopServer.Configuration) -> Void) throws -> ShopServer {
+        var configuration = ShopServer.Configuration(host: "127.0.0.1", port: 0, output: output,
+                                                     openAPIDocument: Self.repository.appendingPathComponent("openapi.yaml"),
+                                                     log: LogSink(enabled: false))
+        adjust(&configuration)
+        return ShopServer(configuration: configuration, store: store, catalog: catalog,
+                          theme: try Theme(directory: root.appendingPathComponent("themes/default")))
     }
 
     /// Runs `body` against the live server; the server stops when it returns.

@@ -15,14 +15,14 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case postgres
 
     /// A fresh, empty store.
-    func makeStore(clock: any StoreClock = SystemClock()) async throws -> any ShopStore {
+    func makeStore(clock: any StoreClock = SystemClock(), sessionRules: SessionRules = .standard) async throws -> any ShopStore {
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-store-\(UUID().uuidString)")
-            return try SQLiteStore(path: folder.appendingPathComponent("agora.sqlite").path, clock: clock)
+            return try SQLiteStore(path: folder.appendingPathComponent("agora.sqlite").path, clock: clock, sessionRules: sessionRules)
         case .postgres:
             let url = try #require(PostgresURL(try TestPostgres.cluster().makeDatabase()))
-            return try await PostgresStore(url: url, clock: clock)
+            return try await PostgresStore(url: url, clock: clock, sessionRules: sessionRules)
         }
     }
 

@@ -13,13 +13,66 @@ import Testing
         #expect(try await store.refresh(session) == nil)  // fresh: nothing to do
         clock.time += 2 * 86_400
         let extended = try #require(try await store.refresh(session))
-        #expect(extended.expiresAt == clock.time + SessionRules.lifetime)
-        clock.time += SessionRules.lifetime - 1
+        #expect(extended.expiresAt == clock.time + 14 * 86_400)
+        clock.time += 14 * 86_400 - 1
         #expect(try await store.find(secret: secret) != nil)
         clock.time += 1
         #expect(try await store.find(secret: secret) == nil)
         #expect(try await store.find(secret: "guess") == nil)
-        #expect(try await store.purgeExpired() == 1)
+    }
+
+    /// `--session-days 2`: sessions live two days from their last extension, which happens at
+    /// most once a day.
+    @Test(arguments: Backend.allCases) func theSessionLifetimeIsTheStoresRule(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let shop = try await backend.makeStore(clock: clock, sessionRules: SessionRules(days: 2))
+        #expect(shop.sessionRules.lifetime == 2 * 86_400)
+        let (secret, session) = try await shop.sessions.create(accountID: nil)
+        #expect(session.expiresAt == clock.time + 2 * 86_400)
+        clock.time += 86_400
+        #expect(try await shop.sessions.refresh(session) == nil)
+        clock.time += 1
+        let extended = try #require(try await shop.sessions.refresh(session))
+        #expect(extended.expiresAt == clock.time + 2 * 86_400)
+        clock.time += 2 * 86_400
+        #expect(try await shop.sessions.find(secret: secret) == nil)
+    }
+
+    /// What the server purges by itself (SPEC §6.1), counted first as `agora doctor` shows it:
+    /// expired sessions, the anonymous carts only they reached, keys older than a day. Live
+    /// sessions, account carts and fresh keys stay.
+    @Test(arguments: Backend.allCases) func housekeepingPurgesExactlyWhatExpired(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let shop = try await backend.makeStore(clock: clock, sessionRules: SessionRules(days: 1))
+        let account = try await shop.accountRules.create(username: "ana", email: "ana@example.com", name: "Ana", password: "ana password")
+        let (_, anonymous) = try await shop.sessions.create(accountID: nil)
+        _ = try await shop.carts.add(sencha, quantity: 2, replace: false, to: anonymous.cartOwner)
+        _ = try await shop.carts.add(gyokuro, quantity: 1, replace: false, to: anonymous.cartOwner)
+        let (_, loggedIn) = try await shop.sessions.create(accountID: account.id)
+        _ = try await shop.carts.add(sencha, quantity: 1, replace: false, to: loggedIn.cartOwner)
+        let oldKey = IdempotencyKey(scope: "session:\(anonymous.idHash)", value: "k1", requestHash: "h1")
+        #expect(try await shop.idempotency.begin(oldKey) == .proceed)
+        #expect(try await shop.housekeeping.due() == ExpiredRows())
+
+        clock.time += 86_400  // a day later: both sessions expire, the key is a day old
+        let (_, live) = try await shop.sessions.create(accountID: nil)
+        _ = try await shop.carts.add(gyokuro, quantity: 1, replace: false, to: live.cartOwner)
+        let freshKey = IdempotencyKey(scope: "session:\(live.idHash)", value: "k2", requestHash: "h2")
+        #expect(try await shop.idempotency.begin(freshKey) == .proceed)
+
+        let due = ExpiredRows(sessions: 2, cartLines: 2, idempotencyKeys: 1)
+        #expect(try await shop.housekeeping.due() == due)
+        #expect(due.description == "2 sessions, 2 cart lines, 1 idempotency key")
+        #expect(try await shop.housekeeping.purge() == due)
+        #expect(try await shop.housekeeping.due() == ExpiredRows())
+        #expect(try await shop.housekeeping.purge() == ExpiredRows())
+
+        #expect(try await shop.sessions.count() == 1)
+        #expect(try await shop.carts.cart(live.cartOwner).count == 1)
+        #expect(try await shop.carts.cart(anonymous.cartOwner).isEmpty)
+        #expect(try await shop.carts.cart(.account(account.id)).count == 1)  // the account keeps its cart
+        #expect(try await shop.idempotency.begin(oldKey) == .proceed)  // the day-old key is free again
+        #expect(try await shop.idempotency.begin(freshKey) == .inProgress)
     }
 
     @Test func secretsAreLongAndRandom() {

@@ -31,6 +31,8 @@ public struct Sessions: Sendable {
     let store: any SessionStore
     /// `Secure` on the cookie, for sites served over HTTPS (`--secure-cookies`).
     let secureCookies: Bool
+    /// Seconds a new or extended session lives (`--session-days`), the cookie's Max-Age.
+    let lifetime: Int64
 
     /// The session of this request, created (and its cookie queued) if there is none yet.
     func ensure(_ context: inout ShopContext) async throws -> Session {
@@ -47,7 +49,7 @@ public struct Sessions: Sendable {
     }
 
     func cookie(_ secret: String) -> Cookie {
-        Cookie(name: Self.cookieName, value: secret, maxAge: Int(SessionRules.lifetime), path: "/",
+        Cookie(name: Self.cookieName, value: secret, maxAge: Int(lifetime), path: "/",
                secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 }

@@ -21,7 +21,7 @@ struct Shop: Sendable {
         self.metrics = metrics
         self.catalog = catalog
         self.pages = pages
-        sessions = Sessions(store: store.sessions, secureCookies: secureCookies)
+        sessions = Sessions(store: store.sessions, secureCookies: secureCookies, lifetime: store.sessionRules.lifetime)
         accounts = store.accountRules
     }
 
