@@ -10,6 +10,6 @@ struct Agora: AsyncParsableCommand {
         content/, themes/ and output/.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Build.self, Check.self, Serve.self, Users.self, Orders.self, OutboxCommand.self, Doctor.self, DatabaseCommand.self]
+        subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, Users.self, Orders.self, OutboxCommand.self, Doctor.self, DatabaseCommand.self]
     )
 }

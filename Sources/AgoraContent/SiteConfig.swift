@@ -78,3 +78,14 @@ public struct SiteConfig: Hashable, Sendable {
         return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 }
+
+extension SiteConfig {
+    /// The site's configuration from `<content>/site.yml`, or nil when it is missing or invalid
+    /// (for commands that only need a setting, such as the theme's name; `check` reports why).
+    public static func read(contentDirectory: URL) -> SiteConfig? {
+        var log = IssueLog()
+        guard let data = try? Data(contentsOf: contentDirectory.appendingPathComponent("site.yml")),
+              let text = SourceText.decode(data, file: "site.yml", log: &log) else { return nil }
+        return parse(text, file: "site.yml", log: &log)
+    }
+}
