@@ -66,17 +66,28 @@ struct PostgresOrders: OrderStore {
     func list(_ filter: OrderFilter, page: Int, perPage: Int) async throws -> (orders: [Order], total: Int) {
         let (offset, overflow) = max(0, page - 1).multipliedReportingOverflow(by: perPage)
         let status = filter.status?.rawValue
-        let from = filter.from.flatMap(OrderFilter.epoch)
-        let to = filter.to.flatMap(OrderFilter.epoch).map { $0 + 86_400 }
+        let (from, to) = OrderFilter.range(from: filter.from, to: filter.to)
+        let (updatedFrom, updatedTo) = OrderFilter.range(from: filter.updatedFrom, to: filter.updatedTo)
+        let terms = filter.searchTerms
+        let number = terms?.number
+        let pattern = terms?.pattern
         return try await database.transaction { db in
             // An absent filter is a NULL parameter, so both statements are fixed text with binds.
             let total = try await db.rows("""
                 SELECT COUNT(*) FROM orders WHERE (\(status)::text IS NULL OR status = \(status))
                 AND (\(from)::bigint IS NULL OR created_at >= \(from)) AND (\(to)::bigint IS NULL OR created_at < \(to))
+                AND (\(updatedFrom)::bigint IS NULL OR updated_at >= \(updatedFrom))
+                AND (\(updatedTo)::bigint IS NULL OR updated_at < \(updatedTo))
+                AND (\(pattern)::text IS NULL OR number = \(number) OR lower(email) LIKE \(pattern)
+                     OR lower(first_name || ' ' || last_name) LIKE \(pattern))
                 """).first?.decode(Int.self) ?? 0
             let numbers = try await db.rows("""
                 SELECT number FROM orders WHERE (\(status)::text IS NULL OR status = \(status))
                 AND (\(from)::bigint IS NULL OR created_at >= \(from)) AND (\(to)::bigint IS NULL OR created_at < \(to))
+                AND (\(updatedFrom)::bigint IS NULL OR updated_at >= \(updatedFrom))
+                AND (\(updatedTo)::bigint IS NULL OR updated_at < \(updatedTo))
+                AND (\(pattern)::text IS NULL OR number = \(number) OR lower(email) LIKE \(pattern)
+                     OR lower(first_name || ' ' || last_name) LIKE \(pattern))
                 ORDER BY created_at DESC, id DESC LIMIT \(perPage) OFFSET \(overflow ? Int.max : offset)
                 """).map { try $0.decode(String.self) }
             return (try await Self.orders(numbers: numbers, db), total)

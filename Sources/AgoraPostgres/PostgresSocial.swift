@@ -202,6 +202,17 @@ struct PostgresFeed: FeedStore {
             """).map(Self.item)
     }
 
+    func actions(_ filter: ActionFilter, before cursor: Int64?, limit: Int) async throws -> [FeedItem] {
+        let verb = filter.verb
+        let actor = filter.actor
+        return try await database.rows("""
+            \(unescaped: Self.select)
+            WHERE a.id < \(cursor ?? Int64.max) AND (\(verb)::text IS NULL OR a.verb = \(verb))
+              AND (\(actor)::text IS NULL OR a.actor = \(actor))
+            ORDER BY a.id DESC LIMIT \(min(max(1, limit), ActionFilter.maximumPage))
+            """).map(Self.item)
+    }
+
     static func item(_ row: PostgresRow) throws -> FeedItem {
         let (id, actor, verb, targetKind, targetKey, createdAt, accountName, isShopper) =
             try row.decode((Int64, String, String, String?, String?, Int64, String?, Bool).self)

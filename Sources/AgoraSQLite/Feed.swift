@@ -25,6 +25,15 @@ struct SQLiteFeed: FeedStore {
         }
     }
 
+    func actions(_ filter: ActionFilter, before cursor: Int64?, limit: Int) async throws -> [FeedItem] {
+        try await database.read { db in
+            // An absent filter is a NULL argument, so one cached statement serves every combination.
+            try Self.items(db.cachedStatement(sql: Self.select + """
+                 WHERE a.id < ? AND (? IS NULL OR a.verb = ?) AND (? IS NULL OR a.actor = ?) ORDER BY a.id DESC LIMIT ?
+                """), [cursor ?? Int64.max, filter.verb, filter.verb, filter.actor, filter.actor, min(max(1, limit), ActionFilter.maximumPage)])
+        }
+    }
+
     /// The single statement behind a page. The "follows nobody" test does not depend on the row,
     /// so SQLite evaluates it once; rows come from the primary key in descending order and the
     /// follow check is an index lookup, so a page reads about as many rows as it returns when

@@ -115,13 +115,20 @@ struct SQLiteOrders: OrderStore {
             clauses.append("status = ?")
             _ = arguments.append(contentsOf: [status.rawValue])
         }
-        if let from = filter.from, let start = OrderFilter.epoch(from) {
-            clauses.append("created_at >= ?")
-            _ = arguments.append(contentsOf: [start])
+        for (column, range) in [("created_at", OrderFilter.range(from: filter.from, to: filter.to)),
+                                ("updated_at", OrderFilter.range(from: filter.updatedFrom, to: filter.updatedTo))] {
+            if let start = range.start {
+                clauses.append("\(column) >= ?")
+                _ = arguments.append(contentsOf: [start])
+            }
+            if let end = range.end {
+                clauses.append("\(column) < ?")
+                _ = arguments.append(contentsOf: [end])
+            }
         }
-        if let to = filter.to, let start = OrderFilter.epoch(to) {
-            clauses.append("created_at < ?")
-            _ = arguments.append(contentsOf: [start + 86_400])
+        if let terms = filter.searchTerms {
+            clauses.append(#"(number = ? OR lower(email) LIKE ? ESCAPE '\' OR lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\')"#)
+            _ = arguments.append(contentsOf: [terms.number, terms.pattern, terms.pattern])
         }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }

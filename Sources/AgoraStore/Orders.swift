@@ -68,14 +68,41 @@ public struct Order: Sendable, Equatable {
 /// Which orders the owner wants to see.
 public struct OrderFilter: Sendable, Equatable {
     public var status: Order.Status?
-    /// Inclusive calendar days (UTC), `YYYY-MM-DD`.
+    /// Inclusive calendar days (UTC), `YYYY-MM-DD`, of the order's creation.
     public var from: String?
     public var to: String?
+    /// The same for the order's last change (paid, cancelled), as the original admin's "updated".
+    public var updatedFrom: String?
+    public var updatedTo: String?
+    /// An order number, or part of the customer's name or email, in any case.
+    public var search: String?
 
-    public init(status: Order.Status? = nil, from: String? = nil, to: String? = nil) {
+    public init(status: Order.Status? = nil, from: String? = nil, to: String? = nil, updatedFrom: String? = nil,
+                updatedTo: String? = nil, search: String? = nil) {
         self.status = status
         self.from = from
         self.to = to
+        self.updatedFrom = updatedFrom
+        self.updatedTo = updatedTo
+        self.search = search
+    }
+
+    /// The search as backends match it: the order number in capitals (numbers are), and a
+    /// lower-case `LIKE` pattern with `\` escaping `%`, `_` and itself, for names and emails.
+    /// Nil when there is nothing to search for.
+    public var searchTerms: (number: String, pattern: String)? {
+        guard let text = search?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        var pattern = "%"
+        for character in text.lowercased() {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return (text.uppercased(), pattern + "%")
+    }
+
+    /// Seconds (UTC) of an inclusive day range: from the first second of `from` to before the day after `to`.
+    public static func range(from: String?, to: String?) -> (start: Int64?, end: Int64?) {
+        (from.flatMap(epoch), to.flatMap(epoch).map { $0 + 86_400 })
     }
 
     /// The first second (UTC) of a calendar day, or nil when the text is not a real day.

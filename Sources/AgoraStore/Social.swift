@@ -73,6 +73,25 @@ public protocol FeedStore: Sendable {
     func page(for viewer: String, before cursor: Int64?, limit: Int) async throws -> [FeedItem]
     /// Actions by one actor, newest first (their public activity).
     func activity(of actor: String, limit: Int) async throws -> [FeedItem]
+    /// Every action, newest first, optionally of one verb and one actor, for the owner
+    /// (`/admin/actions/`); keyset pages on the action id.
+    func actions(_ filter: ActionFilter, before cursor: Int64?, limit: Int) async throws -> [FeedItem]
+}
+
+/// Which actions the owner wants to see.
+public struct ActionFilter: Sendable, Equatable {
+    /// The verbs the stream records (SPEC §6.5).
+    public static let verbs = ["joined", "follows", "likes", "published"]
+    /// The most actions one call returns.
+    public static let maximumPage = 200
+
+    public var verb: String?
+    public var actor: String?
+
+    public init(verb: String? = nil, actor: String? = nil) {
+        self.verb = verb
+        self.actor = actor
+    }
 }
 
 public enum FeedRules {

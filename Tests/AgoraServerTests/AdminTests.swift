@@ -90,6 +90,77 @@ import Testing
             #expect(try await admin.get("/admin/orders/?from=yesterday").status == 400)
             let csv = try await admin.get("/admin/orders.csv?status=paid")
             #expect(csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2)  // header + 1 order
+
+            // Paid on the last day: "updated" follows the change, not the creation.
+            let updated = try await admin.get("/admin/orders/?updated_from=2027-01-30&updated_to=2027-01-30")
+            #expect(updated.text.contains("2 orders"))   // the last order (created that day) and the one paid
+            #expect(updated.text.contains(numbers[0]) && updated.text.contains(numbers[29]) && !updated.text.contains(numbers[28]))
+            #expect(updated.text.contains(#"name="updated_from" type="date" value="2027-01-30""#))
+            #expect(try await admin.get("/admin/orders/?updated_to=soon").status == 400)
+        }
+    }
+
+    /// Search by order number, customer name or email; the search survives paging and the CSV link.
+    @Test func ordersAreFoundByNumberNameOrEmail() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            var bea = TestShop.customer
+            bea["first_name"] = "Beatriz"
+            bea["last_name"] = "Nunes"
+            bea["email"] = "bea+shop@example.org"
+            let anas = try await order(port: port)
+            let beas = try await order(port: port, sku: "GT-1", quantity: 1, customer: bea)
+            let admin = try await shop.admin(port: port)
+            for (search, expected) in [(beas.lowercased(), beas), ("beatriz nunes", beas), ("BEA+SHOP", beas), ("silva", anas)] {
+                let encoded = search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? search
+                let page = try await admin.get("/admin/orders/?q=\(encoded)")
+                #expect(page.text.contains("1 orders"), "\(search)")
+                #expect(page.text.contains(expected), "\(search)")
+            }
+            let page = try await admin.get("/admin/orders/?q=bea%2Bshop")
+            #expect(page.text.contains(#"value="bea+shop""#))
+            #expect(page.text.contains(#"href="/admin/orders.csv?q=bea%2Bshop""#))
+            #expect(try await admin.get("/admin/orders.csv?q=bea%2Bshop").text.contains(beas))
+            #expect(!(try await admin.get("/admin/orders.csv?q=bea%2Bshop").text.contains(anas)))
+            #expect(try await admin.get("/admin/orders/?q=" + String(repeating: "x", count: 201)).status == 400)
+        }
+    }
+
+    /// The activity stream for the owner (the original's ActionAdmin), filtered and paged.
+    @Test func theActivityPageListsEveryActionByVerbAndActor() async throws {
+        var files = TestShop.catalog
+        files["people/bea.md"] = "---\nname: Bea Costa\n---\nBlends.\n"
+        let shop = try TestShop(files)
+        try await shop.run { port in
+            let bob = Browser(port: port)
+            try await bob.form("/account/register/", ["username": "bob", "email": "bob@example.com", "name": "Bob", "password": "12345678"])
+            #expect(try await bob.get("/admin/actions/").status == 403)
+            #expect(try await HTTPClient(port: port).send("GET", "/admin/actions/")[header: "location"] == "/account/login/?next=/admin/actions/")
+            _ = try await bob.json("POST", "/api/follow", ["username": "ana", "action": "follow"])
+            _ = try await bob.json("POST", "/api/likes", ["sku": "GT-1", "action": "like"])
+            for index in 0..<55 {
+                _ = try await shop.store.accountRules.create(username: "shopper\(index)", email: "s\(index)@example.com",
+                                                             name: "Shopper \(index)", password: "12345678")
+            }
+            let admin = try await shop.admin(port: port)
+            let first = try await admin.get("/admin/actions/")
+            #expect(first.status == 200)
+            #expect(first.text.contains("Shopper 54"))             // newest first
+            #expect(!first.text.contains("Bob</a>"))                // 50 a page: bob's actions are older
+            let older = try #require(first.text.range(of: #"href="/admin/actions/\?before=(\d+)""#, options: .regularExpression))
+            let next = try await admin.get(String(first.text[older].dropFirst(6).dropLast()))
+            #expect(next.text.contains(#"<a href="/admin/actions/?actor=bob">Bob</a>"#))
+            #expect(next.text.contains("← Newest"))
+
+            let follows = try await admin.get("/admin/actions/?verb=follows")
+            #expect(follows.text.contains(#"<a href="/people/ana/">Ana Silva</a>"#))
+            #expect(!follows.text.contains("Shopper"))
+            #expect(follows.text.contains(#"<option value="follows" selected>"#))
+            let bobs = try await admin.get("/admin/actions/?actor=bob")
+            #expect(bobs.text.components(separatedBy: #"<tr data-verb="#).count == 4)  // joined, follows, likes
+            #expect(bobs.text.contains(#"<a href="/products/sencha/">Sencha</a>"#))
+            #expect(try await admin.get("/admin/actions/?verb=buried").status == 400)
+            #expect(try await admin.get("/admin/actions/?before=-3").status == 400)
         }
     }
 

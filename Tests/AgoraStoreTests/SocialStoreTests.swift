@@ -26,6 +26,31 @@ import Testing
         #expect(try await social.countDrifts(fix: false).isEmpty)
     }
 
+    /// `/admin/actions/`: every action newest first, by verb and by actor, in keyset pages.
+    @Test(arguments: Backend.allCases) func theOwnerPagesThroughEveryActionByVerbAndActor(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let store = try await backend.makeStore(clock: clock)
+        for person in ["mira", "tomas", "aiko"] {
+            _ = try await store.social.setFollow(follower: "ana", person: person, following: true)
+            clock.time += 61
+        }
+        _ = try await store.social.setLike(account: "bob", sku: "GT-1", liking: true)
+        _ = try await store.social.setFollow(follower: "bob", person: "mira", following: true)
+
+        let all = try await store.feed.actions(ActionFilter(), before: nil, limit: 50)
+        #expect(all.map(\.verb) == ["follows", "likes", "follows", "follows", "follows"])
+        #expect(all.map(\.id) == all.map(\.id).sorted(by: >))
+        let follows = try await store.feed.actions(ActionFilter(verb: "follows"), before: nil, limit: 2)
+        #expect(follows.map(\.targetKey) == ["mira", "aiko"])
+        let older = try await store.feed.actions(ActionFilter(verb: "follows"), before: follows.last?.id, limit: 2)
+        #expect(older.map(\.targetKey) == ["tomas", "mira"])
+        #expect(try await store.feed.actions(ActionFilter(verb: "follows"), before: older.last?.id, limit: 2).isEmpty)
+        let anas = try await store.feed.actions(ActionFilter(actor: "ana"), before: nil, limit: 50)
+        #expect(anas.count == 3 && anas.allSatisfy { $0.actor == "ana" })
+        #expect(try await store.feed.actions(ActionFilter(verb: "likes", actor: "bob"), before: nil, limit: 50).map(\.targetKey) == ["GT-1"])
+        #expect(try await store.feed.actions(ActionFilter(verb: "likes", actor: "ana"), before: nil, limit: 50).isEmpty)
+    }
+
     @Test(arguments: Backend.allCases) func concurrentTogglesLeaveTrueCounts(_ backend: Backend) async throws {
         let store = try await backend.makeStore()
         let social = store.social

@@ -288,6 +288,40 @@ import Testing
         #expect(await failure { try await store.orders.cancel("ZZZZ-ZZZZ") } as? OrderAdminError == .unknownOrder("ZZZZ-ZZZZ"))
     }
 
+    /// The admin's search (number, name or email, any case, `%` and `_` literal) and the
+    /// "updated" filter, which follows the last change, not the creation.
+    @Test(arguments: Backend.allCases) func theOwnerSearchesOrdersAndFiltersByLastChange(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)  // 2027-01-15
+        let store = try await backend.makeStore(clock: clock)
+        let people = [("Ana", "Silva", "ana@example.com"), ("Bruno", "Costa", "bruno_c@example.com"), ("Carla", "Anaya", "c100%@example.com")]
+        var numbers: [String] = []
+        for (index, person) in people.enumerated() {
+            let owner = CartOwner.session("s\(index)")
+            _ = try await store.carts.add(sencha, quantity: 1, replace: false, to: owner)
+            let buyer = Customer(firstName: person.0, lastName: person.1, email: person.2, address: "Rua 1", postalCode: "4000", city: "Porto")
+            numbers.append(try await store.orders.placeOrder(for: owner, session: nil, customer: buyer, currency: "EUR", catalog: catalog).number)
+        }
+        func found(_ search: String) async throws -> Set<String> {
+            Set(try await store.orders.list(OrderFilter(search: search), page: 1, perPage: 10).orders.map(\.number))
+        }
+        #expect(try await found(numbers[1]) == [numbers[1]])
+        #expect(try await found(numbers[1].lowercased()) == [numbers[1]])
+        #expect(try await found("ana") == [numbers[0], numbers[2]])          // Ana Silva; Carla Anaya
+        #expect(try await found("ANA SILVA") == [numbers[0]])
+        #expect(try await found("bruno_c@") == [numbers[1]])
+        #expect(try await found("_") == [numbers[1]])                        // a literal underscore, not "any character"
+        #expect(try await found("100%") == [numbers[2]])
+        #expect(try await found("nobody") == [])
+        #expect(try await store.orders.list(OrderFilter(status: .pending, search: "example.com"), page: 1, perPage: 10).total == 3)
+
+        clock.time += 3 * 86_400  // 2027-01-18
+        _ = try await store.orders.markPaid(numbers[2])
+        let changedOn18th = try await store.orders.list(OrderFilter(updatedFrom: "2027-01-18", updatedTo: "2027-01-18"), page: 1, perPage: 10)
+        #expect(changedOn18th.orders.map(\.number) == [numbers[2]])
+        #expect(try await store.orders.list(OrderFilter(updatedTo: "2027-01-17"), page: 1, perPage: 10).total == 2)
+        #expect(try await store.orders.list(OrderFilter(from: "2027-01-18"), page: 1, perPage: 10).total == 0)  // created earlier
+    }
+
     @Test func orderNumbersAreShortRandomAndForgiving() {
         let numbers = Set((0..<1000).map { _ in OrderNumber.random() })
         #expect(numbers.count == 1000)

@@ -21,13 +21,15 @@ struct AdminRoutes {
             let symbol = shop.catalog.current.config.currencySymbol
             let query = Self.query(filter)
             return shop.pages.render("admin_orders", title: "Orders", url: "/admin/orders/", cart: nil, values: [
+                "admin_orders": true,
                 "orders": orders.map { order -> [String: Any] in
                     ["number": order.number, "status": order.status.rawValue, "date": AccountRoutes.day(order.createdAt),
                      "customer": "\(order.customer.firstName) \(order.customer.lastName)", "email": order.customer.email,
                      "items": order.items.reduce(0) { $0 + $1.quantity }, "total_display": symbol + order.total.decimalString]
                 },
                 "has_orders": !orders.isEmpty, "total": total,
-                "filter": ["from": filter.from ?? "", "to": filter.to ?? "",
+                "filter": ["from": filter.from ?? "", "to": filter.to ?? "", "q": filter.search ?? "",
+                           "updated_from": filter.updatedFrom ?? "", "updated_to": filter.updatedTo ?? "",
                            "statuses": ["pending", "paid", "cancelled"].map { ["value": $0, "selected": filter.status?.rawValue == $0] }]
                     as [String: Any],
                 "csv_url": "/admin/orders.csv" + (query.isEmpty ? "" : "?" + query),
@@ -87,9 +89,14 @@ struct AdminRoutes {
                  "last_error": message.lastError ?? false, "failed": message.status == .failed]
             }
             return shop.pages.render("admin_outbox", title: "Mail outbox", url: "/admin/outbox/", cart: nil, values: [
+                "admin_outbox": true,
                 "messages": messages, "has_messages": !messages.isEmpty,
                 "counts": ["pending": counts.pending, "failed": counts.failed, "sent": counts.sent],
             ])
+        }
+        router.get("/admin/actions/") { request, context in
+            if let login = try await gate(request, context) { return login }
+            return try await actionsPage(request)
         }
         router.post("/admin/outbox/:id/retry") { request, context in
             if let login = try await gate(request, context) { return login }
@@ -110,6 +117,51 @@ struct AdminRoutes {
                 throw ShopHTTPError(.conflict, code: "invalid_manifest", message: error.description)
             }
         }
+    }
+
+    /// The activity stream for the owner (the original's ActionAdmin): every action, newest
+    /// first, filtered by verb and actor, 50 a page, "Older" by the last id shown.
+    private func actionsPage(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var filter = ActionFilter()
+        if let verb = query["verb"].map(String.init), !verb.isEmpty {
+            guard ActionFilter.verbs.contains(verb) else {
+                throw ShopHTTPError.badRequest("verb must be one of \(ActionFilter.verbs.joined(separator: ", "))", field: "verb")
+            }
+            filter.verb = verb
+        }
+        if let actor = query["actor"].map(String.init)?.trimmingCharacters(in: .whitespaces), !actor.isEmpty {
+            guard actor.count <= 64 else { throw ShopHTTPError.badRequest("actor is a username of at most 64 characters", field: "actor") }
+            filter.actor = actor.lowercased()
+        }
+        var cursor: Int64?
+        if let text = query["before"], !text.isEmpty {
+            guard let value = Int64(String(text)), value > 0 else {
+                throw ShopHTTPError.badRequest("before must be an action id", field: "before")
+            }
+            cursor = value
+        }
+        let limit = FeedRules.maximumPage
+        let actions = try await shop.feed.actions(filter, before: cursor, limit: limit + 1)
+        let shown = actions.prefix(limit)
+        let view = FeedView(catalog: shop.catalog.current, now: shop.now)
+        let filterQuery = Self.queryString([("verb", filter.verb), ("actor", filter.actor)])
+        return shop.pages.render("admin_actions", title: "Activity", url: "/admin/actions/", cart: nil, values: [
+            "admin_actions": true,
+            "actions": shown.map { item -> [String: Any] in
+                var values = view.templateValues(item, placeholder: shop.pages.placeholderImage)
+                values["date"] = AccountRoutes.day(item.createdAt)
+                values["actor_username"] = item.actor
+                values["actor_url"] = "/admin/actions/?" + Self.queryString([("verb", filter.verb), ("actor", item.actor)])
+                return values
+            },
+            "has_actions": !shown.isEmpty,
+            "filter": ["actor": filter.actor ?? "", "is_filtered": filter != ActionFilter(),
+                       "verbs": ActionFilter.verbs.map { ["value": $0, "label": FeedView.phrase($0), "selected": filter.verb == $0] }]
+                as [String: Any],
+            "older_url": actions.count > limit ? "/admin/actions/?" + Self.join(filterQuery, "before=\(shown.last?.id ?? 0)") : false,
+            "newest_url": cursor != nil ? "/admin/actions/" + (filterQuery.isEmpty ? "" : "?" + filterQuery) : false,
+        ])
     }
 
     /// nil when the visitor is an admin; a redirect to the login page for anonymous visitors;
@@ -146,11 +198,16 @@ struct AdminRoutes {
             guard let value = Order.Status(rawValue: status) else { throw ShopHTTPError.badRequest("Unknown status \(status)", field: "status") }
             filter.status = value
         }
-        for (name, keyPath) in [("from", \OrderFilter.from), ("to", \OrderFilter.to)] {
+        for (name, keyPath) in [("from", \OrderFilter.from), ("to", \OrderFilter.to),
+                                ("updated_from", \OrderFilter.updatedFrom), ("updated_to", \OrderFilter.updatedTo)] {
             if let day = query[Substring(name)].map(String.init), !day.isEmpty {
                 guard OrderFilter.epoch(day) != nil else { throw ShopHTTPError.badRequest("\(name) must be a date like 2026-01-31", field: name) }
                 filter[keyPath: keyPath] = day
             }
+        }
+        if let search = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            guard search.count <= 200 else { throw ShopHTTPError.badRequest("The search is limited to 200 characters", field: "q") }
+            filter.search = search
         }
         return filter
     }
@@ -165,11 +222,19 @@ struct AdminRoutes {
     }
 
     static func query(_ filter: OrderFilter) -> String {
-        var parts: [String] = []
-        if let status = filter.status { parts.append("status=\(status.rawValue)") }
-        if let from = filter.from { parts.append("from=\(from)") }
-        if let to = filter.to { parts.append("to=\(to)") }
-        return parts.joined(separator: "&")
+        let fields: [(String, String?)] = [("status", filter.status?.rawValue), ("from", filter.from), ("to", filter.to),
+                                           ("updated_from", filter.updatedFrom), ("updated_to", filter.updatedTo),
+                                           ("q", filter.search)]
+        return queryString(fields)
+    }
+
+    /// `name=value&…` of the fields that have a value, each value percent-encoded.
+    static func queryString(_ fields: [(String, String?)]) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#?")
+        return fields.compactMap { name, value in
+            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+        }.joined(separator: "&")
     }
 
     static func join(_ query: String, _ extra: String) -> String { query.isEmpty ? extra : query + "&" + extra }
