@@ -54,8 +54,13 @@ def shop(walk):
     # The theme script adds in place and updates the header; without it the form lands on /cart/.
     walk.wait_for(lambda driver: "/cart/" in driver.current_url
                   or "1" in driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text)
+    walk.open("/catalog/")
+    # A static page: the theme script fills the header from GET /api/cart.
+    walk.wait_for(lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text.startswith("Your cart: 1 item, "))
     walk.open("/cart/")
     assert "Ash-Glazed Mug" in walk.driver.page_source
+    assert walk.driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text.startswith("Your cart: 1 item, ")
+    assert walk.driver.find_elements(By.CSS_SELECTOR, ".cart-thumb img"), "the cart shows each line's thumbnail"
     walk.shot("cart")
     walk.driver.find_element(By.CSS_SELECTOR, 'a[href="/orders/checkout/"]').click()
     walk.wait_for(expected.url_contains("/orders/checkout/"))
@@ -79,6 +84,13 @@ def like_as_mira(walk):
     walk.wait_for(lambda driver: driver.find_element(By.CSS_SELECTOR, "form[data-like] button").get_attribute("aria-pressed") == "true"
                   or "/account/" not in driver.current_url and "Unlike" in driver.page_source)
     walk.shot("mira-likes-the-bowl")
+    # Her own profile: the theme hides Follow once GET /api/people/mira says is_self.
+    walk.open("/people/mira/")
+    walk.wait_for(lambda driver: not driver.find_element(By.CSS_SELECTOR, "form.follow-form").is_displayed())
+    walk.shot("mira-own-profile")
+    walk.open("/tags/")
+    assert walk.driver.find_elements(By.CSS_SELECTOR, ".tag-index a"), "the tags page lists tags"
+    walk.shot("tags")
     walk.driver.delete_all_cookies()
 
 
