@@ -72,14 +72,17 @@ struct CartView {
     /// For the header of every server page.
     var summary: [String: Any] {
         ["count": cart.count, "has_items": !cart.isEmpty, "total": cart.total.decimalString,
-         "total_display": symbol + cart.total.decimalString, "summary": summaryText]
+         "total_display": symbol + cart.total.decimalString, "summary": summaryText, "count_label": countLabel]
     }
+
+    /// "1 item", "3 items".
+    var countLabel: String { "\(cart.count) \(cart.count == 1 ? "item" : "items")" }
 
     /// The header's words (SPEC §6.10): "Your cart: 2 items, €41.00" or "Your cart is empty". The
     /// server writes them on its pages and in `GET /api/cart`, so static pages show the same text.
     var summaryText: String {
         guard !cart.isEmpty else { return "Your cart is empty" }
-        return "Your cart: \(cart.count) \(cart.count == 1 ? "item" : "items"), \(symbol)\(cart.total.decimalString)"
+        return "Your cart: \(countLabel), \(symbol)\(cart.total.decimalString)"
     }
 
     /// The cart page's thumbnail column: the build's small thumbnail, else the image, else the

@@ -32,6 +32,7 @@ import Testing
             #expect(cart["count"] as? Int == 1)
             #expect(cart["total"] as? String == "12.50")
             #expect(cart["summary"] as? String == "Your cart: 1 item, €12.50")
+            #expect(try await browser.get("/cart/").text.contains("Total (1 item)"))
         }
     }
 
