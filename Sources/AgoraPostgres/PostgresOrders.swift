@@ -14,8 +14,10 @@ struct PostgresOrders: OrderStore {
         return try await database.transaction { db in
             let cart = try await PostgresCarts.cart(owner, db)
             guard !cart.isEmpty else { throw ShopError.emptyCart }
+            let stale = StaleLine.lines(of: cart, catalog: catalog)
+            guard stale.isEmpty else { throw ShopError.noLongerForSale(stale) }
             for line in cart.lines.sorted(by: { $0.sku < $1.sku }) {
-                guard let item = catalog(line.sku), item.available else { throw ShopError.unknownProduct(sku: line.sku) }
+                guard let item = catalog(line.sku) else { continue }
                 let left = try await Stock.unitsLeft(item, db)
                 guard line.quantity <= left else { throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left)) }
             }

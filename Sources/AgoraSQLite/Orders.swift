@@ -17,10 +17,10 @@ struct SQLiteOrders: OrderStore {
         return try await database.pool.write { db in
             let cart = try SQLiteCarts.cart(owner, db)
             guard !cart.isEmpty else { throw ShopError.emptyCart }
+            let stale = StaleLine.lines(of: cart, catalog: catalog)
+            guard stale.isEmpty else { throw ShopError.noLongerForSale(stale) }
             for line in cart.lines {
-                guard let item = catalog(line.sku), item.available else {
-                    throw ShopError.unknownProduct(sku: line.sku)
-                }
+                guard let item = catalog(line.sku) else { continue }
                 let left = try Stock.unitsLeft(item, db)
                 guard line.quantity <= left else {
                     throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left))

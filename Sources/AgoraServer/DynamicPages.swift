@@ -113,9 +113,13 @@ struct CartView {
                 "total": line.total.decimalString, "total_display": symbol + line.total.decimalString,
                 "image_url": product?.image ?? false,
                 "thumb": Self.thumbnail(product, placeholder: placeholder),
+                "for_sale": product?.available == true,
             ]
         }
         values["is_empty"] = cart.isEmpty
+        // Lines the shop stopped selling since they were added: named, so the shopper can remove them.
+        let stale = StaleLine.lines(of: cart) { catalog.product(sku: $0)?.item }
+        values["stale_message"] = stale.isEmpty ? false : ShopHTTPError.staleMessage(stale)
         return values
     }
 

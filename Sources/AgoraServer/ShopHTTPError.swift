@@ -9,12 +9,15 @@ public struct ShopHTTPError: Error, Sendable {
     public let code: String
     public let message: String
     public let field: String?
+    /// The products a refusal is about, when there are several (`no_longer_for_sale`).
+    public let skus: [String]?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, skus: [String]? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.skus = skus
     }
 
     static func notFound(_ message: String = "There is nothing here.") -> ShopHTTPError {
@@ -38,12 +41,23 @@ public struct ShopHTTPError: Error, Sendable {
             self.init(.conflict, code: "out_of_stock", message: message, field: "quantity")
         case .emptyCart:
             self.init(.conflict, code: "empty_cart", message: "Your cart is empty")
+        case .noLongerForSale(let lines):
+            self.init(.conflict, code: "no_longer_for_sale", message: Self.staleMessage(lines), skus: lines.map(\.sku))
         }
     }
 
     var json: [String: Any] {
         var error: [String: Any] = ["code": code, "message": message]
         if let field { error["field"] = field }
+        if let skus { error["skus"] = skus }
         return ["error": error]
+    }
+
+    /// "Gyokuro is no longer for sale; remove it from your cart to check out."
+    static func staleMessage(_ lines: [StaleLine]) -> String {
+        let names = lines.map(\.name)
+        let list = names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+        let (verb, pronoun) = names.count == 1 ? ("is", "it") : ("are", "them")
+        return "\(list) \(verb) no longer for sale; remove \(pronoun) from your cart to check out."
     }
 }

@@ -71,9 +71,28 @@ public struct Cart: Sendable, Equatable {
 /// Why a cart or checkout change was refused.
 public enum ShopError: Error, Equatable, Sendable {
     case unknownProduct(sku: String)
+    /// Checkout of a cart holding products the shop no longer sells (removed, or `available:
+    /// false` since they were added): every such line, in cart order, so the shopper can remove them.
+    case noLongerForSale([StaleLine])
     case invalidQuantity(Int)
     case outOfStock(sku: String, name: String, left: Int)
     case emptyCart
+}
+
+/// A cart line whose product is no longer for sale.
+public struct StaleLine: Sendable, Equatable {
+    public let sku: String
+    public let name: String
+
+    public init(sku: String, name: String) {
+        self.sku = sku
+        self.name = name
+    }
+
+    /// The cart's lines that `catalog` no longer sells.
+    public static func lines(of cart: Cart, catalog: (String) -> CatalogItem?) -> [StaleLine] {
+        cart.lines.filter { catalog($0.sku)?.available != true }.map { StaleLine(sku: $0.sku, name: $0.name) }
+    }
 }
 
 /// Cart lines, keyed by owner and sku (SPEC §6.3), and the stock they draw on.

@@ -228,4 +228,41 @@ import Testing
             #expect(try await client.send("GET", "/api/products/GT-1").json["stock"] as? Int == 40)
         }
     }
+
+    /// A product removed after it went into a cart (SPEC §6.3): the cart says so with its remove
+    /// button, and checkout answers 409 naming it, over JSON and the form, never 404.
+    @Test func staleCartLinesAreNamedAndCanBeRemoved() async throws {
+        let shop = try TestShop()
+        try await shop.run { port in
+            let browser = Browser(port: port)
+            try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
+            try await browser.json("POST", "/api/cart/items", ["sku": "GT-2", "quantity": 1])
+            var files = TestShop.catalog
+            files["products/sencha.md"] = files["products/sencha.md"]?.replacingOccurrences(of: "stock: 40", with: "stock: 40\navailable: false")
+            try shop.rebuild(files)
+            #expect(try await shop.admin(port: port).send("POST", "/admin/reload").status == 200)
+
+            let cart = try await browser.get("/cart/").text
+            #expect(cart.contains("Sencha is no longer for sale; remove it from your cart to check out."))
+            #expect(cart.contains("No longer for sale"))
+            #expect(cart.contains(#"action="/cart/remove/GT-1""#))
+            #expect(!cart.contains(#"action="/cart/add/GT-1""#))
+
+            let json = try await browser.json("POST", "/api/orders", TestShop.customer)
+            #expect(json.status == 409)
+            let error = try #require(json.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == "no_longer_for_sale")
+            #expect(error["skus"] as? [String] == ["GT-1"])
+            #expect(error["message"] as? String == "Sencha is no longer for sale; remove it from your cart to check out.")
+
+            let form = try await browser.form("/orders/checkout/", TestShop.customer)
+            #expect(form.status == 409)
+            #expect(form.text.contains("Sencha is no longer for sale"))
+            #expect(form.text.contains(#"value="Rua das Flores 1""#))   // what was typed is kept
+            #expect(try await shop.store.orders.count() == 0)
+
+            #expect(try await browser.form("/cart/remove/GT-1", [:]).status == 303)
+            #expect(try await browser.json("POST", "/api/orders", TestShop.customer).status == 201)
+        }
+    }
 }

@@ -288,6 +288,23 @@ import Testing
         #expect(await failure { try await store.orders.cancel("ZZZZ-ZZZZ") } as? OrderAdminError == .unknownOrder("ZZZZ-ZZZZ"))
     }
 
+    /// A cart that holds products the shop stopped selling names all of them and places nothing.
+    @Test(arguments: Backend.allCases) func checkoutNamesEveryLineNoLongerForSale(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let owner = CartOwner.session("stale")
+        _ = try await store.carts.add(sencha, quantity: 1, replace: false, to: owner)
+        _ = try await store.carts.add(gyokuro, quantity: 2, replace: false, to: owner)
+        let withdrawn = CatalogItem(sku: "GT-1", name: "Sencha", price: sencha.price, stock: 40, available: false)
+        let shrunk: @Sendable (String) -> CatalogItem? = { ["GT-1": withdrawn][$0] }  // GT-2 is gone from the catalog
+        let refusal = await failure {
+            try await store.orders.placeOrder(for: owner, session: nil, customer: customer, currency: "EUR", catalog: shrunk)
+        }
+        #expect(refusal as? ShopError == .noLongerForSale([StaleLine(sku: "GT-1", name: "Sencha"), StaleLine(sku: "GT-2", name: "Gyokuro")]))
+        #expect(try await store.orders.count() == 0)
+        #expect(try await store.carts.cart(owner).count == 3)
+        #expect(try await store.carts.unitsSold().isEmpty)
+    }
+
     /// The admin's search (number, name or email, any case, `%` and `_` literal) and the
     /// "updated" filter, which follows the last change, not the creation.
     @Test(arguments: Backend.allCases) func theOwnerSearchesOrdersAndFiltersByLastChange(_ backend: Backend) async throws {

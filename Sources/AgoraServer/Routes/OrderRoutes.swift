@@ -16,8 +16,13 @@ struct OrderRoutes {
             guard let session = context.session, !(try await shop.carts.cart(session.cartOwner).isEmpty) else {
                 throw ShopHTTPError(ShopError.emptyCart)
             }
-            let order = try await place(form, session: session, idempotency: nil)
-            return Response.seeOther("/orders/\(order.number)/")
+            do {
+                let order = try await place(form, session: session, idempotency: nil)
+                return Response.seeOther("/orders/\(order.number)/")
+            } catch ShopError.noLongerForSale {
+                // The checkout page again, with what was typed and the lines to remove named.
+                return try await checkoutPage(context, form: form, status: .conflict)
+            }
         }
         router.get("/orders/:number/") { _, context in
             let order = try await visibleOrder(try context.parameters.require("number"), context: context)
