@@ -42,6 +42,7 @@ struct Build: ParsableCommand {
             throw fail(error, outputKept: true)
         }
         progress.clear()
+        printWarnings(summary.contentWarnings)
         printLinkWarnings(summary.linkWarnings)
         printWarnings(summary.imageWarnings)
         if !quiet {
@@ -69,6 +70,7 @@ struct Check: ParsableCommand {
         do throws(BuildFailure) {
             let report = try SiteBuilder(options: location.buildOptions()).check()
             let content = report.content
+            printWarnings(report.contentWarnings)
             printLinkWarnings(report.linkWarnings)
             print("Content is valid: \(content.products.count) products, \(content.categories.count) categories, "
                 + "\(content.people.count) people, \(content.pages.count) pages.")

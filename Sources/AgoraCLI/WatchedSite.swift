@@ -20,7 +20,7 @@ final class WatchedSite: Sendable {
         do throws(BuildFailure) {
             let summary = try SiteBuilder(options: options).build()
             rebuilt?()
-            for warning in summary.imageWarnings { Self.report("warning: " + warning.description) }
+            for warning in summary.contentWarnings + summary.imageWarnings { Self.report("warning: " + warning.description) }
             Self.report(String(format: "watch: built in %.2f s. ", Date().timeIntervalSince(started)) + summary.incrementalLine)
             liveReload.publish(.reload)
         } catch {

@@ -114,10 +114,24 @@ extension ItemKeys: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         let location: SourceLocation = try reader.read()
         let values: [String: String] = try reader.read()
-        self.init(location: location, values: values, isDraft: try reader.read())
+        let isDraft: Bool = try reader.read()
+        self.init(location: location, values: values, isDraft: isDraft)
+        warnings = try reader.read()
     }
 
-    func write(to writer: inout BinaryWriter) { writer.write(location); writer.write(values); writer.write(isDraft) }
+    func write(to writer: inout BinaryWriter) {
+        writer.write(location); writer.write(values); writer.write(isDraft); writer.write(warnings)
+    }
+}
+
+extension ContentIssue: BinaryCodable {
+    public init(from reader: inout BinaryReader) throws {
+        self.init(file: try reader.read(), line: try reader.read(), key: try reader.read(), message: try reader.read())
+    }
+
+    public func write(to writer: inout BinaryWriter) {
+        writer.write(file); writer.write(line); writer.write(key); writer.write(message)
+    }
 }
 
 extension ParsedFile: BinaryCodable {

@@ -31,7 +31,8 @@ public struct ContentLoader: Sendable {
         } catch {
             throw ContentIssues([ContentIssue(file: displayName, line: 1, key: "content", message: "cannot be read: \(error.localizedDescription)")])
         }
-        let config = loadConfig(listing, log: &log)
+        var warnings: [ContentIssue] = []
+        let config = loadConfig(listing, log: &log, warnings: &warnings)
         for path in listing.strayMarkdown {
             log.add(display(path), 1, "file", "Markdown files belong in categories/, products/, people/ or pages/")
         }
@@ -69,12 +70,14 @@ public struct ContentLoader: Sendable {
             staticFiles: staticFiles
         )
         let reused = [categories.reused, allProducts.reused, people.reused, pages.reused].reduce(0, +)
-        return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused)
+        warnings += (categories.keys + allProducts.keys + people.keys + pages.keys).flatMap(\.warnings)
+        return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused,
+                           warnings: warnings.sorted())
     }
 
     // MARK: steps
 
-    private func loadConfig(_ listing: ContentListing, log: inout IssueLog) -> SiteConfig? {
+    private func loadConfig(_ listing: ContentListing, log: inout IssueLog, warnings: inout [ContentIssue]) -> SiteConfig? {
         let file = display("site.yml")
         guard listing.hasSiteConfig else {
             log.add(file, 1, "site.yml", "is missing; it needs at least `title:` and `base_url:`")
@@ -85,7 +88,7 @@ public struct ContentLoader: Sendable {
             if log.isEmpty { log.add(file, 1, "site.yml", "cannot be read") }
             return nil
         }
-        return SiteConfig.parse(text, file: file, log: &log)
+        return SiteConfig.parse(text, file: file, log: &log, warnings: &warnings)
     }
 
     /// Reads and parses files on all cores; results keep the listing's (sorted) order. A file whose
@@ -117,7 +120,8 @@ public struct ContentLoader: Sendable {
             guard var doc = FrontMatterDocument.parse(parts, file: shown, log: &fileLog) else {
                 return FileResult(issues: fileLog.issues)
             }
-            let item = parse(&doc, file.stem, modified, &fileLog)
+            var item = parse(&doc, file.stem, modified, &fileLog)
+            item.keys.warnings = doc.fields.unknownKeyWarnings()
             return FileResult(parsed: item, key: key, issues: fileLog.issues)
         }
         var items: [Item] = []

@@ -264,6 +264,17 @@ struct FieldReader {
         return values
     }
 
+    /// A warning for each key no typed reader asked for that looks like a typo of one that was
+    /// (`stok` for `stock`, `prcie` for `price`, `Price` for `price`). Such keys still reach
+    /// templates as `params`; other unknown keys pass silently, as the spec allows.
+    func unknownKeyWarnings() -> [ContentIssue] {
+        let known = consumed.sorted()
+        return order.filter { !consumed.contains($0) }.compactMap { key in
+            guard let entry = entries[key], let match = KeySpelling.closest(to: key, among: known) else { return nil }
+            return ContentIssue(file: file, line: entry.line, key: key, message: "unknown key (did you mean \"\(match)\"?)")
+        }
+    }
+
     /// Every key not read by a typed reader, for templates.
     func params() -> [String: ParamValue] {
         var result: [String: ParamValue] = [:]
@@ -325,4 +336,40 @@ struct FieldReader {
 
 func quoted(_ text: String) -> String {
     "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+}
+
+/// Near misses between a key as written and the keys Agora reads.
+enum KeySpelling {
+    /// The known key closest to `key` within a small edit distance (one edit for keys of up to four
+    /// letters, two for longer ones), ignoring case; nil when none is that close.
+    static func closest(to key: String, among known: [String]) -> String? {
+        let written = Array(key.lowercased())
+        let allowed = written.count <= 4 ? 1 : 2
+        var best: (key: String, distance: Int)?
+        for candidate in known {
+            let distance = editDistance(written, Array(candidate.lowercased()))
+            if distance <= allowed, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.key
+    }
+
+    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    /// neighbouring characters each cost one.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[a.count][b.count]
+    }
 }

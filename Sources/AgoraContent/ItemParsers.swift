@@ -123,7 +123,7 @@ enum ItemParsers {
 /// that checks across files (duplicates, dangling references) also cover files with other errors.
 struct Parsed<Item: Sendable>: Sendable {
     let item: Item?
-    let keys: ItemKeys
+    var keys: ItemKeys
 }
 
 /// The identifying and referencing values of one file (`slug`, `sku`, `category`, `maker`, …).
@@ -131,6 +131,8 @@ struct ItemKeys: Sendable {
     let location: SourceLocation
     let values: [String: String]
     var isDraft = false
+    /// Keys that look like typos of known ones (warnings, not errors).
+    var warnings: [ContentIssue] = []
 
     init(location: SourceLocation, values: [String: String?], isDraft: Bool = false) {
         self.location = location

@@ -63,6 +63,9 @@ public struct ContentLoad: Sendable {
     public let parsed: ParsedFiles
     /// Markdown files parsed by this load; the others came from the earlier results.
     public let filesParsed: Int
+    /// Keys that look like typos of known ones, in file and line order (`file:line: stok: unknown
+    /// key (did you mean "stock"?)`); the build goes on.
+    public let warnings: [ContentIssue]
 }
 
 extension Category: ContentItem {

@@ -34,6 +34,12 @@ public struct SiteConfig: Hashable, Sendable {
 
     /// Reads site.yml, reporting every problem.
     static func parse(_ text: String, file: String, log: inout IssueLog) -> SiteConfig? {
+        var warnings: [ContentIssue] = []
+        return parse(text, file: file, log: &log, warnings: &warnings)
+    }
+
+    /// The same, adding a warning for each key that looks like a typo of a known one.
+    static func parse(_ text: String, file: String, log: inout IssueLog, warnings: inout [ContentIssue]) -> SiteConfig? {
         guard var fields = FieldReader.parse(yaml: text, lineOffset: 0, file: file, log: &log) else { return nil }
         let before = log.issues.count
         let title = fields.string("title", required: true, log: &log)
@@ -60,8 +66,10 @@ public struct SiteConfig: Hashable, Sendable {
             log.add(file, fields.line(of: "language"), "language", "\(quoted(language)) is not a language tag such as en or pt-BR")
         }
         guard log.issues.count == before, let title, let baseURL else { return nil }
+        let params = fields.params()
+        warnings += fields.unknownKeyWarnings()
         return SiteConfig(title: title, baseURL: baseURL, currency: currency, currencySymbol: symbol, theme: theme,
-                          productsPerPage: perPage, mailFrom: mailFrom, language: language, params: fields.params())
+                          productsPerPage: perPage, mailFrom: mailFrom, language: language, params: params)
     }
 
     static func isAbsoluteHTTPURL(_ text: String) -> Bool {

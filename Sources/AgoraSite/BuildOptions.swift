@@ -73,6 +73,8 @@ public struct BuildSummary: Sendable {
     public let linkWarnings: [ContentIssue]
     /// Images no thumbnail could be made of; their pages show the full image.
     public let imageWarnings: [ContentIssue]
+    /// Front-matter keys that look like typos of known ones (`stok` for `stock`).
+    public let contentWarnings: [ContentIssue]
 
     /// `Search index: 2.3 MB (10,000 products, 2,000 people)`-style second summary line.
     public var searchIndexLine: String {

@@ -34,6 +34,8 @@ public struct SiteBuilder: Sendable {
     public struct CheckReport: Sendable {
         public let content: SiteContent
         public let linkWarnings: [ContentIssue]
+        /// Front-matter keys that look like typos of known ones.
+        public let contentWarnings: [ContentIssue]
     }
 
     /// Validates the content, the theme and the internal links; writes nothing.
@@ -44,7 +46,7 @@ public struct SiteBuilder: Sendable {
         let plan = SitePlan(content: load.content, theme: theme, contentDirectory: options.contentDirectory,
                             generated: Self.generatedTimestamp(load.content), memos: BuildMemos(cache))
         let warnings = try checkLinks(plan, jobs: plan.jobs())
-        return CheckReport(content: load.content, linkWarnings: warnings)
+        return CheckReport(content: load.content, linkWarnings: warnings, contentWarnings: load.warnings)
     }
 
     /// Builds the site. `progress` is called with (files done, files total) from worker threads.
@@ -125,7 +127,8 @@ public struct SiteBuilder: Sendable {
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
             filesRemoved: stats.removed, pagesRendered: pagesRendered,
             contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
-            searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings)
+            searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings,
+            contentWarnings: load.warnings)
     }
 
     /// Thumbnails of the images that pages show, kept in the cache folder between builds (in a

@@ -192,3 +192,12 @@ import Testing
         #expect(issues(content) == ["content/pages/cart.md:1: slug: \"cart\" is reserved for the shop's own pages; choose another"])
     }
 }
+
+@Suite struct KeySpellingTests {
+    @Test func editDistanceCountsSwapsAsOneEdit() {
+        #expect(KeySpelling.closest(to: "prcie", among: ["price", "stock"]) == "price")
+        #expect(KeySpelling.closest(to: "stok", among: ["price", "stock"]) == "stock")
+        #expect(KeySpelling.closest(to: "origin", among: ["price", "stock", "image"]) == nil)
+        #expect(KeySpelling.closest(to: "mkr", among: ["maker"]) == nil)   // short keys: one edit at most
+    }
+}

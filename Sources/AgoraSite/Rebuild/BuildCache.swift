@@ -7,7 +7,7 @@ import Foundation
 /// Deleting it only makes the next build a full one.
 struct BuildCache: Sendable {
     /// Bumped whenever what the cache holds changes meaning.
-    static let format = 1
+    static let format = 2
 
     /// An output file as the last build left it.
     struct OutputRecord: Sendable {
