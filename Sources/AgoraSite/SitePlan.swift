@@ -96,10 +96,14 @@ struct SitePlan {
                               bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, initials: Self.initials(person.name))
         }
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
-        productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) { $0.context() }
+        // Cards are rendered once, apart from any page, so they get the site-wide values themselves.
+        let chrome = self.chrome
+        productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) {
+            $0.context().merging(chrome.sharedValues) { own, _ in own }
+        }
         let makerCounts = productsByMaker.mapValues(\.count)
         personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
-            var values = $0.context()
+            var values = $0.context().merging(chrome.sharedValues) { own, _ in own }
             values["product_count"] = makerCounts[$0.person.username] ?? 0
             return values
         }

@@ -56,6 +56,13 @@ public struct PageChrome: Sendable {
         return parts
     }
 
+    /// `site`, `assets` and `nav` (with no entry current) for templates rendered apart from any
+    /// one page, such as the product and person cards every list shares: a partial sees the
+    /// same site wherever it is rendered.
+    public var sharedValues: [String: Any] {
+        ["site": siteValues, "assets": assetURLs, "nav": navigation(nil)]
+    }
+
     private var siteValues: [String: Any] {
         [
             "title": config.title, "base_url": config.baseURL, "currency": config.currency,

@@ -41,7 +41,8 @@ public struct Theme: Sendable {
                 templates[templateName] = try MustacheTemplate(string: text)
                 sources[templateName] = text
             } catch let error as MustacheTemplate.ParserError {
-                problems.append(.init(file: file, line: error.context.lineNumber, message: "\(error.error)"))
+                problems.append(.init(file: file, line: error.context.lineNumber, column: error.context.columnNumber,
+                                      message: TemplateErrorWords.explain(error.error)))
             } catch {
                 problems.append(.init(file: file, line: 1, message: "\(error)"))
             }
@@ -101,6 +102,8 @@ public struct ThemeError: Error, Sendable, CustomStringConvertible {
     public struct Problem: Sendable, Hashable {
         public let file: String
         public let line: Int
+        /// 1-based, when the parser knows where on the line the problem is.
+        public var column: Int? = nil
         public let message: String
     }
 
@@ -111,6 +114,9 @@ public struct ThemeError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        problems.map { "\($0.file):\($0.line): template: \($0.message)" }.joined(separator: "\n")
+        problems.map { problem in
+            let place = problem.column.map { "\(problem.line):\($0)" } ?? "\(problem.line)"
+            return "\(problem.file):\(place): template: \(problem.message)"
+        }.joined(separator: "\n")
     }
 }

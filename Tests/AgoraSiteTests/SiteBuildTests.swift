@@ -270,3 +270,19 @@ enum XMLText {
         #expect(try site.read("products/assam/index.html").contains("€8.00"))
     }
 }
+
+/// Partials rendered apart from a page (the cards every list shares) see the site-wide values too.
+@Suite struct PartialContextTests {
+    @Test func cardsSeeSiteAssetsAndNav() throws {
+        let site = try TestSite(TestSite.shop)
+        let card = site.root.appendingPathComponent("themes/default/templates/partials/product_card.mustache")
+        try ("<article class=\"probe\">{{site.currency_symbol}}{{price}} in {{site.title}} "
+            + "css={{assets.style_css}} nav={{#nav.categories}}{{name}};{{/nav.categories}}</article>\n")
+            .write(to: card, atomically: true, encoding: .utf8)
+        try site.build()
+        let catalog = try site.read("catalog/index.html")
+        #expect(catalog.contains("<article class=\"probe\">€12.50 in Tea &amp; Co css=/assets/style."))
+        #expect(catalog.contains("nav=Green Tea;Black Tea;</article>"))
+        #expect(try site.read("people/ana/index.html").contains("<article class=\"probe\">€12.50 in Tea &amp; Co"))
+    }
+}

@@ -40,15 +40,23 @@ import Testing
     }
 
     @Test func reportsBrokenTemplatesWithFileAndLine() throws {
-        let folder = try makeTheme(templates: ["ok": "fine", "broken": "line one\n{{#items}}\nno end\n", "bad": "{{#a}}{{/b}}"])
+        let folder = try makeTheme(templates: ["ok": "fine", "broken": "line one\n{{#items}}\nno end\n", "bad": "{{#a}}{{/b}}",
+                                               "open": "<h1>\n  {{product.name</h1>\n"])
         #expect(throws: ThemeError.self) { try Theme(directory: folder, displayName: "themes/test") }
         do {
             _ = try Theme(directory: folder, displayName: "themes/test")
         } catch {
             let lines = error.description.split(separator: "\n")
-            #expect(lines.count == 2)
-            #expect(lines.contains { $0.hasPrefix("themes/test/templates/broken.mustache:") && $0.contains(": template: ") })
-            #expect(lines.contains { $0.hasPrefix("themes/test/templates/bad.mustache:1: template: ") })
+            #expect(lines.count == 3)
+            // File, line and column, and what is wrong in words rather than the parser's case name.
+            #expect(lines.contains { $0.hasPrefix("themes/test/templates/broken.mustache:")
+                && $0.hasSuffix(": template: a section is never closed: {{#name}}, {{^name}}, {{$name}} and {{<name}} each need a matching {{/name}}") })
+            #expect(lines.contains { $0.hasPrefix("themes/test/templates/bad.mustache:1:")
+                && $0.contains(": template: this closing tag does not match the section it closes") })
+            #expect(lines.contains {
+                $0.range(of: #"^themes/test/templates/open\.mustache:2:\d+: template: a tag is not finished"#, options: .regularExpression) != nil
+            })
+            #expect(!error.description.contains("unfinishedName"))
         }
     }
 
