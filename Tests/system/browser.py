@@ -62,6 +62,15 @@ def shop(walk):
     assert walk.driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text.startswith("Your cart: 1 item, ")
     assert walk.driver.find_elements(By.CSS_SELECTOR, ".cart-thumb img"), "the cart shows each line's thumbnail"
     walk.shot("cart")
+    # A 390 px phone: the cart and the checkout fit the screen, nothing runs off to the side.
+    walk.driver.set_window_size(390, 844)
+    for path, name in [("/cart/", "cart-phone"), ("/orders/checkout/", "checkout-phone")]:
+        walk.open(path)
+        overflow = walk.driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} is {overflow} px wider than a 390 px screen"
+        walk.shot(name)
+    walk.driver.set_window_size(1280, 900)
+    walk.open("/cart/")
     walk.driver.find_element(By.CSS_SELECTOR, 'a[href="/orders/checkout/"]').click()
     walk.wait_for(expected.url_contains("/orders/checkout/"))
     walk.fill({"first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua das Flores 1",
