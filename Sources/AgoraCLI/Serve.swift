@@ -82,6 +82,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: .hidden)
     var stopWithParent = false
 
+    /// How often the output folder is looked at for a new build.
+    @Option(name: .long, help: .hidden)
+    var buildCheckMilliseconds = 1000
+
     func validate() throws {
         for (name, value) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
         where !(1...86_400).contains(value) {
@@ -153,17 +157,28 @@ struct Serve: AsyncParsableCommand {
             if let fresh = try? Theme(directory: themeFolder) { server.theme.replace(with: fresh) }
         }
 
-        let reload = SignalAction(.sighup) {
+        // The manifests and the theme together, so the server's pages link to the stylesheet the
+        // build just wrote; on a bad manifest or theme the previous ones stay.
+        let reloadSite: @Sendable (String) async -> Void = { reason in
+            do throws(ThemeError) {
+                server.theme.replace(with: try Theme(directory: themeFolder))
+            } catch {
+                log.write("\(reason): kept the previous theme: \(error.description)")
+            }
             do throws(CatalogError) {
                 let fresh = try catalog.reload()
                 await server.catalogChanged()
-                log.write("SIGHUP: reloaded manifests: \(fresh.products.count) products, \(fresh.people.count) people")
+                log.write("\(reason): reloaded manifests: \(fresh.products.count) products, \(fresh.people.count) people")
             } catch {
-                log.write("SIGHUP: kept the previous manifests: \(error.description)")
+                log.write("\(reason): kept the previous manifests: \(error.description)")
             }
         }
+        let reload = SignalAction(.sighup) { await reloadSite("SIGHUP") }
+        let buildWatch = BuildWatch(output: outputFolder, interval: .milliseconds(buildCheckMilliseconds)) {
+            await reloadSite("new build")
+        }
         let host = self.host
-        let services: [any Service] = [reload] + (parentWatch.map { [$0] } ?? [])
+        let services: [any Service] = [reload, buildWatch] + (parentWatch.map { [$0] } ?? [])
         let app = server.application(services: services) { port in
             // Written straight to the descriptor: tests and scripts read the port from this line.
             FileHandle.standardOutput.write(Data("Agora is serving \(outputFolder.path) on http://\(host):\(port)/ (Ctrl-C to stop)\n".utf8))

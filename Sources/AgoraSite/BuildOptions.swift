@@ -18,6 +18,9 @@ public struct BuildOptions: Sendable {
     public var cacheDirectory: URL?
     /// False renders every file as in a first build (the cache is then written afresh).
     public var reuseCache = true
+    /// Seconds a hashed asset the theme no longer produces stays in `output/assets/`, so pages
+    /// that browsers and caches still hold keep their stylesheet and script after a deploy.
+    public var retiredAssetLifetime: TimeInterval = 86_400
 
     public init(contentDirectory: URL, contentDisplayName: String = "content", themeDirectory: URL? = nil,
                 themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false, strictLinks: Bool = false,

@@ -15,8 +15,12 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     static let stagingName = ".agora-staging"
+    /// When each hashed asset the build stopped producing was first left over, one
+    /// `<seconds since 1970> <path>` line each; a dotfile, so it is neither served nor deleted.
+    static let retiredAssetsName = ".agora-retired-assets"
 
     let output: URL
+    let retiredAssetLifetime: TimeInterval
     private let staging: URL
     private let fileManager = FileManager()
     private let lock = NSLock()
@@ -25,8 +29,9 @@ final class OutputWriter: @unchecked Sendable {
     private var unchangedCount = 0
     private var createdFolders: Set<String> = []
 
-    init(output: URL) throws {
+    init(output: URL, retiredAssetLifetime: TimeInterval = 86_400) throws {
         self.output = output.standardizedFileURL
+        self.retiredAssetLifetime = retiredAssetLifetime
         staging = self.output.appendingPathComponent(Self.stagingName)
         try fileManager.createDirectory(at: self.output, withIntermediateDirectories: true)
         try? fileManager.removeItem(at: staging)
@@ -187,12 +192,24 @@ final class OutputWriter: @unchecked Sendable {
         }
     }
 
-    /// Deletes files not produced by this build, then the folders left empty.
+    /// Deletes files not produced by this build, then the folders left empty. Hashed assets are
+    /// kept for `retiredAssetLifetime` after the build that first left them over.
     private func removeStale(keeping keep: Set<String>) -> Int {
         let listing = DirectoryWalk.list(output.path)
         var removed = 0
         var emptied: Set<String> = []
+        let registry = output.appendingPathComponent(Self.retiredAssetsName)
+        let retiredBefore = Self.readRetired(registry)
+        var retired: [String: Int64] = [:]
+        let now = Int64(Date().timeIntervalSince1970)
         for path in listing.files where !keep.contains(path) {
+            if path.hasPrefix("assets/") {
+                let since = retiredBefore[path] ?? now
+                if Double(now - since) < retiredAssetLifetime {
+                    retired[path] = since
+                    continue
+                }
+            }
             if unlink(output.path + "/" + path) == 0 { removed += 1 }
             var folder = path
             while let slash = folder.lastIndex(of: "/") {
@@ -203,6 +220,26 @@ final class OutputWriter: @unchecked Sendable {
         for folder in emptied.sorted(by: { $0.count > $1.count }) {
             rmdir(output.path + "/" + folder)  // fails, harmlessly, unless the folder is now empty
         }
+        if retired != retiredBefore { Self.writeRetired(retired, to: registry) }
         return removed
+    }
+
+    private static func readRetired(_ file: URL) -> [String: Int64] {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [:] }
+        var entries: [String: Int64] = [:]
+        for line in text.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " "), let since = Int64(line[..<space]) else { continue }
+            entries[String(line[line.index(after: space)...])] = since
+        }
+        return entries
+    }
+
+    private static func writeRetired(_ entries: [String: Int64], to file: URL) {
+        guard !entries.isEmpty else {
+            try? FileManager.default.removeItem(at: file)
+            return
+        }
+        let text = entries.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)\n" }.joined()
+        try? Data(text.utf8).write(to: file, options: .atomic)
     }
 }

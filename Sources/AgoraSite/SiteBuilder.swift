@@ -81,7 +81,7 @@ public struct SiteBuilder: Sendable {
 
         let writer: OutputWriter
         do {
-            writer = try OutputWriter(output: options.outputDirectory)
+            writer = try OutputWriter(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime)
         } catch {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }

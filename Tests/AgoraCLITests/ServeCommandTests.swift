@@ -176,9 +176,13 @@ import Testing
 
     @Test func sighupReloadsTheManifests() async throws {
         let site = try builtSite()
-        let server = try ServerProcess(site: site)
+        // The server would notice the build by itself; here only the signal may tell it.
+        let server = try ServerProcess(site: site, arguments: ["--build-check-milliseconds", "3600000"])
         let client = HTTPClient(port: server.port)
         #expect(try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int == 4)
+        let stylesheetBefore = try await client.send("GET", "/cart/").text.firstMatch(of: /\/assets\/style\.[0-9a-f]+\.css/).map { String($0.0) }
+        let css = site.appendingPathComponent("themes/default/assets/style.css")
+        try (String(contentsOf: css, encoding: .utf8) + "\n.signalled { color: teal; }\n").write(to: css, atomically: true, encoding: .utf8)
         let file = site.appendingPathComponent("content/products/tea-coffee/matcha-ceremonial.md")
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "stock: 4", with: "stock: 40")
         try Data(text.utf8).write(to: file)
@@ -191,6 +195,51 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(stock == 40)
+        // The theme came with the manifests: the server's pages link to the new stylesheet.
+        let stylesheetAfter = try await client.send("GET", "/cart/").text.firstMatch(of: /\/assets\/style\.[0-9a-f]+\.css/).map { String($0.0) }
+        #expect(stylesheetBefore != nil && stylesheetAfter != nil && stylesheetBefore != stylesheetAfter)
+        server.kill(SIGTERM)
+    }
+
+    /// A deploy as an owner does it: change the stylesheet, add a product, `agora build`, no signal.
+    /// The server's own pages switch to the new stylesheet and the product can be bought; the old
+    /// stylesheet is still served to pages browsers hold.
+    @Test func aNewBuildIsPickedUpWithoutASignal() async throws {
+        let site = try builtSite()
+        let server = try ServerProcess(site: site, arguments: ["--build-check-milliseconds", "200"])
+        let client = HTTPClient(port: server.port)
+        let shopper = Browser(port: server.port)
+        func stylesheet() async throws -> String? {
+            let page = try await client.send("GET", "/cart/").text
+            return page.firstMatch(of: /href="(\/assets\/style\.[0-9a-f]+\.css)"/).map { String($0.1) }
+        }
+        let old = try #require(try await stylesheet())
+
+        let css = site.appendingPathComponent("themes/default/assets/style.css")
+        try (String(contentsOf: css, encoding: .utf8) + "\n.deployed { color: teal; }\n").write(to: css, atomically: true, encoding: .utf8)
+        try """
+        ---
+        name: "Deployed Teapot"
+        sku: NW-001
+        category: ceramics
+        price: 41.00
+        stock: 3
+        ---
+        Added by a deploy.
+        """.write(to: site.appendingPathComponent("content/products/ceramics/deployed-teapot.md"), atomically: true, encoding: .utf8)
+        #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "NW-001", "quantity": 1]).status == 404)
+        #expect(try CommandLineTests().agora(["build", "--site", site.path]).status == 0)
+
+        var current = old
+        for _ in 0..<100 where current == old {
+            try await Task.sleep(for: .milliseconds(100))
+            current = try await stylesheet() ?? old
+        }
+        #expect(current != old, "the server's pages still link to the old stylesheet")
+        #expect(try await client.send("GET", current).status == 200)
+        #expect(try await client.send("GET", current).text.contains(".deployed"))
+        #expect(try await client.send("GET", old).status == 200)   // kept for pages cached before the deploy
+        #expect(try await shopper.json("POST", "/api/cart/items", ["sku": "NW-001", "quantity": 1]).status == 200)
         server.kill(SIGTERM)
     }
 

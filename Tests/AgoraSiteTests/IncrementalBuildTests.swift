@@ -129,3 +129,35 @@ import Testing
         #expect(try site.snapshot() == full)
     }
 }
+
+/// After a deploy, pages that browsers and caches still hold keep finding their stylesheet: the
+/// previous build's hashed assets stay for a day.
+@Suite struct RetiredAssetTests {
+    private func assets(_ site: TestSite) throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("assets").path)
+            .filter { $0.hasPrefix("style.") && $0.hasSuffix(".css") })
+    }
+
+    @Test func theOldStylesheetStaysForADayThenGoes() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let old = try #require(try assets(site).first)
+        let stylesheet = site.root.appendingPathComponent("themes/default/assets/style.css")
+        try (String(contentsOf: stylesheet, encoding: .utf8) + "\n.new { color: red; }\n").write(to: stylesheet, atomically: true, encoding: .utf8)
+        try site.build()
+        let both = try assets(site)
+        #expect(both.count == 2 && both.contains(old))
+        let new = try #require(both.subtracting([old]).first)
+        #expect(try site.read("index.html").contains("/assets/\(new)"))
+        #expect(!(try site.read("index.html").contains("/assets/\(old)")))
+        #expect(try site.read(".agora-retired-assets").contains(" assets/\(old)\n"))
+        try site.build()
+        #expect(try assets(site) == both)   // a later build within the day keeps it too
+
+        var expired = site.options
+        expired.retiredAssetLifetime = 0
+        try SiteBuilder(options: expired).build()
+        #expect(try assets(site) == [new])
+        #expect(!site.exists(".agora-retired-assets"))
+    }
+}
