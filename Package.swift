@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
         .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
-        .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli", "AgoraTestSupport"]),
+        .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli", "CZlib", "AgoraTestSupport"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets, and a
         // throwaway PostgreSQL cluster.
         .target(name: "AgoraTestSupport", path: "Tests/AgoraTestSupport"),

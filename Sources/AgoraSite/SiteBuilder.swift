@@ -139,8 +139,9 @@ public struct SiteBuilder: Sendable {
         let folder = options.cacheDirectory?.appendingPathComponent("thumbs")
             ?? options.outputDirectory.standardizedFileURL.deletingLastPathComponent()
                 .appendingPathComponent(".agora-thumbnails-\(UUID().uuidString)")
+        let displayed = Set(content.products.filter(\.available).compactMap(\.image))
         let result = Thumbnails(contentDirectory: options.contentDirectory, contentDisplayName: options.contentDisplayName,
-                                folder: folder).prepare(images, previousHashes: previous)
+                                folder: folder).prepare(images, displayed: displayed, previousHashes: previous)
         let used = Set(result.files.values.map(\.lastPathComponent))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !used.contains(name) {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))

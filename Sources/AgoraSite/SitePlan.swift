@@ -81,6 +81,7 @@ struct SitePlan {
                 imageURL: product.image.map(SitePaths.file) ?? placeholder,
                 imageAbsoluteURL: config.absoluteURL(product.image.map(SitePaths.file) ?? placeholder),
                 hasImage: product.image != nil, thumbnails: product.image.flatMap { thumbnails.thumbnails[$0] },
+                display: product.image.flatMap { thumbnails.displays[$0] },
                 descriptionHTML: description.html, excerpt: description.excerpt, links: description.links,
                 priceDisplay: symbol + product.price.decimalString,
                 categoryName: categoryNames[product.category] ?? product.category, maker: maker)

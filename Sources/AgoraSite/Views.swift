@@ -14,6 +14,8 @@ struct ProductView: Sendable {
     /// Thumbnails of the image; nil when there is no image (the placeholder shows) or libvips
     /// cannot read it (the image itself shows).
     let thumbnails: Thumbnails.Set?
+    /// The product page's image at several widths; nil without an image of its own.
+    var display: DisplayImage? = nil
     let descriptionHTML: DeferredHTML
     let excerpt: String
     /// Links in the description, for the link checker.
@@ -30,6 +32,7 @@ struct ProductView: Sendable {
             "stock": stock, "in_stock": stock > 0, "low_stock": stock > 0 && stock <= 5, "available": product.available,
             "image_url": imageURL, "image_absolute_url": imageAbsoluteURL, "has_image": hasImage,
             "thumb": thumbnail(.card, thumbnails, imageURL), "thumb_small": thumbnail(.small, thumbnails, imageURL),
+            "display": display?.context() ?? false,
             "category": ["slug": product.category, "name": categoryName, "url": SitePaths.category(product.category)],
             "date": product.date, "date_display": DateDisplay.long(product.date),
             "tags": TagGroup.links(product.tags), "has_tags": !product.tags.isEmpty,

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 @testable import AgoraSite
@@ -25,8 +26,56 @@ import Testing
         return (number(16), number(20))
     }
 
+    /// The cropped thumbnails (`-180x180.png`), not the product page's display versions (`-w800.png`).
     static func thumbs(_ snapshot: [String: Data], _ stem: String) -> [String: Data] {
-        snapshot.filter { $0.key.hasPrefix("thumbs/\(stem)-") }
+        snapshot.filter { $0.key.hasPrefix("thumbs/\(stem)-") && !$0.key.contains("-w") }
+    }
+
+    /// A grey RGB PNG of the given size, made here so the tests need no image tools.
+    static func png(width: Int, height: Int) -> Data {
+        func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+            let typed = Array(type.utf8) + body
+            let crc = UInt32(typed.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
+            return bigEndian(UInt32(body.count)) + typed + bigEndian(crc)
+        }
+        func bigEndian(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+        let row = [UInt8(0)] + [UInt8](repeating: 0x80, count: width * 3)
+        let raw = [UInt8]((0..<height).flatMap { _ in row })
+        var compressedSize = compressBound(uLong(raw.count))
+        var compressed = [UInt8](repeating: 0, count: Int(compressedSize))
+        _ = compress(&compressed, &compressedSize, raw, uLong(raw.count))
+        let header = bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0]
+        return Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
+            + chunk("IDAT", Array(compressed.prefix(Int(compressedSize)))) + chunk("IEND", []))
+    }
+
+    /// The product page shows its image through `srcset`: 800 and 1,600 pixels wide when the
+    /// original is wider, the original itself as the widest, and WebP copies of each.
+    @Test func productPagesGetResponsiveImages() throws {
+        let site = try Self.site()
+        try Self.png(width: 2000, height: 1000).write(to: site.content.appendingPathComponent("images/sencha.png"))
+        let summary = try site.build()
+        #expect(summary.imageWarnings.isEmpty)
+        let made = try site.snapshot().filter { $0.key.hasPrefix("thumbs/sencha-") && $0.key.contains("-w") }
+        let names = Set(made.keys.map { String($0.split(separator: "-").last ?? "") })
+        #expect(names.isSuperset(of: ["w800.png", "w1600.png"]))
+        #expect(Self.pngSize(try #require(made.first { $0.key.hasSuffix("-w800.png") }?.value)).map { "\($0.0)x\($0.1)" } == "800x400")
+        #expect(Self.pngSize(try #require(made.first { $0.key.hasSuffix("-w1600.png") }?.value)).map { "\($0.0)x\($0.1)" } == "1600x800")
+        let page = try site.read("products/sencha/index.html")
+        let img = try #require(page.firstMatch(of: /<img src="(\/thumbs\/sencha-[0-9a-f]{12}-w800\.png)" srcset="([^"]+)" sizes="[^"]+" alt="Sencha" width="800" height="400">/))
+        #expect(String(img.2).hasSuffix("-w1600.png 1600w, /images/sencha.png 2000w"))
+        if names.contains("w800.webp") {   // libvips built with WebP, as Debian's is
+            #expect(names.isSuperset(of: ["w800.webp", "w1600.webp", "w2000.webp"]))
+            #expect(page.contains(#"<source type="image/webp" srcset="/thumbs/sencha-"#))
+        }
+
+        // An image narrower than 800 pixels is shown as it is; nothing larger is made.
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("images/sencha.png"))
+        try Self.png(width: 500, height: 500).write(to: site.content.appendingPathComponent("images/sencha.png"))
+        try site.build()
+        let small = try site.read("products/sencha/index.html")
+        #expect(small.contains(#"<img src="/images/sencha.png" srcset="/images/sencha.png 500w""#))
+        #expect(!(try site.snapshot().keys.contains { $0.hasPrefix("thumbs/sencha-") && $0.hasSuffix("-w800.png") }))
     }
 
     @Test func imagesGetCroppedThumbnailsAtOneAndTwoTimesEachSize() throws {

@@ -7,7 +7,7 @@ import Foundation
 /// Deleting it only makes the next build a full one.
 struct BuildCache: Sendable {
     /// Bumped whenever what the cache holds changes meaning.
-    static let format = 2
+    static let format = 3
 
     /// An output file as the last build left it.
     struct OutputRecord: Sendable {
@@ -89,8 +89,11 @@ extension BuildCache.OutputRecord: BinaryCodable {
 }
 
 extension Thumbnails.HashRecord: BinaryCodable {
-    init(from reader: inout BinaryReader) throws { self.init(stamp: try reader.read(), hash: try reader.read()) }
-    func write(to writer: inout BinaryWriter) { writer.write(stamp); writer.write(hash) }
+    init(from reader: inout BinaryReader) throws {
+        self.init(stamp: try reader.read(), hash: try reader.read(), width: try reader.read(), height: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) { writer.write(stamp); writer.write(hash); writer.write(width); writer.write(height) }
 }
 
 extension MarkdownSummary: BinaryCodable {
