@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3,
 #                                    PostgreSQL's server (the tests start a throwaway cluster of it) and haproxy
 #                                    (the fault test puts three servers behind it)
-#   scripts/install-deps.sh system   also Chromium and its driver, and the Python tools of Tests/system
+#   scripts/install-deps.sh system   also Chromium and its driver, nginx (the README's recipe is tested), and the
+#                                    Python tools of Tests/system
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
 set -euo pipefail
 
@@ -20,6 +21,7 @@ command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || want+=(hapro
 if [[ "${1:-}" == "system" ]]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
+  [[ -x /usr/sbin/nginx ]] || want+=(nginx-light)
 fi
 if [[ "${1:-}" == "bench" ]]; then
   command -v hugo >/dev/null 2>&1 || want+=(hugo)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The system suites (Tests/system): the real `agora` binary driven from outside — schemathesis
-# against openapi.yaml, fuzzing of content files and of HTTP requests, and a browser walk.
+# against openapi.yaml, fuzzing of content files and of HTTP requests, the README's nginx recipe in
+# front of the server, and a browser walk.
 # Each suite runs even when an earlier one failed; the script fails if any did.
 set -uo pipefail
 cd "$(dirname "$0")/../Tests/system"
 export AGORA=${AGORA:-../../.build/debug/agora}
 failed=()
-for suite in contract fuzz_content fuzz_http connections browser; do
+for suite in contract fuzz_content fuzz_http connections nginx browser; do
   echo "== Tests/system/$suite.py"
   python3 "$suite.py" || failed+=("$suite")
 done
@@ -14,4 +15,4 @@ if ((${#failed[@]})); then
   echo "System suites failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "System suites passed: contract, fuzz_content, fuzz_http, connections, browser"
+echo "System suites passed: contract, fuzz_content, fuzz_http, connections, nginx, browser"
