@@ -167,6 +167,50 @@ enum PostgresMigrations {
             """,
             "CREATE TABLE published (sku TEXT PRIMARY KEY)",
         ]),
+        // Each follower's feed, written when an action happens (fan-out on write), by triggers so
+        // every way rows arrive keeps it. A follow and an action of the same person take turns (an
+        // advisory lock on the person), so neither misses the other's rows when servers race.
+        (2, "feed timelines", [
+            """
+            CREATE TABLE timeline (
+                viewer TEXT NOT NULL,
+                action_id BIGINT NOT NULL,
+                PRIMARY KEY (viewer, action_id)
+            )
+            """,
+            """
+            INSERT INTO timeline (viewer, action_id)
+            SELECT f.follower, a.id FROM follows f JOIN actions a ON a.actor = f.followed ON CONFLICT DO NOTHING
+            """,
+            """
+            CREATE FUNCTION agora_timeline_deliver() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('agora timeline'), hashtext(NEW.actor));
+                INSERT INTO timeline (viewer, action_id) SELECT follower, NEW.id FROM follows WHERE followed = NEW.actor
+                ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER timeline_deliver AFTER INSERT ON actions FOR EACH ROW EXECUTE FUNCTION agora_timeline_deliver()",
+            """
+            CREATE FUNCTION agora_timeline_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('agora timeline'), hashtext(NEW.followed));
+                INSERT INTO timeline (viewer, action_id) SELECT NEW.follower, id FROM actions WHERE actor = NEW.followed
+                ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER timeline_follow AFTER INSERT ON follows FOR EACH ROW EXECUTE FUNCTION agora_timeline_follow()",
+            """
+            CREATE FUNCTION agora_timeline_unfollow() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM timeline WHERE viewer = OLD.follower AND action_id IN (SELECT id FROM actions WHERE actor = OLD.followed);
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER timeline_unfollow AFTER DELETE ON follows FOR EACH ROW EXECUTE FUNCTION agora_timeline_unfollow()",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, holding the lock.

@@ -184,14 +184,26 @@ struct PostgresFeed: FeedStore {
         FROM actions a LEFT JOIN accounts acc ON lower(acc.username) = lower(a.actor)
         """
 
+    /// The viewer's timeline (kept by triggers, see the migrations) when they follow someone,
+    /// else everyone's actions but their own; one statement either way.
     func page(for viewer: String, before cursor: Int64?, limit: Int) async throws -> [FeedItem] {
         let limit = min(max(1, limit), FeedRules.maximumPage)
+        let cursor = cursor ?? Int64.max
         return try await database.rows("""
-            \(unescaped: Self.select)
-            WHERE a.id < \(cursor ?? Int64.max) AND a.actor <> \(viewer)
-              AND (NOT EXISTS (SELECT 1 FROM follows WHERE follower = \(viewer))
-                   OR EXISTS (SELECT 1 FROM follows f WHERE f.follower = \(viewer) AND f.followed = a.actor))
-            ORDER BY a.id DESC LIMIT \(limit)
+            SELECT * FROM (
+                SELECT a.id, a.actor, a.verb, a.target_kind, a.target_key, a.created_at, acc.name,
+                       (a.verb <> 'published' AND acc.id IS NOT NULL AND NOT acc.person_linked) AS actor_is_shopper
+                FROM timeline t JOIN actions a ON a.id = t.action_id LEFT JOIN accounts acc ON lower(acc.username) = lower(a.actor)
+                WHERE t.viewer = \(viewer) AND t.action_id < \(cursor)
+                ORDER BY t.action_id DESC LIMIT \(limit)
+            ) followed WHERE EXISTS (SELECT 1 FROM follows WHERE follower = \(viewer))
+            UNION ALL
+            SELECT * FROM (
+                \(unescaped: Self.select)
+                WHERE a.id < \(cursor) AND a.actor <> \(viewer)
+                ORDER BY a.id DESC LIMIT \(limit)
+            ) everyone WHERE NOT EXISTS (SELECT 1 FROM follows WHERE follower = \(viewer))
+            ORDER BY id DESC
             """).map(Self.item)
     }
 

@@ -177,6 +177,31 @@ enum Migrations {
                 ALTER TABLE cart_lines ADD COLUMN price_changed_from_minor INTEGER;
                 """)
         }
+        migrator.registerMigration("v7: feed timelines") { db in
+            try db.execute(sql: """
+                -- Each follower's feed, written when an action happens (fan-out on write): a page is one
+                -- index range, however many people the reader follows and however many act. Triggers
+                -- keep it, so every way rows arrive (the server, agora db copy, scripts) keeps it too.
+                CREATE TABLE timeline (
+                    viewer TEXT NOT NULL,
+                    action_id INTEGER NOT NULL,
+                    PRIMARY KEY (viewer, action_id)
+                ) WITHOUT ROWID;
+                INSERT INTO timeline (viewer, action_id) SELECT f.follower, a.id FROM follows f JOIN actions a ON a.actor = f.followed;
+                -- A new action reaches its actor's followers.
+                CREATE TRIGGER timeline_deliver AFTER INSERT ON actions BEGIN
+                    INSERT OR IGNORE INTO timeline (viewer, action_id) SELECT follower, NEW.id FROM follows WHERE followed = NEW.actor;
+                END;
+                -- A new follow brings the person's earlier actions in; an unfollow takes them out.
+                CREATE TRIGGER timeline_follow AFTER INSERT ON follows BEGIN
+                    INSERT OR IGNORE INTO timeline (viewer, action_id) SELECT NEW.follower, id FROM actions WHERE actor = NEW.followed;
+                END;
+                CREATE TRIGGER timeline_unfollow AFTER DELETE ON follows BEGIN
+                    DELETE FROM timeline WHERE viewer = OLD.follower
+                        AND action_id IN (SELECT id FROM actions WHERE actor = OLD.followed);
+                END;
+                """)
+        }
         return migrator
     }
 }

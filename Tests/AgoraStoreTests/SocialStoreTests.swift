@@ -107,6 +107,32 @@ import Testing
         #expect(bobs.map(\.verb) == ["follows", "joined"])
         #expect(bobs.allSatisfy { $0.actorIsShopper && $0.actorAccountName == "Ana" })
     }
+
+    /// The feed of someone who follows people holds exactly their actions, through every change:
+    /// earlier actions arrive with a follow, new ones as they happen, an unfollow takes them away,
+    /// and following only quiet people gives an empty feed, not everyone's.
+    @Test(arguments: Backend.allCases) func theFeedFollowsEveryFollowAndUnfollow(_ backend: Backend) async throws {
+        let clock = ManualClock(1_800_000_000)
+        let store = try await backend.makeStore(clock: clock)
+        _ = try await store.social.recordPublished([(sku: "P-1", maker: "mira"), (sku: "P-2", maker: "jonah")])
+        _ = try await store.social.setFollow(follower: "ana", person: "quiet", following: true)
+        #expect(try await store.feed.page(for: "ana", before: nil, limit: 50).isEmpty)
+
+        _ = try await store.social.setFollow(follower: "ana", person: "mira", following: true)
+        clock.time += 61
+        _ = try await store.social.setLike(account: "mira", sku: "P-2", liking: true)     // after the follow
+        _ = try await store.social.setLike(account: "jonah", sku: "P-1", liking: true)    // not followed
+        #expect(try await store.feed.page(for: "ana", before: nil, limit: 50).map { "\($0.actor) \($0.verb) \($0.targetKey ?? "")" }
+            == ["mira likes P-2", "mira published P-1"])
+
+        _ = try await store.social.setFollow(follower: "ana", person: "jonah", following: true)
+        #expect(try await store.feed.page(for: "ana", before: nil, limit: 50).map(\.actor) == ["jonah", "mira", "jonah", "mira"])
+        _ = try await store.social.setFollow(follower: "ana", person: "mira", following: false)
+        #expect(try await store.feed.page(for: "ana", before: nil, limit: 50).map { "\($0.actor) \($0.verb)" }
+            == ["jonah likes", "jonah published"])
+        // Others' timelines are their own.
+        #expect(try await store.feed.page(for: "bob", before: nil, limit: 50).count == 7)   // follows nobody: everyone's
+    }
 }
 
 @Suite struct OutboxStoreTests {
