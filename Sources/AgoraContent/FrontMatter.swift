@@ -286,6 +286,11 @@ struct FieldReader {
 
     // MARK: helpers
 
+    /// The YAML node of `key` and its line, for readers of nested settings (`shipping:`, `tax:`).
+    mutating func takeNode(_ key: String) -> (node: Node, line: Int)? {
+        take(key).map { ($0.node, $0.line) }
+    }
+
     private mutating func take(_ key: String) -> Entry? {
         consumed.insert(key)
         return entries[key]

@@ -11,9 +11,14 @@ public struct CatalogManifest: Codable, Sendable {
         public let theme: String?
         /// Content pages, for the footer of the server's own pages.
         public let pages: [Page]?
+        /// Shipping and tax from site.yml (SPEC §6.8), absent when not configured.
+        public let shipping: ShippingRules?
+        public let tax: TaxRules?
 
         public init(title: String, base_url: String, mail_from: String?, currency_symbol: String?, language: String?,
-                    theme: String?, pages: [Page]?) {
+                    theme: String?, pages: [Page]?, shipping: ShippingRules? = nil, tax: TaxRules? = nil) {
+            self.shipping = shipping
+            self.tax = tax
             self.title = title
             self.base_url = base_url
             self.mail_from = mail_from

@@ -24,6 +24,8 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     }
 
     /// The decimal text with exactly two decimals, e.g. `12.50`.
+    public var isZero: Bool { minorUnits == 0 }
+
     public var decimalString: String {
         let sign = minorUnits < 0 ? "-" : ""
         let magnitude = minorUnits.magnitude

@@ -12,10 +12,17 @@ public struct SiteConfig: Hashable, Sendable {
     public let mailFrom: String
     public let language: String
     public let params: [String: ParamValue]
+    /// Shipping zones and rates (SPEC §6.8); nil: orders ship for nothing and ask no country.
+    public let shipping: ShippingRules?
+    /// Tax rates by country; nil: no tax.
+    public let tax: TaxRules?
 
     public init(title: String, baseURL: String, currency: String = "USD", currencySymbol: String = "$",
                 theme: String = "default", productsPerPage: Int = 24, mailFrom: String? = nil,
-                language: String = "en", params: [String: ParamValue] = [:]) {
+                language: String = "en", params: [String: ParamValue] = [:], shipping: ShippingRules? = nil,
+                tax: TaxRules? = nil) {
+        self.shipping = shipping
+        self.tax = tax
         self.title = title
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.currency = currency
@@ -65,11 +72,14 @@ public struct SiteConfig: Hashable, Sendable {
         if !isLanguageTag(language) {
             log.add(file, fields.line(of: "language"), "language", "\(quoted(language)) is not a language tag such as en or pt-BR")
         }
+        let shipping = fields.shipping(log: &log)
+        let tax = fields.tax(log: &log)
         guard log.issues.count == before, let title, let baseURL else { return nil }
         let params = fields.params()
         warnings += fields.unknownKeyWarnings()
         return SiteConfig(title: title, baseURL: baseURL, currency: currency, currencySymbol: symbol, theme: theme,
-                          productsPerPage: perPage, mailFrom: mailFrom, language: language, params: params)
+                          productsPerPage: perPage, mailFrom: mailFrom, language: language, params: params,
+                          shipping: shipping, tax: tax)
     }
 
     static func isAbsoluteHTTPURL(_ text: String) -> Bool {

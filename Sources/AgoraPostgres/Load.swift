@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresStore: LoadableStore {
     /// Columns SQLite keeps as 0/1 and PostgreSQL as booleans.
-    static let booleanColumns: Set<String> = ["accounts.is_admin", "accounts.person_linked"]
+    static let booleanColumns: Set<String> = ["accounts.is_admin", "accounts.person_linked", "orders.tax_included"]
     /// Tables whose ids come from a sequence, which must continue after the copied rows.
     static let sequences = ["accounts", "orders", "actions", "outbox"]
 

@@ -211,6 +211,15 @@ enum PostgresMigrations {
             """,
             "CREATE TRIGGER timeline_unfollow AFTER DELETE ON follows FOR EACH ROW EXECUTE FUNCTION agora_timeline_unfollow()",
         ]),
+        // SPEC §6.8: what an order cost, part by part; orders placed before are their lines.
+        (3, "shipping and tax on orders", [
+            "ALTER TABLE orders ADD COLUMN country TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE orders ADD COLUMN subtotal_minor BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN shipping_minor BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN tax_minor BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN tax_included BOOLEAN NOT NULL DEFAULT false",
+            "UPDATE orders SET subtotal_minor = total_minor",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, holding the lock.

@@ -9,7 +9,8 @@ struct PostgresOrders: OrderStore {
     let database: PostgresDatabase
 
     func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
-                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order {
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, pricing: PricingRules,
+                    idempotency: IdempotencyKey?) async throws -> Order {
         let now = database.clock.now()
         return try await database.transaction { db in
             let cart = try await PostgresCarts.cart(owner, db)
@@ -21,13 +22,16 @@ struct PostgresOrders: OrderStore {
                 let left = try await Stock.unitsLeft(item, db)
                 guard line.quantity <= left else { throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left)) }
             }
+            let charges = try OrderCharges.of(cart, customer: customer, pricing: pricing)
             let number = try await Self.freshNumber(db)
             let orderID = try await db.rows("""
                 INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
-                                    postal_code, city, total_minor, currency, created_at, updated_at)
+                                    postal_code, city, country, subtotal_minor, shipping_minor, tax_minor, tax_included,
+                                    total_minor, currency, created_at, updated_at)
                 VALUES (\(number), 'pending', \(session?.idHash), \(session?.accountID), \(customer.firstName), \(customer.lastName),
-                        \(customer.email), \(customer.address), \(customer.postalCode), \(customer.city), \(cart.total.minorUnits),
-                        \(currency), \(now), \(now))
+                        \(customer.email), \(customer.address), \(customer.postalCode), \(customer.city), \(customer.country),
+                        \(charges.subtotal.minorUnits), \(charges.shipping.minorUnits), \(charges.tax.minorUnits), \(charges.taxIncluded),
+                        \(charges.total.minorUnits), \(currency), \(now), \(now))
                 RETURNING id
                 """).first?.decode(Int64.self) ?? 0
             for (position, line) in cart.lines.enumerated() {
@@ -139,16 +143,21 @@ struct PostgresOrders: OrderStore {
         }
         var found: [String: Order] = [:]
         for row in try await db.rows("""
-            SELECT number, status, first_name, last_name, email, address, postal_code, city, total_minor, currency,
-                   session_hash, account_id, created_at
+            SELECT number, status, first_name, last_name, email, address, postal_code, city, currency,
+                   session_hash, account_id, created_at, country, subtotal_minor, shipping_minor, tax_minor, tax_included
             FROM orders WHERE number = ANY(\(numbers))
             """) {
-            let (number, status, firstName, lastName, email, address, postalCode, city, total, currency, sessionHash, accountID, createdAt) =
-                try row.decode((String, String, String, String, String, String, String, String, Int64, String, String?, Int64?, Int64).self)
+            let (number, status, firstName, lastName, email, address, postalCode, city, currency, sessionHash, accountID, createdAt) =
+                try row.decode((String, String, String, String, String, String, String, String, String, String?, Int64?, Int64).self)
+            let columns = row.makeRandomAccess()
+            let charges = Charges(subtotal: Money(minorUnits: try columns["subtotal_minor"].decode(Int64.self)),
+                                  shipping: Money(minorUnits: try columns["shipping_minor"].decode(Int64.self)),
+                                  tax: Money(minorUnits: try columns["tax_minor"].decode(Int64.self)),
+                                  taxIncluded: try columns["tax_included"].decode(Bool.self))
             found[number] = Order(number: number, status: Order.Status(rawValue: status) ?? .pending,
                                   customer: Customer(firstName: firstName, lastName: lastName, email: email, address: address,
-                                                     postalCode: postalCode, city: city),
-                                  items: items[number] ?? [], total: Money(minorUnits: total), currency: currency,
+                                                     postalCode: postalCode, city: city, country: try columns["country"].decode(String.self)),
+                                  items: items[number] ?? [], charges: charges, currency: currency,
                                   sessionHash: sessionHash, accountID: accountID, createdAt: createdAt)
         }
         return numbers.compactMap { found[$0] }

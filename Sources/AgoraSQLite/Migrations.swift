@@ -202,6 +202,17 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v8: shipping and tax on orders") { db in
+            try db.execute(sql: """
+                -- SPEC §6.8: what an order cost, part by part; orders placed before are their lines.
+                ALTER TABLE orders ADD COLUMN country TEXT NOT NULL DEFAULT '';
+                ALTER TABLE orders ADD COLUMN subtotal_minor INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE orders ADD COLUMN shipping_minor INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE orders ADD COLUMN tax_minor INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE orders ADD COLUMN tax_included INTEGER NOT NULL DEFAULT 0;
+                UPDATE orders SET subtotal_minor = total_minor;
+                """)
+        }
         return migrator
     }
 }

@@ -12,7 +12,8 @@ struct SQLiteOrders: OrderStore {
     }
 
     func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
-                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order {
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, pricing: PricingRules,
+                    idempotency: IdempotencyKey?) async throws -> Order {
         let now = database.clock.now()
         return try await database.pool.write { db in
             let cart = try SQLiteCarts.cart(owner, db)
@@ -26,14 +27,17 @@ struct SQLiteOrders: OrderStore {
                     throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left))
                 }
             }
+            let charges = try OrderCharges.of(cart, customer: customer, pricing: pricing)
             let number = try Self.freshNumber(db)
             try db.execute(sql: """
                 INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
-                                    postal_code, city, total_minor, currency, created_at, updated_at)
-                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    postal_code, city, country, subtotal_minor, shipping_minor, tax_minor, tax_included,
+                                    total_minor, currency, created_at, updated_at)
+                VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [number, session?.idHash, session?.accountID, customer.firstName, customer.lastName,
-                                 customer.email, customer.address, customer.postalCode, customer.city,
-                                 cart.total.minorUnits, currency, now, now])
+                                 customer.email, customer.address, customer.postalCode, customer.city, customer.country,
+                                 charges.subtotal.minorUnits, charges.shipping.minorUnits, charges.tax.minorUnits,
+                                 charges.taxIncluded, charges.total.minorUnits, currency, now, now])
             let orderID = db.lastInsertedRowID
             for (position, line) in cart.lines.enumerated() {
                 try db.execute(sql: """
@@ -145,8 +149,11 @@ struct SQLiteOrders: OrderStore {
         return Order(
             number: row["number"], status: Order.Status(rawValue: row["status"]) ?? .pending,
             customer: Customer(firstName: row["first_name"], lastName: row["last_name"], email: row["email"],
-                               address: row["address"], postalCode: row["postal_code"], city: row["city"]),
-            items: items, total: Money(minorUnits: row["total_minor"]), currency: row["currency"],
+                               address: row["address"], postalCode: row["postal_code"], city: row["city"], country: row["country"]),
+            items: items,
+            charges: Charges(subtotal: Money(minorUnits: row["subtotal_minor"]), shipping: Money(minorUnits: row["shipping_minor"]),
+                             tax: Money(minorUnits: row["tax_minor"]), taxIncluded: row["tax_included"]),
+            currency: row["currency"],
             sessionHash: row["session_hash"], accountID: row["account_id"], createdAt: row["created_at"])
     }
 

@@ -88,7 +88,8 @@ extension Catalog {
         let site = catalog.site
         let config = SiteConfig(title: site?.title ?? "Shop", baseURL: site?.base_url ?? "http://127.0.0.1/",
                                 currency: catalog.currency, currencySymbol: site?.currency_symbol ?? "$",
-                                theme: site?.theme ?? "default", mailFrom: site?.mail_from, language: site?.language ?? "en")
+                                theme: site?.theme ?? "default", mailFrom: site?.mail_from, language: site?.language ?? "en",
+                                shipping: site?.shipping, tax: site?.tax)
         return Catalog(
             config: config,
             categories: catalog.categories.map { ($0.slug, $0.name) },

@@ -117,6 +117,7 @@ struct CartView {
             ]
         }
         values["is_empty"] = cart.isEmpty
+        values["ships"] = catalog.config.shipping != nil   // shipping is added at checkout, for the country chosen there
         // Lines the shop stopped selling since they were added: named, so the shopper can remove them.
         let stale = StaleLine.lines(of: cart) { catalog.product(sku: $0)?.item }
         values["stale_message"] = stale.isEmpty ? false : ShopHTTPError.staleMessage(stale)
@@ -167,5 +168,24 @@ struct CartJSON: JSONWritable {
             json.field("summary", summary)
             json.field("total", total)
         }
+    }
+}
+
+/// An order's subtotal, shipping, tax and country as templates show them (thanks page, admin,
+/// mail): `{{#charges.has_shipping}}…`, `{{charges.tax_label}}` ("VAT included" or "Tax").
+enum ChargesView {
+    static func values(_ order: Order, symbol: String) -> [String: Any] {
+        let charges = order.charges
+        return [
+            "subtotal_display": symbol + charges.subtotal.decimalString,
+            "shipping_display": charges.shipping.isZero ? "Free" : symbol + charges.shipping.decimalString,
+            "has_shipping": !order.customer.country.isEmpty,
+            "tax_display": symbol + charges.tax.decimalString,
+            "has_tax": !charges.tax.isZero,
+            "tax_label": charges.taxIncluded ? "Tax included in the prices" : "Tax",
+            "country": order.customer.country,
+            "country_name": Countries.name(order.customer.country) ?? order.customer.country,
+            "total_display": symbol + order.total.decimalString,
+        ]
     }
 }

@@ -23,6 +23,7 @@ struct OrderMail: Sendable {
                 "number": order.number, "first_name": order.customer.firstName, "last_name": order.customer.lastName,
                 "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
                 "total_display": symbol + order.total.decimalString, "url": config.absoluteURL("/orders/\(order.number)/"),
+                "charges": ChargesView.values(order, symbol: symbol),
                 "items": order.items.map { ["sku": $0.sku, "name": $0.name, "quantity": $0.quantity,
                                             "total_display": symbol + $0.total.decimalString] },
             ] as [String: Any],

@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraStore
 import HTTPTypes
 import Hummingbird
@@ -41,6 +42,9 @@ public struct ShopHTTPError: Error, Sendable {
             self.init(.conflict, code: "out_of_stock", message: message, field: "quantity")
         case .emptyCart:
             self.init(.conflict, code: "empty_cart", message: "Your cart is empty")
+        case .cannotShip(let country):
+            self.init(.unprocessableContent, code: "invalid_field", message: "We do not ship to \(Countries.name(country) ?? country)",
+                      field: "country")
         case .noLongerForSale(let lines):
             self.init(.conflict, code: "no_longer_for_sale", message: Self.staleMessage(lines), skus: lines.map(\.sku))
         }

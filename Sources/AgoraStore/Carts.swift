@@ -74,6 +74,8 @@ public enum ShopError: Error, Equatable, Sendable {
     /// Checkout of a cart holding products the shop no longer sells (removed, or `available:
     /// false` since they were added): every such line, in cart order, so the shopper can remove them.
     case noLongerForSale([StaleLine])
+    /// No shipping zone takes this country (or it is not an ISO 3166-1 code).
+    case cannotShip(country: String)
     case invalidQuantity(Int)
     case outOfStock(sku: String, name: String, left: Int)
     case emptyCart

@@ -9,14 +9,18 @@ public struct Customer: Sendable, Equatable, Codable {
     public var address: String
     public var postalCode: String
     public var city: String
+    /// ISO 3166-1 alpha-2; empty in a shop that does not ship (no `shipping` in site.yml).
+    public var country: String
 
-    public init(firstName: String, lastName: String, email: String, address: String, postalCode: String, city: String) {
+    public init(firstName: String, lastName: String, email: String, address: String, postalCode: String, city: String,
+                country: String = "") {
         self.firstName = firstName
         self.lastName = lastName
         self.email = email
         self.address = address
         self.postalCode = postalCode
         self.city = city
+        self.country = country
     }
 }
 
@@ -45,19 +49,21 @@ public struct Order: Sendable, Equatable {
     public let status: Status
     public let customer: Customer
     public let items: [OrderItem]
-    public let total: Money
+    /// Subtotal, shipping, tax and total, as the order was placed (SPEC §6.8).
+    public let charges: Charges
+    public var total: Money { charges.total }
     public let currency: String
     public let sessionHash: String?
     public let accountID: Int64?
     public let createdAt: Int64
 
-    public init(number: String, status: Status, customer: Customer, items: [OrderItem], total: Money, currency: String,
+    public init(number: String, status: Status, customer: Customer, items: [OrderItem], charges: Charges, currency: String,
                 sessionHash: String?, accountID: Int64?, createdAt: Int64) {
         self.number = number
         self.status = status
         self.customer = customer
         self.items = items
-        self.total = total
+        self.charges = charges
         self.currency = currency
         self.sessionHash = sessionHash
         self.accountID = accountID
@@ -152,8 +158,10 @@ public protocol OrderStore: Sendable {
     /// left, writes the order and its items (as they were in the cart), counts the units as
     /// sold, empties the cart, queues the confirmation mail and, with `idempotency`, completes
     /// that key — all or nothing. Two shoppers racing for the last unit cannot both win.
+    /// `pricing` adds shipping and tax to the cart's lines, for `customer.country`.
     func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
-                    catalog: @escaping @Sendable (String) -> CatalogItem?, idempotency: IdempotencyKey?) async throws -> Order
+                    catalog: @escaping @Sendable (String) -> CatalogItem?, pricing: PricingRules,
+                    idempotency: IdempotencyKey?) async throws -> Order
     func order(number: String) async throws -> Order?
     /// An account's orders, newest first.
     func orders(accountID: Int64) async throws -> [Order]
@@ -168,8 +176,9 @@ public protocol OrderStore: Sendable {
 
 extension OrderStore {
     public func placeOrder(for owner: CartOwner, session: Session?, customer: Customer, currency: String,
-                           catalog: @escaping @Sendable (String) -> CatalogItem?) async throws -> Order {
-        try await placeOrder(for: owner, session: session, customer: customer, currency: currency, catalog: catalog, idempotency: nil)
+                           catalog: @escaping @Sendable (String) -> CatalogItem?, pricing: PricingRules = .none) async throws -> Order {
+        try await placeOrder(for: owner, session: session, customer: customer, currency: currency, catalog: catalog,
+                             pricing: pricing, idempotency: nil)
     }
 
     public func list(_ filter: OrderFilter = OrderFilter(), page: Int = 1) async throws -> (orders: [Order], total: Int) {
@@ -181,7 +190,7 @@ extension OrderStore {
 /// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'`.
 public enum OrderCSV {
     public static let header = ["number", "status", "created", "first_name", "last_name", "email", "address", "postal_code",
-                                "city", "items", "total", "currency"]
+                                "city", "country", "items", "subtotal", "shipping", "tax", "tax_included", "total", "currency"]
 
     public static func document(_ orders: [Order]) -> String {
         var lines = [row(header)]
@@ -190,7 +199,9 @@ public enum OrderCSV {
             let created = Date(timeIntervalSince1970: TimeInterval(order.createdAt)).formatted(.iso8601)
             lines.append(row([order.number, order.status.rawValue, created, order.customer.firstName, order.customer.lastName,
                               order.customer.email, order.customer.address, order.customer.postalCode, order.customer.city,
-                              items, order.total.decimalString, order.currency]))
+                              order.customer.country, items, order.charges.subtotal.decimalString,
+                              order.charges.shipping.decimalString, order.charges.tax.decimalString,
+                              order.charges.taxIncluded ? "true" : "false", order.total.decimalString, order.currency]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

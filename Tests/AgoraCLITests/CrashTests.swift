@@ -163,7 +163,7 @@ import Testing
             if line.status == 200 { cart = quantities(line) }
             guard step % 3 == 0, line.status == 200 else { continue }
             let customer = ["first_name": "Ana", "last_name": "Silva", "email": "\(shopper.username)@example.com",
-                            "address": "Rua 1", "postal_code": "4000", "city": "Porto"]
+                            "address": "Rua 1", "postal_code": "4000", "city": "Porto", "country": "PT"]
             guard let order = shopper.post(client, "/api/orders", customer, headers: ["Idempotency-Key": "order-\(seed)-\(step)"]) else {
                 return CartWhenKilled(possibleCarts: [cart, [:]])
             }

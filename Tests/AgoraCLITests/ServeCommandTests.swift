@@ -56,7 +56,7 @@ import Testing
     }
 
     static let customer = ["first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua 1",
-                           "postal_code": "4000", "city": "Porto"]
+                           "postal_code": "4000", "city": "Porto", "country": "PT"]  // the demo shop ships (site.yml)
 
     @Test func anAnsweredCheckoutSurvivesKill9() async throws {
         let site = try builtSite()

@@ -141,6 +141,66 @@ import Testing
         #expect(issues(missing) == ["content/site.yml:1: site.yml: is missing; it needs at least `title:` and `base_url:`"])
     }
 
+    /// `shipping:` and `tax:` (SPEC §6.8), read into exact rules, and every mistake with its line.
+    @Test func shippingAndTaxAreReadWithTheirLines() throws {
+        let good = try TempContent([
+            "site.yml": TempContent.site + """
+            shipping:
+              free_over: 120.00
+              zones:
+                - name: Portugal
+                  countries: [PT]
+                  rate: 4.50
+                - name: World
+                  countries: ["*"]
+                  rate: 18
+            tax:
+              prices_include_tax: true
+              rates:
+                PT: 23
+                FR: 5.5
+
+            """,
+        ])
+        let config = try ContentLoader(directory: good.root).load().config
+        #expect(config.shipping == ShippingRules(freeOver: Money(minorUnits: 12000), zones: [
+            .init(name: "Portugal", countries: ["PT"], rate: Money(minorUnits: 450)),
+            .init(name: "World", countries: ["*"], rate: Money(minorUnits: 1800)),
+        ]))
+        #expect(config.tax == TaxRules(pricesIncludeTax: true, rates: ["PT": 2300, "FR": 550]))
+
+        let bad = try TempContent([
+            "site.yml": TempContent.site + """
+            shipping:
+              free_over: lots
+              zones:
+                - name: Iberia
+                  countries: [PT, ES, XX]
+                  rate: -1
+                - name: Again
+                  countries: [PT]
+                  rate: 3
+                  speed: fast
+            tax:
+              prices_include_tax: maybe
+              rates:
+                PT: 123
+                ZZ: 5
+
+            """,
+        ])
+        #expect(issues(bad) == [
+            "content/site.yml:4: shipping.free_over: \"lots\" is not an amount like 4.50",
+            "content/site.yml:7: shipping.zones.countries: \"XX\" is not an ISO 3166-1 country code such as PT or DE (or * for every other country)",
+            "content/site.yml:8: shipping.zones.rate: \"-1\" is not an amount like 4.50",
+            "content/site.yml:10: shipping.zones.countries: \"PT\" is already in the zone on line 7",
+            "content/site.yml:12: shipping.zones.speed: unknown key; a zone has name, countries and rate",
+            "content/site.yml:14: tax.prices_include_tax: \"maybe\" is not true or false",
+            "content/site.yml:16: tax.rates.PT: \"123\" is not a percentage from 0 to 100 with at most 2 decimals",
+            "content/site.yml:17: tax.rates: \"ZZ\" is not an ISO 3166-1 country code such as PT or DE",
+        ])
+    }
+
     @Test func draftsAreSkippedUnlessAsked() throws {
         let content = try TempContent([
             "site.yml": TempContent.site,

@@ -179,13 +179,14 @@ import Testing
             #expect(csv[header: "content-type"]?.hasPrefix("text/csv") == true)
             #expect(csv[header: "content-disposition"] == "attachment; filename=\"orders.csv\"")
             let lines = csv.text.components(separatedBy: "\r\n")
-            #expect(lines[0] == "number,status,created,first_name,last_name,email,address,postal_code,city,items,total,currency")
+            #expect(lines[0] == "number,status,created,first_name,last_name,email,address,postal_code,city,country,items,"
+                + "subtotal,shipping,tax,tax_included,total,currency")
             let row = try #require(lines.first { $0.hasPrefix(number) })
             #expect(row.contains(#","'=HYPERLINK(""http://evil.example"")","#))
             #expect(row.contains(",'+SUM(A1),"))
             #expect(row.contains(#","Rua ""Nova"", 1","#))
-            #expect(row.contains(",'-4000,'@Porto,"))
-            #expect(row.hasSuffix(",60.00,EUR"))
+            #expect(row.contains(",'-4000,'@Porto,,"))   // no country: this shop does not ship
+            #expect(row.hasSuffix(",60.00,0.00,0.00,false,60.00,EUR"))
         }
     }
 }

@@ -365,7 +365,7 @@ import Testing
         // Completing the key is part of the order's own transaction.
         _ = try await shop.carts.add(sencha, quantity: 1, replace: false, to: .session("a"))
         let order = try await shop.orders.placeOrder(for: .session("a"), session: nil, customer: customer, currency: "EUR",
-                                                     catalog: { _ in sencha }, idempotency: key)
+                                                     catalog: { _ in sencha }, pricing: .none, idempotency: key)
         #expect(try await store.begin(key) == .replay(orderNumber: order.number))
         #expect(try await store.begin(IdempotencyKey(scope: "session:a", value: "k1", requestHash: "h2")) == .mismatch)
         #expect(try await store.begin(IdempotencyKey(scope: "session:b", value: "k1", requestHash: "h2")) == .proceed)

@@ -8,7 +8,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from agora_site import running_site
 
@@ -75,11 +75,13 @@ def shop(walk):
     walk.wait_for(expected.url_contains("/orders/checkout/"))
     walk.fill({"first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua das Flores 1",
                "postal_code": "4050-262", "city": "Porto"})
+    Select(walk.driver.find_element(By.ID, "country")).select_by_value("PT")
     walk.shot("checkout")
     walk.submit("form.checkout-form")
     walk.wait_for(expected.url_matches(r"/orders/[A-Z0-9]{4}-[A-Z0-9]{4}/$"))
     text = walk.driver.find_element(By.TAG_NAME, "main").text
     assert "Ash-Glazed Mug" in text, text
+    assert "Shipping to Portugal" in text and "Tax included in the prices" in text, text
     walk.shot("thanks")
 
 

@@ -99,7 +99,8 @@ BODIES = st.one_of(
                      b'{"username":"mira","action":"follow"}', b'{"sku":"CE-001","action":"like"}',
                      b"quantity=1&update=true", b"quantity=9223372036854775808", b"quantity=-0", b"username=%00&password=x",
                      b"a=" + b"b" * 70000, b"password=" + b"p" * 60000 + b"&username=admin",
-                     b'{"first_name":"A","last_name":"B","email":"a@b.c","address":"x","postal_code":"1","city":"c"}']))
+                     b'{"first_name":"A","last_name":"B","email":"a@b.c","address":"x","postal_code":"1","city":"c"}',
+                     b'{"first_name":"A","last_name":"B","email":"a@b.c","address":"x","postal_code":"1","city":"c","country":"PT"}']))
 
 
 STATIC_FILES = ["/", "/robots.txt", "/catalog/", "/products/ash-glaze-mug/", "/catalog.json", "/feed.xml", "/sitemap.xml",

@@ -136,7 +136,7 @@ def walk(shopper, site):
     assert response.status == 200 and b'"count":2' in body, body
 
     fields = {"first_name": "Ana", "last_name": "Silva", "email": "ana@example.com", "address": "Rua das Flores 1",
-              "postal_code": "4050-262", "city": "Porto"}
+              "postal_code": "4050-262", "city": "Porto", "country": "PT"}
     response, _ = shopper.form("/orders/checkout/", fields)
     location = response.getheader("Location") or ""
     assert response.status == 303 and re.fullmatch(r"/orders/[A-Z0-9]{4}-[A-Z0-9]{4}/", location), (response.status, location)

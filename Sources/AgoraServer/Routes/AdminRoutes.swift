@@ -50,6 +50,7 @@ struct AdminRoutes {
                     "first_name": order.customer.firstName, "last_name": order.customer.lastName, "email": order.customer.email,
                     "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
                     "total_display": symbol + order.total.decimalString,
+                    "charges": ChargesView.values(order, symbol: symbol),
                     "can_mark_paid": order.status == .pending, "can_cancel": order.status != .cancelled,
                     "items": order.items.map { item -> [String: Any] in
                         ["sku": item.sku, "name": item.name, "quantity": item.quantity,

@@ -12,11 +12,28 @@ struct CheckoutForm: Sendable, Equatable {
     ]
 
     let values: [String: String]
+    /// The shop's shipping zones; with them, `country` is asked for and must be one they ship to.
+    let shipping: ShippingRules?
 
-    init(_ values: [String: String]) {
+    init(_ values: [String: String], shipping: ShippingRules? = nil) {
         var trimmed: [String: String] = [:]
         for field in Self.fields { trimmed[field.name] = (values[field.name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        trimmed["country"] = shipping == nil ? "" : (values["country"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
         self.values = trimmed
+        self.shipping = shipping
+    }
+
+    static func == (left: CheckoutForm, right: CheckoutForm) -> Bool { left.values == right.values }
+
+    /// Why the country cannot be shipped to, or nil.
+    var countryError: String? {
+        guard let shipping else { return nil }
+        let code = values["country"] ?? ""
+        guard !code.isEmpty else { return "Choose the country to ship to" }
+        guard Countries.name(code) != nil, shipping.zone(for: code) != nil else {
+            return "We do not ship to \(Countries.name(code) ?? code)"
+        }
+        return nil
     }
 
     /// One message per field at fault.
@@ -30,18 +47,20 @@ struct CheckoutForm: Sendable, Equatable {
         if errors["email"] == nil, let email = values["email"], !Identifier.isEmail(email) {
             errors["email"] = "Enter an email address like name@example.com"
         }
+        if let problem = countryError { errors["country"] = problem }
         return errors
     }
 
     /// The first problem, for JSON clients, in form order.
     var firstError: ShopHTTPError? {
         let errors = self.errors
-        guard let field = Self.fields.first(where: { errors[$0.name] != nil }) else { return nil }
-        return ShopHTTPError(.unprocessableContent, code: "invalid_field", message: errors[field.name] ?? "", field: field.name)
+        guard let field = (Self.fields.map(\.name) + ["country"]).first(where: { errors[$0] != nil }) else { return nil }
+        return ShopHTTPError(.unprocessableContent, code: "invalid_field", message: errors[field] ?? "", field: field)
     }
 
     var customer: Customer {
         Customer(firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", email: values["email"] ?? "",
-                 address: values["address"] ?? "", postalCode: values["postal_code"] ?? "", city: values["city"] ?? "")
+                 address: values["address"] ?? "", postalCode: values["postal_code"] ?? "", city: values["city"] ?? "",
+                 country: values["country"] ?? "")
     }
 }

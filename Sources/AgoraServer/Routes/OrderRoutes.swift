@@ -11,7 +11,7 @@ struct OrderRoutes {
         router.get("/orders/checkout/") { _, context in try await checkoutPage(context, form: nil, status: .ok) }
         router.post("/orders/checkout/") { request, context in
             var request = request
-            let form = CheckoutForm(try await request.formFields())
+            let form = CheckoutForm(try await request.formFields(), shipping: shop.catalog.current.config.shipping)
             guard form.errors.isEmpty else { return try await checkoutPage(context, form: form, status: .unprocessableContent) }
             guard let session = context.session, !(try await shop.carts.cart(session.cartOwner).isEmpty) else {
                 throw ShopHTTPError(ShopError.emptyCart)
@@ -32,6 +32,7 @@ struct OrderRoutes {
                 "order": [
                     "number": order.number, "status": order.status.rawValue, "first_name": order.customer.firstName,
                     "email": order.customer.email, "total_display": symbol + order.total.decimalString,
+                    "charges": ChargesView.values(order, symbol: symbol),
                     "items": order.items.map { item -> [String: Any] in
                         ["sku": item.sku, "name": item.name, "quantity": item.quantity, "url": current.product(sku: item.sku)?.url ?? false,
                          "price_display": symbol + item.unitPrice.decimalString, "total_display": symbol + item.total.decimalString]
@@ -44,7 +45,7 @@ struct OrderRoutes {
             var request = request
             let body = try await request.bodyData()
             let fields = try JSONDecoder().decode([String: String].self, from: body)
-            let form = CheckoutForm(fields)
+            let form = CheckoutForm(fields, shipping: shop.catalog.current.config.shipping)
             if let error = form.firstError { throw error }
             guard let session = context.session else { throw ShopHTTPError(ShopError.emptyCart) }
             guard let key = try idempotencyKey(request, form: form, session: session) else {
@@ -74,8 +75,10 @@ struct OrderRoutes {
     }
 
     private func place(_ form: CheckoutForm, session: Session, idempotency: IdempotencyKey?) async throws -> Order {
+        let config = shop.catalog.current.config
         let order = try await shop.orders.placeOrder(for: session.cartOwner, session: session, customer: form.customer,
-                                               currency: shop.catalog.current.config.currency, catalog: shop.catalogLookup,
+                                               currency: config.currency, catalog: shop.catalogLookup,
+                                               pricing: PricingRules(shipping: config.shipping, tax: config.tax),
                                                idempotency: idempotency)
         shop.mail?.wake()
         shop.metrics.orderPlaced()
@@ -88,7 +91,7 @@ struct OrderRoutes {
         guard !value.isEmpty, value.count <= 255 else {
             throw ShopHTTPError(.badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters")
         }
-        let canonical = CheckoutForm.fields.map { "\($0.name)=\(form.values[$0.name] ?? "")" }.joined(separator: "\n")
+        let canonical = (CheckoutForm.fields.map(\.name) + ["country"]).map { "\($0)=\(form.values[$0] ?? "")" }.joined(separator: "\n")
         return IdempotencyKey(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
     }
 
@@ -115,8 +118,18 @@ struct OrderRoutes {
             values["error"] = errors[field.name] ?? false
             return values
         }
+        // With shipping zones, a select of the countries they ship to (SPEC §6.8).
+        var country: Any = false
+        if let shipping = shop.catalog.current.config.shipping {
+            let chosen = form?.values["country"] ?? ""
+            country = [
+                "options": shipping.countries.map { ["code": $0.code, "name": $0.name, "selected": $0.code == chosen] },
+                "error": errors["country"] ?? false,
+            ] as [String: Any]
+        }
         return shop.pages.render("checkout", title: "Checkout", url: "/orders/checkout/", cart: cart, status: status, values: [
-            "cart": CartView(cart, catalog: shop.catalog.current).templateValues(placeholder: shop.pages.placeholderImage), "fields": fields, "has_errors": !errors.isEmpty,
+            "cart": CartView(cart, catalog: shop.catalog.current).templateValues(placeholder: shop.pages.placeholderImage), "fields": fields,
+            "has_errors": !errors.isEmpty, "country": country,
         ])
     }
 
@@ -136,6 +149,11 @@ struct OrderJSON: Encodable {
     let number: String
     let status: String
     let items: [Item]
+    let country: String
+    let subtotal: String
+    let shipping: String
+    let tax: String
+    let tax_included: Bool
     let total: String
     let currency: String
 
@@ -144,6 +162,11 @@ struct OrderJSON: Encodable {
         status = order.status.rawValue
         items = order.items.map { Item(sku: $0.sku, name: $0.name, quantity: $0.quantity, price: $0.unitPrice.decimalString,
                                        total: $0.total.decimalString) }
+        country = order.customer.country
+        subtotal = order.charges.subtotal.decimalString
+        shipping = order.charges.shipping.decimalString
+        tax = order.charges.tax.decimalString
+        tax_included = order.charges.taxIncluded
         total = order.total.decimalString
         currency = order.currency
     }
