@@ -132,9 +132,11 @@ struct Thumbnails: Sendable {
             guard Self.vips else { return .failure(Problem(reason: "libvips could not start")) }
             var width: Int32 = 0
             var height: Int32 = 0
-            guard agora_vips_size(source.path, &width, &height) == 0, width > 0, height > 0 else {
-                return .failure(Self.vipsProblem())
+            let problem: Problem? = Self.vipsLock.withLock {
+                agora_vips_size(source.path, &width, &height) == 0 ? nil : Self.vipsProblem()
             }
+            if let problem { return .failure(problem) }
+            guard width > 0, height > 0 else { return .failure(Problem(reason: "the image has no pixels")) }
             record.width = Int(width)
             record.height = Int(height)
         }
@@ -224,6 +226,12 @@ struct Thumbnails: Sendable {
 
     private static let errorLock = NSLock()
 
+    /// One libvips operation at a time in this process. Builds running side by side (the test
+    /// suites run many) corrupted the heap now and then inside libvips and its savers when images
+    /// were written from several threads at once; images are made once and cached, so a cold
+    /// build's images take a little longer and nothing else does.
+    private static let vipsLock = NSLock()
+
     private static let canSaveWebP: Bool = vips && agora_vips_can_save_webp() != 0
 
     /// The first line of libvips's error buffer, cleared.
@@ -240,9 +248,12 @@ struct Thumbnails: Sendable {
         guard vips else { return Problem(reason: "libvips could not start") }
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".tmp-\(UUID().uuidString)-" + target.lastPathComponent)
-        guard agora_vips_resize(source.path, temporary.path, Int32(width)) == 0 else {
+        let problem: Problem? = vipsLock.withLock {
+            agora_vips_resize(source.path, temporary.path, Int32(width)) == 0 ? nil : vipsProblem()
+        }
+        if let problem {
             try? FileManager.default.removeItem(at: temporary)
-            return vipsProblem()
+            return problem
         }
         guard rename(temporary.path, target.path) == 0 else { return Problem(reason: "cannot be saved") }
         return nil
@@ -254,10 +265,12 @@ struct Thumbnails: Sendable {
         guard vips else { return Problem(reason: "libvips could not start") }
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".tmp-\(UUID().uuidString)-" + target.lastPathComponent)
-        let status = agora_vips_thumbnail(source.path, temporary.path, Int32(width), Int32(height))
-        guard status == 0 else {
+        let problem: Problem? = vipsLock.withLock {
+            agora_vips_thumbnail(source.path, temporary.path, Int32(width), Int32(height)) == 0 ? nil : vipsProblem()
+        }
+        if let problem {
             try? FileManager.default.removeItem(at: temporary)
-            return vipsProblem()
+            return problem
         }
         guard rename(temporary.path, target.path) == 0 else { return Problem(reason: "cannot be saved") }
         return nil
