@@ -220,6 +220,10 @@ enum PostgresMigrations {
             "ALTER TABLE orders ADD COLUMN tax_included BOOLEAN NOT NULL DEFAULT false",
             "UPDATE orders SET subtotal_minor = total_minor",
         ]),
+        // Random secrets the servers share (the key of order links), made on first use.
+        (4, "secrets", [
+            "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, holding the lock.

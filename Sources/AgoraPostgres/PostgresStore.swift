@@ -42,6 +42,14 @@ public final class PostgresStore: ShopStore {
     public var location: String { database.url.redacted }
     public var clock: any StoreClock { database.clock }
 
+    public func secret(named name: String) async throws -> String {
+        let fresh = Tokens.sessionSecret()
+        return try await database.transaction { db in
+            try await db.rows("INSERT INTO secrets (name, value) VALUES (\(name), \(fresh)) ON CONFLICT DO NOTHING")
+            return try await db.rows("SELECT value FROM secrets WHERE name = \(name)").first?.decode(String.self) ?? fresh
+        }
+    }
+
     public func isHealthy() async -> Bool {
         // A load balancer's health check wants its answer quickly.
         (try? await database.rows("SELECT 1", patience: .seconds(3)).count) == 1

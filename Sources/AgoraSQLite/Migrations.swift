@@ -213,6 +213,12 @@ enum Migrations {
                 UPDATE orders SET subtotal_minor = total_minor;
                 """)
         }
+        migrator.registerMigration("v9: secrets") { db in
+            try db.execute(sql: """
+                -- Random secrets the server keeps (the key of order links), made on first use.
+                CREATE TABLE secrets (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

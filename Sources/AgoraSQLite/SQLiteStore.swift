@@ -38,6 +38,14 @@ public final class SQLiteStore: ShopStore {
     public var location: String { database.path }
     public var clock: any StoreClock { database.clock }
 
+    public func secret(named name: String) async throws -> String {
+        let fresh = Tokens.sessionSecret()
+        return try await database.write { db in
+            try db.run(sql: "INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)", arguments: [name, fresh])
+            return try String.fetchOne(db, sql: "SELECT value FROM secrets WHERE name = ?", arguments: [name]) ?? fresh
+        }
+    }
+
     public func isHealthy() async -> Bool {
         await database.isHealthy()
     }

@@ -9,6 +9,7 @@ struct OrderMail: Sendable {
     let orders: any OrderStore
     let catalog: LiveCatalog
     let themes: LiveTheme
+    let links: OrderLinkKeys
 
     func compose(_ message: OutboxMessage) async throws -> MailMessage {
         guard let order = try await orders.order(number: message.orderNumber) else {
@@ -22,7 +23,7 @@ struct OrderMail: Sendable {
             "order": [
                 "number": order.number, "first_name": order.customer.firstName, "last_name": order.customer.lastName,
                 "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
-                "total_display": symbol + order.total.decimalString, "url": config.absoluteURL("/orders/\(order.number)/"),
+                "total_display": symbol + order.total.decimalString, "url": config.absoluteURL(try await links.links().path(for: order.number)),
                 "charges": ChargesView.values(order, symbol: symbol),
                 "items": order.items.map { ["sku": $0.sku, "name": $0.name, "quantity": $0.quantity,
                                             "total_display": symbol + $0.total.decimalString] },

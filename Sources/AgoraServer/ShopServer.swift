@@ -62,6 +62,7 @@ public struct ShopServer: Sendable {
     /// Delivers the outbox while the server runs (when a transport is configured).
     public let mailWorker: OutboxWorker?
     public let metrics = ShopMetrics()
+    let orderLinks: OrderLinkKeys
 
     public init(configuration: Configuration, store: any ShopStore, catalog: LiveCatalog, theme: Theme) {
         self.configuration = configuration
@@ -69,7 +70,9 @@ public struct ShopServer: Sendable {
         self.catalog = catalog
         self.theme = LiveTheme(theme)
         let log = configuration.log
-        let composer = OrderMail(orders: store.orders, catalog: catalog, themes: self.theme)
+        let orderLinks = OrderLinkKeys(store: store)
+        self.orderLinks = orderLinks
+        let composer = OrderMail(orders: store.orders, catalog: catalog, themes: self.theme, links: orderLinks)
         mailWorker = configuration.mail.map { transport in
             OutboxWorker(outbox: store.outbox, transport: transport, settings: configuration.mailSettings,
                          log: { log.write($0) }, compose: { try await composer.compose($0) })
@@ -80,7 +83,7 @@ public struct ShopServer: Sendable {
     public func router() -> Router<ShopContext> {
         let pages = DynamicPages(theme: theme, catalog: catalog)
         let shop = Shop(store: store, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
-                        mail: mailWorker, metrics: metrics)
+                        mail: mailWorker, metrics: metrics, orderLinks: orderLinks)
         // HEAD wherever GET works (SPEC §6.11): Hummingbird answers it from the GET route without the body.
         let router = Router(context: ShopContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {

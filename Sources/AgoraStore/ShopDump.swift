@@ -22,7 +22,7 @@ public struct ShopDump: Sendable {
     /// Every table a shop keeps, parents before the rows that refer to them.
     public static let tables = [
         "accounts", "sessions", "cart_lines", "orders", "order_items", "units_sold", "idempotency_keys", "counters",
-        "login_failures", "actions", "outbox", "follows", "likes", "follow_counts", "published",
+        "login_failures", "actions", "outbox", "follows", "likes", "follow_counts", "published", "secrets",
     ]
 
     public let tables: [Table]

@@ -20,6 +20,9 @@ public protocol ShopStore: Sendable {
     var housekeeping: any HousekeepingStore { get }
     /// The session lifetime this store was opened with; the cookie's Max-Age follows it.
     var sessionRules: SessionRules { get }
+    /// A random secret kept in the database under `name`, made on first use: every server on
+    /// the database gets the same one (the key of order links, SPEC §6.9).
+    func secret(named name: String) async throws -> String
     /// The database answers and reports itself intact.
     func isHealthy() async -> Bool
     /// Tells the other servers sharing this store that the catalog was reloaded

@@ -51,3 +51,34 @@ public enum OrderNumber {
         return String(characters.prefix(4)) + "-" + String(characters.suffix(4))
     }
 }
+
+/// The key in an order's link (`/orders/<number>/?key=<token>`, SPEC §6.9): an HMAC of the order
+/// number with the shop's secret, so the link in a mail opens the order on any device and no
+/// other number can be guessed from it.
+public struct OrderLinks: Sendable {
+    /// The HMAC key's bytes (SymmetricKey is not Sendable; it is made again per token).
+    private let keyBytes: [UInt8]
+
+    public init(secret: String) {
+        keyBytes = Array(SHA256.hash(data: Array(secret.utf8)))
+    }
+
+    /// 128 bits of HMAC-SHA256, base64url.
+    public func token(for number: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(number.utf8), using: SymmetricKey(data: keyBytes))
+        return Data(Array(mac).prefix(16)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `token` is the key of `number`, compared in constant time.
+    public func verify(_ token: String, for number: String) -> Bool {
+        let expected = Array(self.token(for: number).utf8)
+        let given = Array(token.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// The order's page with its key, from the root: `/orders/K7QD-93XM/?key=…`.
+    public func path(for number: String) -> String { "/orders/\(number)/?key=\(token(for: number))" }
+}

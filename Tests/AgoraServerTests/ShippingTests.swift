@@ -72,7 +72,8 @@ import Testing
 
             let message = try #require(try await shop.store.outbox.all().first { $0.orderNumber == number })
             let mail = try await OrderMail(orders: shop.store.orders, catalog: shop.catalog,
-                                           themes: LiveTheme(try Theme(directory: shop.root.appendingPathComponent("themes/default"))))
+                                           themes: LiveTheme(try Theme(directory: shop.root.appendingPathComponent("themes/default"))),
+                                           links: OrderLinkKeys(store: shop.store))
                 .compose(message)
             #expect(mail.body.contains("Subtotal: €25.00\nShipping to Portugal: €4.50\nTax included in the prices: €4.67\n"))
             #expect(mail.body.contains("Total: €29.50"))

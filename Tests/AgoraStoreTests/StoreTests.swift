@@ -371,3 +371,19 @@ import Testing
         #expect(try await store.begin(IdempotencyKey(scope: "session:b", value: "k1", requestHash: "h2")) == .proceed)
     }
 }
+
+@Suite struct SecretTests {
+    /// One secret per name, made once and then always the same, also for another store on the
+    /// same database (several servers sign order links alike).
+    @Test(arguments: Backend.allCases) func aSecretIsMadeOnceAndKept(_ backend: Backend) async throws {
+        let store = try await backend.makeStore()
+        let first = try await store.secret(named: "order-links")
+        #expect(first.count >= 40)
+        #expect(try await store.secret(named: "order-links") == first)
+        #expect(try await store.secret(named: "other") != first)
+        let links = OrderLinks(secret: first)
+        #expect(links.verify(links.token(for: "K7QD-93XM"), for: "K7QD-93XM"))
+        #expect(!links.verify(links.token(for: "K7QD-93XM"), for: "K7QD-93XN"))
+        #expect(!OrderLinks(secret: "another shop").verify(links.token(for: "K7QD-93XM"), for: "K7QD-93XM"))
+    }
+}

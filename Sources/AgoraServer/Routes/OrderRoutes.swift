@@ -24,8 +24,9 @@ struct OrderRoutes {
                 return try await checkoutPage(context, form: form, status: .conflict)
             }
         }
-        router.get("/orders/:number/") { _, context in
-            let order = try await visibleOrder(try context.parameters.require("number"), context: context)
+        router.get("/orders/:number/") { request, context in
+            let key = request.uri.queryParameters["key"].map(String.init)
+            let order = try await visibleOrder(try context.parameters.require("number"), key: key, context: context)
             let current = shop.catalog.current
             let symbol = current.config.currencySymbol
             return shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try await shop.cart(context), values: [
@@ -33,6 +34,7 @@ struct OrderRoutes {
                     "number": order.number, "status": order.status.rawValue, "first_name": order.customer.firstName,
                     "email": order.customer.email, "total_display": symbol + order.total.decimalString,
                     "charges": ChargesView.values(order, symbol: symbol),
+                    "link": current.config.absoluteURL(try await shop.orderLinks.links().path(for: order.number)),
                     "items": order.items.map { item -> [String: Any] in
                         ["sku": item.sku, "name": item.name, "quantity": item.quantity, "url": current.product(sku: item.sku)?.url ?? false,
                          "price_display": symbol + item.unitPrice.decimalString, "total_display": symbol + item.total.decimalString]
@@ -95,11 +97,16 @@ struct OrderRoutes {
         return IdempotencyKey(scope: session.cartOwner.description, value: value, requestHash: Tokens.hash(canonical))
     }
 
-    /// Only the session or account that placed an order, or an admin, may see it; everyone else
-    /// gets 404, which does not even confirm that the number exists.
-    private func visibleOrder(_ number: String, context: ShopContext) async throws -> Order {
-        guard let normalized = OrderNumber.normalize(number), let order = try await shop.orders.order(number: normalized),
-              let session = context.session else { throw ShopHTTPError.notFound("There is no order with that number in this session.") }
+    /// Whoever has the order's link (its `key`, from the mail), the session or account that placed
+    /// it, or an admin may see it; everyone else gets 404, which does not even confirm that the
+    /// number exists.
+    private func visibleOrder(_ number: String, key: String?, context: ShopContext) async throws -> Order {
+        let unknown = ShopHTTPError.notFound("There is no order with that number in this session.")
+        guard let normalized = OrderNumber.normalize(number), let order = try await shop.orders.order(number: normalized) else {
+            throw unknown
+        }
+        if let key, try await shop.orderLinks.links().verify(key, for: order.number) { return order }
+        guard let session = context.session else { throw unknown }
         let owner = order.sessionHash == session.idHash || (order.accountID != nil && order.accountID == session.accountID)
         let isAdmin = shop.account(context)?.isAdmin == true
         guard owner || isAdmin else {

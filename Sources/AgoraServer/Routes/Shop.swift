@@ -13,9 +13,12 @@ struct Shop: Sendable {
     /// Woken after each order so its confirmation leaves at once.
     let mail: OutboxWorker?
     let metrics: ShopMetrics
+    /// Signs and checks the keys of order links.
+    let orderLinks: OrderLinkKeys
 
     init(store: any ShopStore, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
-         metrics: ShopMetrics) {
+         metrics: ShopMetrics, orderLinks: OrderLinkKeys) {
+        self.orderLinks = orderLinks
         self.store = store
         self.mail = mail
         self.metrics = metrics
