@@ -14,9 +14,12 @@ public struct CatalogManifest: Codable, Sendable {
         /// Shipping and tax from site.yml (SPEC §6.8), absent when not configured.
         public let shipping: ShippingRules?
         public let tax: TaxRules?
+        /// Where the owner's `new_order` mail goes.
+        public let owner_email: String?
 
         public init(title: String, base_url: String, mail_from: String?, currency_symbol: String?, language: String?,
-                    theme: String?, pages: [Page]?, shipping: ShippingRules? = nil, tax: TaxRules? = nil) {
+                    theme: String?, pages: [Page]?, shipping: ShippingRules? = nil, tax: TaxRules? = nil, owner_email: String? = nil) {
+            self.owner_email = owner_email
             self.shipping = shipping
             self.tax = tax
             self.title = title

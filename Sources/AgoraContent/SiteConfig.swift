@@ -16,11 +16,14 @@ public struct SiteConfig: Hashable, Sendable {
     public let shipping: ShippingRules?
     /// Tax rates by country; nil: no tax.
     public let tax: TaxRules?
+    /// Where the `new_order` mail goes (SPEC §6.9); nil: the owner gets none.
+    public let ownerEmail: String?
 
     public init(title: String, baseURL: String, currency: String = "USD", currencySymbol: String = "$",
                 theme: String = "default", productsPerPage: Int = 24, mailFrom: String? = nil,
                 language: String = "en", params: [String: ParamValue] = [:], shipping: ShippingRules? = nil,
-                tax: TaxRules? = nil) {
+                tax: TaxRules? = nil, ownerEmail: String? = nil) {
+        self.ownerEmail = ownerEmail
         self.shipping = shipping
         self.tax = tax
         self.title = title
@@ -72,6 +75,10 @@ public struct SiteConfig: Hashable, Sendable {
         if !isLanguageTag(language) {
             log.add(file, fields.line(of: "language"), "language", "\(quoted(language)) is not a language tag such as en or pt-BR")
         }
+        let ownerEmail = fields.string("owner_email", log: &log)
+        if let ownerEmail, !Identifier.isEmail(ownerEmail) {
+            log.add(file, fields.line(of: "owner_email"), "owner_email", "\(quoted(ownerEmail)) is not an email address")
+        }
         let shipping = fields.shipping(log: &log)
         let tax = fields.tax(log: &log)
         guard log.issues.count == before, let title, let baseURL else { return nil }
@@ -79,7 +86,7 @@ public struct SiteConfig: Hashable, Sendable {
         warnings += fields.unknownKeyWarnings()
         return SiteConfig(title: title, baseURL: baseURL, currency: currency, currencySymbol: symbol, theme: theme,
                           productsPerPage: perPage, mailFrom: mailFrom, language: language, params: params,
-                          shipping: shipping, tax: tax)
+                          shipping: shipping, tax: tax, ownerEmail: ownerEmail)
     }
 
     static func isAbsoluteHTTPURL(_ text: String) -> Bool {

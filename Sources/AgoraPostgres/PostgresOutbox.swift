@@ -17,6 +17,14 @@ struct PostgresOutbox: OutboxStore {
             """)
     }
 
+    func enqueue(kind: String, orderNumber: String, recipient: String) async throws {
+        let now = database.clock.now()
+        try await database.rows("""
+            INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at)
+            VALUES (\(kind), \(orderNumber), \(recipient), \(now), \(now))
+            """)
+    }
+
     private static let columns = "id, kind, order_number, recipient, status, attempts, next_attempt_at, last_error, created_at, sent_at"
 
     func due(limit: Int) async throws -> [OutboxMessage] {

@@ -15,6 +15,15 @@ struct SQLiteOutbox: OutboxStore {
             """, arguments: [number, recipient, now, now])
     }
 
+    func enqueue(kind: String, orderNumber: String, recipient: String) async throws {
+        let now = database.clock.now()
+        try await database.write { db in
+            try db.run(sql: """
+                INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [kind, orderNumber, recipient, now, now])
+        }
+    }
+
     /// Pending messages whose next attempt is due, oldest first.
     func due(limit: Int) async throws -> [OutboxMessage] {
         let now = database.clock.now()

@@ -89,7 +89,7 @@ extension Catalog {
         let config = SiteConfig(title: site?.title ?? "Shop", baseURL: site?.base_url ?? "http://127.0.0.1/",
                                 currency: catalog.currency, currencySymbol: site?.currency_symbol ?? "$",
                                 theme: site?.theme ?? "default", mailFrom: site?.mail_from, language: site?.language ?? "en",
-                                shipping: site?.shipping, tax: site?.tax)
+                                shipping: site?.shipping, tax: site?.tax, ownerEmail: site?.owner_email)
         return Catalog(
             config: config,
             categories: catalog.categories.map { ($0.slug, $0.name) },

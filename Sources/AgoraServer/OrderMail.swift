@@ -6,6 +6,9 @@ import Foundation
 /// The order confirmation (SPEC §6.7): subject `Order nr. <number>`, to the order's email, from
 /// `mail_from`, the body from the theme's `mail/order_created.txt` template.
 struct OrderMail: Sendable {
+    /// The owner's notice of a new order, to `owner_email`, from `mail/new_order.txt`.
+    static let newOrderKind = "new_order"
+
     let orders: any OrderStore
     let catalog: LiveCatalog
     let themes: LiveTheme
@@ -29,9 +32,14 @@ struct OrderMail: Sendable {
                                             "total_display": symbol + $0.total.decimalString] },
             ] as [String: Any],
         ]
-        let body = try themes.current.render("mail/order_created.txt", context)
+        let ownerNotice = message.kind == Self.newOrderKind
+        var values = context
+        values["admin_url"] = config.absoluteURL("/admin/orders/\(order.number)/")
+        values["email"] = order.customer.email
+        let body = try themes.current.render(ownerNotice ? "mail/new_order.txt" : "mail/order_created.txt", values)
         let host = config.mailFrom.split(separator: "@").last.map(String.init) ?? "localhost"
-        return MailMessage(from: config.mailFrom, to: message.recipient, subject: "Order nr. \(order.number)",
+        return MailMessage(from: config.mailFrom, to: message.recipient,
+                           subject: ownerNotice ? "New order \(order.number)" : "Order nr. \(order.number)",
                            date: Date(timeIntervalSince1970: TimeInterval(message.createdAt)),
                            messageID: "order-\(order.number).\(message.id)@\(host)", body: body)
     }

@@ -10,7 +10,7 @@ enum Manifests {
             site: .init(title: config.title, base_url: config.baseURL, mail_from: config.mailFrom,
                         currency_symbol: config.currencySymbol, language: config.language, theme: config.theme,
                         pages: content.pages.map { .init(slug: $0.slug, title: $0.title, url: SitePaths.page($0.slug)) },
-                        shipping: config.shipping, tax: config.tax),
+                        shipping: config.shipping, tax: config.tax, owner_email: config.ownerEmail),
             categories: content.categories.map { .init(slug: $0.slug, name: $0.name, url: SitePaths.category($0.slug)) },
             products: content.products.map { product in
                 .init(sku: product.sku, slug: product.slug, name: product.name, url: SitePaths.product(product.slug),

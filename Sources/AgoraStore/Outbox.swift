@@ -47,6 +47,8 @@ public struct OutboxCounts: Sendable, Equatable {
 public protocol OutboxStore: Sendable {
     /// Pending messages whose next attempt is due, oldest first.
     func due(limit: Int) async throws -> [OutboxMessage]
+    /// Queues a message about an order (the owner's `new_order`, say), due at once.
+    func enqueue(kind: String, orderNumber: String, recipient: String) async throws
     func all(status: OutboxMessage.Status?, limit: Int) async throws -> [OutboxMessage]
     func message(id: Int64) async throws -> OutboxMessage?
     func markSent(_ id: Int64) async throws

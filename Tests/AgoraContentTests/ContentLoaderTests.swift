@@ -129,13 +129,14 @@ import Testing
 
     @Test func reportsBadSiteConfig() throws {
         let content = try TempContent([
-            "site.yml": "title: Shop\nbase_url: shop.example\ncurrency: euro\nproducts_per_page: 0\nmail_from: nobody\n",
+            "site.yml": "title: Shop\nbase_url: shop.example\ncurrency: euro\nproducts_per_page: 0\nmail_from: nobody\nowner_email: me\n",
         ])
         #expect(issues(content) == [
             "content/site.yml:2: base_url: \"shop.example\" is not an absolute http(s) URL",
             "content/site.yml:3: currency: \"euro\" is not an ISO 4217 code such as USD or EUR",
             "content/site.yml:4: products_per_page: 0 is out of range; it must be at least 1 and at most 500",
             "content/site.yml:5: mail_from: \"nobody\" is not an email address",
+            "content/site.yml:6: owner_email: \"me\" is not an email address",
         ])
         let missing = try TempContent([:])
         #expect(issues(missing) == ["content/site.yml:1: site.yml: is missing; it needs at least `title:` and `base_url:`"])

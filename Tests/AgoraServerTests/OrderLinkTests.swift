@@ -44,4 +44,36 @@ import Testing
             #expect(try await buyer.get("/orders/\(first)/").text.contains("https://tea.example" + path.replacingOccurrences(of: "&", with: "&amp;")))
         }
     }
+
+    /// With `owner_email` in site.yml, every order also queues `new_order` to the owner, with the
+    /// customer, the amounts and the admin page's link.
+    @Test func theOwnerHearsOfEveryOrder() async throws {
+        var files = TestShop.catalog
+        files["site.yml"]! += "owner_email: owner@tea.example\n"
+        let shop = try TestShop(files)
+        try await shop.run { port in
+            let buyer = Browser(port: port)
+            try await buyer.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 2])
+            let number = try #require(try await buyer.json("POST", "/api/orders", TestShop.customer).json["number"] as? String)
+            let messages = try await shop.store.outbox.all().filter { $0.orderNumber == number }
+            #expect(Set(messages.map(\.kind)) == ["order_created", "new_order"])
+            let notice = try #require(messages.first { $0.kind == "new_order" })
+            #expect(notice.recipient == "owner@tea.example")
+            let mail = try await OrderMail(orders: shop.store.orders, catalog: shop.catalog,
+                                           themes: LiveTheme(try Theme(directory: shop.root.appendingPathComponent("themes/default"))),
+                                           links: OrderLinkKeys(store: shop.store)).compose(notice)
+            #expect(mail.subject == "New order \(number)")
+            #expect(mail.body.contains("From: Ana Silva <ana@example.com>"))
+            #expect(mail.body.contains("2 x Sencha (GT-1)  €25.00"))
+            #expect(mail.body.contains("Open it in the admin: https://tea.example/admin/orders/\(number)/"))
+        }
+        // Without it, only the customer's confirmation.
+        let plain = try TestShop()
+        try await plain.run { port in
+            let buyer = Browser(port: port)
+            try await buyer.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 1])
+            _ = try await buyer.json("POST", "/api/orders", TestShop.customer)
+            #expect(try await plain.store.outbox.all().map(\.kind) == ["order_created"])
+        }
+    }
 }

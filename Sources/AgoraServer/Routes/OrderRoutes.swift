@@ -82,6 +82,10 @@ struct OrderRoutes {
                                                currency: config.currency, catalog: shop.catalogLookup,
                                                pricing: PricingRules(shipping: config.shipping, tax: config.tax),
                                                idempotency: idempotency)
+        // The owner hears of every order (SPEC §6.9); queued before the answer, sent by the worker.
+        if let owner = config.ownerEmail {
+            try await shop.outbox.enqueue(kind: OrderMail.newOrderKind, orderNumber: order.number, recipient: owner)
+        }
         shop.mail?.wake()
         shop.metrics.orderPlaced()
         return order
