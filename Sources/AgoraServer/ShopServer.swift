@@ -102,7 +102,7 @@ public struct ShopServer: Sendable {
         }
         if let liveReload = configuration.liveReload { LiveReloadRoutes(hub: liveReload).register(on: router) }
         CartRoutes(shop: shop).register(on: router)
-        OrderRoutes(shop: shop).register(on: router)
+        OrderRoutes(shop: shop, log: configuration.log).register(on: router)
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
         ViewRoutes(shop: shop).register(on: router)
         AccountRoutes(shop: shop).register(on: router)

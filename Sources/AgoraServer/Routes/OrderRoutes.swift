@@ -6,6 +6,7 @@ import Hummingbird
 /// Checkout and the thank-you page (SPEC §5.1), and `POST /api/orders` with `Idempotency-Key`.
 struct OrderRoutes {
     let shop: Shop
+    let log: LogSink
 
     func register(on router: Router<ShopContext>) {
         router.get("/orders/checkout/") { _, context in try await checkoutPage(context, form: nil, status: .ok) }
@@ -83,8 +84,13 @@ struct OrderRoutes {
                                                pricing: PricingRules(shipping: config.shipping, tax: config.tax),
                                                idempotency: idempotency)
         // The owner hears of every order (SPEC §6.9); queued before the answer, sent by the worker.
+        // The order stands either way: a notice that cannot be queued is logged, not the shopper's problem.
         if let owner = config.ownerEmail {
-            try await shop.outbox.enqueue(kind: OrderMail.newOrderKind, orderNumber: order.number, recipient: owner)
+            do {
+                try await shop.outbox.enqueue(kind: OrderMail.newOrderKind, orderNumber: order.number, recipient: owner)
+            } catch {
+                log.write("order \(order.number): the owner's new_order mail could not be queued: \(error)")
+            }
         }
         shop.mail?.wake()
         shop.metrics.orderPlaced()
