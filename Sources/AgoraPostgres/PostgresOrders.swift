@@ -22,7 +22,9 @@ struct PostgresOrders: OrderStore {
                 let left = try await Stock.unitsLeft(item, db)
                 guard line.quantity <= left else { throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left)) }
             }
-            let charges = try OrderCharges.of(cart, customer: customer, pricing: pricing)
+            guard let charges = pricing.charges(cart.lines, country: customer.country) else {
+                throw ShopError.cannotShip(country: customer.country)
+            }
             let number = try await Self.freshNumber(db)
             let orderID = try await db.rows("""
                 INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
@@ -114,7 +116,7 @@ struct PostgresOrders: OrderStore {
         return try await database.transaction { db in
             guard try await !db.rows("SELECT 1 FROM orders WHERE number = \(number) FOR UPDATE").isEmpty,
                   let order = try await Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
-            try change.check(number, status: order.status)
+            if let refusal = change.refusal(number, status: order.status) { throw refusal }
             try await db.rows("UPDATE orders SET status = \(change.target.rawValue), updated_at = \(now) WHERE number = \(number)")
             if change.returnsUnits {
                 for item in order.items.sorted(by: { $0.sku < $1.sku }) {

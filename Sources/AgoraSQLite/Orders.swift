@@ -27,7 +27,9 @@ struct SQLiteOrders: OrderStore {
                     throw ShopError.outOfStock(sku: line.sku, name: line.name, left: max(0, left))
                 }
             }
-            let charges = try OrderCharges.of(cart, customer: customer, pricing: pricing)
+            guard let charges = pricing.charges(cart.lines, country: customer.country) else {
+                throw ShopError.cannotShip(country: customer.country)
+            }
             let number = try Self.freshNumber(db)
             try db.execute(sql: """
                 INSERT INTO orders (number, status, session_hash, account_id, first_name, last_name, email, address,
@@ -100,7 +102,7 @@ struct SQLiteOrders: OrderStore {
         let now = database.clock.now()
         return try await database.pool.write { db in
             guard let order = try Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
-            try change.check(number, status: order.status)
+            if let refusal = change.refusal(number, status: order.status) { throw refusal }
             try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?",
                            arguments: [change.target.rawValue, now, number])
             if change.returnsUnits {

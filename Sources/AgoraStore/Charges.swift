@@ -36,19 +36,15 @@ public struct PricingRules: Sendable, Equatable {
         self.tax = tax
     }
 
-    public enum Refusal: Error, Equatable, Sendable {
-        /// The country is not an ISO code, or no zone ships there.
-        case cannotShip(country: String)
-    }
-
-    /// The charges for `lines` shipped to `country`. Tax is computed per line and rounded half to
+    /// The charges for `lines` shipped to `country`, or nil when no zone ships there (or the
+    /// country is not an ISO code); the caller refuses the order. Tax is computed per line and rounded half to
     /// even, then summed; with prices that include tax it is the part `price × rate / (100 + rate)`.
     /// Shipping is the zone's flat rate, free at or above `free_over`; tax applies to products only.
-    public func charges(_ lines: [CartLine], country: String) throws(Refusal) -> Charges {
+    public func charges(_ lines: [CartLine], country: String) -> Charges? {
         let subtotal = lines.reduce(Money.zero) { $0 + $1.total }
         var shippingCost = Money.zero
         if let shipping {
-            guard let zone = shipping.zone(for: country), Countries.name(country) != nil else { throw .cannotShip(country: country) }
+            guard let zone = shipping.zone(for: country), Countries.name(country) != nil else { return nil }
             let free = shipping.freeOver.map { subtotal >= $0 } ?? false
             shippingCost = free ? .zero : zone.rate
         }
@@ -76,15 +72,3 @@ public struct PricingRules: Sendable, Equatable {
     }
 }
 
-/// The charges of a cart at checkout, as every backend computes them inside its transaction.
-public enum OrderCharges {
-    public static func of(_ cart: Cart, customer: Customer, pricing: PricingRules) throws(ShopError) -> Charges {
-        do throws(PricingRules.Refusal) {
-            return try pricing.charges(cart.lines, country: customer.country)
-        } catch {
-            switch error {
-            case .cannotShip(let country): throw ShopError.cannotShip(country: country)
-            }
-        }
-    }
-}

@@ -133,10 +133,10 @@ public enum OrderChange: Sendable {
     /// A cancelled order's units are for sale again.
     public var returnsUnits: Bool { self == .cancel }
 
-    /// Refuses the change when the order's status does not allow it.
-    public func check(_ number: String, status: Order.Status) throws {
+    /// Why the order's status does not allow the change, or nil when it does.
+    public func refusal(_ number: String, status: Order.Status) -> OrderAdminError? {
         let allowed: Set<Order.Status> = self == .markPaid ? [.pending] : [.pending, .paid]
-        guard allowed.contains(status) else { throw OrderAdminError.wrongStatus(number: number, status: status, wanted: target) }
+        return allowed.contains(status) ? nil : .wrongStatus(number: number, status: status, wanted: target)
     }
 }
 

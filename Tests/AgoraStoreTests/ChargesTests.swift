@@ -18,53 +18,51 @@ import Testing
     @Test func pricesThatIncludeTaxContainItAndAddNothing() throws {
         let rules = PricingRules(shipping: Self.shipping, tax: TaxRules(pricesIncludeTax: true, rates: ["PT": 2300, "ES": 2100]))
         // 32.00 × 23/123 = 5.98373… → 5.98; 2 × 14.50 = 29.00 × 23/123 = 5.42276… → 5.42.
-        let charges = try rules.charges([Self.line("CE-001", 3200, 1), Self.line("TC-001", 1450, 2)], country: "PT")
+        let charges = try #require(rules.charges([Self.line("CE-001", 3200, 1), Self.line("TC-001", 1450, 2)], country: "PT"))
         #expect(charges.subtotal == Money(minorUnits: 6100))
         #expect(charges.shipping == Money(minorUnits: 450))
         #expect(charges.tax == Money(minorUnits: 598 + 542))
         #expect(charges.taxIncluded)
         #expect(charges.total == Money(minorUnits: 6550))   // subtotal + shipping; the tax is inside
         // A country without a rate pays none.
-        #expect(try rules.charges([Self.line("CE-001", 3200, 1)], country: "US").tax == .zero)
+        #expect(try #require(rules.charges([Self.line("CE-001", 3200, 1)], country: "US")).tax == .zero)
     }
 
     @Test func pricesWithoutTaxGetItAddedPerLineRoundedHalfToEven() throws {
         let rules = PricingRules(shipping: Self.shipping, tax: TaxRules(pricesIncludeTax: false, rates: ["ES": 2100, "DE": 1900]))
         // 12.50 × 21 % = 2.625 → 2.62 (half to even); 0.50 × 21 % = 0.105 → 0.10; 0.70 × 21 % = 0.147 → 0.15.
-        let charges = try rules.charges([Self.line("A", 1250, 1), Self.line("B", 50, 1), Self.line("C", 70, 1)], country: "ES")
+        let charges = try #require(rules.charges([Self.line("A", 1250, 1), Self.line("B", 50, 1), Self.line("C", 70, 1)], country: "ES"))
         #expect(charges.tax == Money(minorUnits: 262 + 10 + 15))
         #expect(charges.shipping == Money(minorUnits: 900))
         #expect(charges.total == Money(minorUnits: 1370 + 900 + 287))
         // 0.35 × 21 % = 0.0735 → 0.07; 0.50 × 19 % = 0.095 → 0.10 (9.5 rounds to the even 10).
-        #expect(try rules.charges([Self.line("D", 35, 1)], country: "ES").tax == Money(minorUnits: 7))
-        #expect(try rules.charges([Self.line("E", 50, 1)], country: "DE").tax == Money(minorUnits: 10))
-        #expect(try rules.charges([Self.line("F", 150, 1)], country: "DE").tax == Money(minorUnits: 28))   // 28.5 → 28
+        #expect(try #require(rules.charges([Self.line("D", 35, 1)], country: "ES")).tax == Money(minorUnits: 7))
+        #expect(try #require(rules.charges([Self.line("E", 50, 1)], country: "DE")).tax == Money(minorUnits: 10))
+        #expect(try #require(rules.charges([Self.line("F", 150, 1)], country: "DE")).tax == Money(minorUnits: 28))   // 28.5 → 28
     }
 
     @Test func eachZoneHasItsRateAndTheThresholdShipsFree() throws {
         let rules = PricingRules(shipping: Self.shipping, tax: nil)
         let small = [Self.line("A", 5000, 1)]
-        #expect(try rules.charges(small, country: "PT").shipping == Money(minorUnits: 450))
-        #expect(try rules.charges(small, country: "FR").shipping == Money(minorUnits: 900))
-        #expect(try rules.charges(small, country: "JP").shipping == Money(minorUnits: 1800))   // "*"
+        #expect(try #require(rules.charges(small, country: "PT")).shipping == Money(minorUnits: 450))
+        #expect(try #require(rules.charges(small, country: "FR")).shipping == Money(minorUnits: 900))
+        #expect(try #require(rules.charges(small, country: "JP")).shipping == Money(minorUnits: 1800))   // "*"
         let atThreshold = [Self.line("A", 6000, 2)]   // 120.00: ships free
-        #expect(try rules.charges(atThreshold, country: "JP").shipping == .zero)
-        #expect(try rules.charges([Self.line("A", 11999, 1)], country: "PT").shipping == Money(minorUnits: 450))
-        #expect(try rules.charges(small, country: "PT").total == Money(minorUnits: 5450))
+        #expect(try #require(rules.charges(atThreshold, country: "JP")).shipping == .zero)
+        #expect(try #require(rules.charges([Self.line("A", 11999, 1)], country: "PT")).shipping == Money(minorUnits: 450))
+        #expect(try #require(rules.charges(small, country: "PT")).total == Money(minorUnits: 5450))
     }
 
     @Test func aCountryNoZoneTakesIsRefused() {
         let europe = PricingRules(shipping: ShippingRules(freeOver: nil, zones: [.init(name: "EU", countries: ["PT", "ES"], rate: .zero)]),
                                   tax: nil)
-        #expect(throws: PricingRules.Refusal.cannotShip(country: "US")) { try europe.charges([Self.line("A", 100, 1)], country: "US") }
-        #expect(throws: PricingRules.Refusal.cannotShip(country: "XX")) {
-            try PricingRules(shipping: Self.shipping, tax: nil).charges([Self.line("A", 100, 1)], country: "XX")
-        }
+        #expect(europe.charges([Self.line("A", 100, 1)], country: "US") == nil)
+        #expect(PricingRules(shipping: Self.shipping, tax: nil).charges([Self.line("A", 100, 1)], country: "XX") == nil)
         #expect(europe.shipping?.countries.map(\.code) == ["PT", "ES"])   // by name: Portugal, Spain
     }
 
     @Test func withoutRulesAnOrderIsItsLines() throws {
-        let charges = try PricingRules.none.charges([Self.line("A", 1234, 3)], country: "")
+        let charges = try #require(PricingRules.none.charges([Self.line("A", 1234, 3)], country: ""))
         #expect(charges == Charges.lines(Money(minorUnits: 3702)))
         #expect(charges.total == Money(minorUnits: 3702))
     }
