@@ -5,7 +5,7 @@ extension PostgresStore: LoadableStore {
     /// Columns SQLite keeps as 0/1 and PostgreSQL as booleans.
     static let booleanColumns: Set<String> = ["accounts.is_admin", "accounts.person_linked", "orders.tax_included"]
     /// Tables whose ids come from a sequence, which must continue after the copied rows.
-    static let sequences = ["accounts", "orders", "actions", "outbox"]
+    static let sequences = ["accounts", "orders", "actions", "outbox", "order_events"]
 
     public func load(_ dump: ShopDump) async throws {
         try await database.transaction(unbounded: true) { db in

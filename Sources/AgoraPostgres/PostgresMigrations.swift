@@ -224,6 +224,33 @@ enum PostgresMigrations {
         (4, "secrets", [
             "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
+        // SPEC §6.3, §6.9: the whole order life, each change recorded, and the payment provider's part.
+        (5, "payments and fulfilment", [
+            "ALTER TABLE orders DROP CONSTRAINT orders_status_check",
+            """
+            ALTER TABLE orders ADD CONSTRAINT orders_status_check
+                CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'))
+            """,
+            "ALTER TABLE orders ADD COLUMN carrier TEXT",
+            "ALTER TABLE orders ADD COLUMN tracking TEXT",
+            "ALTER TABLE orders ADD COLUMN payment_reference TEXT",
+            "ALTER TABLE orders ADD COLUMN payment_attempts INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN payment_error TEXT",
+            "CREATE INDEX orders_by_payment ON orders(payment_reference)",
+            """
+            CREATE TABLE order_events (
+                id BIGSERIAL PRIMARY KEY,
+                order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                note TEXT
+            )
+            """,
+            "CREATE INDEX order_events_by_order ON order_events(order_id, id)",
+            "INSERT INTO order_events (order_id, status, at) SELECT id, 'pending', created_at FROM orders ORDER BY id",
+            "INSERT INTO order_events (order_id, status, at) SELECT id, status, updated_at FROM orders WHERE status <> 'pending' ORDER BY id",
+            "CREATE TABLE payment_events (id TEXT PRIMARY KEY, order_number TEXT NOT NULL, received_at BIGINT NOT NULL)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, holding the lock.

@@ -36,6 +36,7 @@ struct PostgresOrders: OrderStore {
                         \(charges.total.minorUnits), \(currency), \(now), \(now))
                 RETURNING id
                 """).first?.decode(Int64.self) ?? 0
+            try await db.rows("INSERT INTO order_events (order_id, status, at) VALUES (\(orderID), 'pending', \(now))")
             for (position, line) in cart.lines.enumerated() {
                 try await db.rows("""
                     INSERT INTO order_items (order_id, position, sku, name, unit_price_minor, quantity)
@@ -102,29 +103,89 @@ struct PostgresOrders: OrderStore {
         }
     }
 
-    func markPaid(_ number: String) async throws -> Order {
-        try await apply(.markPaid, to: number)
-    }
-
-    func cancel(_ number: String) async throws -> Order {
-        try await apply(.cancel, to: number)
-    }
-
     /// The order's row is locked first, so two owners' changes on two servers take turns.
-    private func apply(_ change: OrderChange, to number: String) async throws -> Order {
+    func apply(_ change: OrderChange, to number: String, note: String?) async throws -> Order {
         let now = database.clock.now()
         return try await database.transaction { db in
-            guard try await !db.rows("SELECT 1 FROM orders WHERE number = \(number) FOR UPDATE").isEmpty,
-                  let order = try await Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
+            let order = try await Self.locked(number, db)
             if let refusal = change.refusal(number, status: order.status) { throw refusal }
-            try await db.rows("UPDATE orders SET status = \(change.target.rawValue), updated_at = \(now) WHERE number = \(number)")
-            if change.returnsUnits {
-                for item in order.items.sorted(by: { $0.sku < $1.sku }) {
-                    try await db.rows("UPDATE units_sold SET units = GREATEST(0, units - \(item.quantity)) WHERE sku = \(item.sku)")
-                }
-            }
-            return try await Self.order(number: number, db) ?? order
+            return try await Self.apply(change, to: order, note: note, at: now, db)
         }
+    }
+
+    /// The event id is inserted with the order's row locked: of two deliveries racing, the second
+    /// waits, then finds the id and changes nothing.
+    func record(_ event: PaymentEvent, eventID: String, for number: String) async throws -> PaymentEventOutcome {
+        let now = database.clock.now()
+        return try await database.transaction { db in
+            let order = try await Self.locked(number, db)
+            let inserted = try await db.rows("""
+                INSERT INTO payment_events (id, order_number, received_at) VALUES (\(eventID), \(number), \(now))
+                ON CONFLICT (id) DO NOTHING RETURNING 1
+                """)
+            guard !inserted.isEmpty else { return .duplicate }
+            switch event {
+            case .failed(_, let message):
+                try await db.rows("UPDATE orders SET payment_error = \(message), updated_at = \(now) WHERE number = \(number)")
+                return .applied(try await Self.order(number: number, db) ?? order)
+            case .succeeded(let reference), .refunded(let reference):
+                let change: OrderChange = event == .succeeded(reference: reference) ? .markPaid : .refund
+                if let refusal = change.refusal(number, status: order.status) { return .ignored(refusal) }
+                let note = change == .markPaid ? "card payment \(reference)" : "refund of \(reference)"
+                return .applied(try await Self.apply(change, to: order, note: note, at: now, db))
+            }
+        }
+    }
+
+    func setPayment(_ number: String, reference: String, attempts: Int) async throws {
+        let now = database.clock.now()
+        try await database.rows("""
+            UPDATE orders SET payment_reference = \(reference), payment_attempts = \(attempts), payment_error = NULL,
+                              updated_at = \(now) WHERE number = \(number)
+            """)
+    }
+
+    func order(paymentReference: String) async throws -> Order? {
+        try await database.transaction { db in
+            guard let number = try await db.rows("SELECT number FROM orders WHERE payment_reference = \(paymentReference)")
+                .first?.decode(String.self) else { return nil }
+            return try await Self.order(number: number, db)
+        }
+    }
+
+    func pending(placedBefore time: Int64, limit: Int) async throws -> [String] {
+        try await database.rows("""
+            SELECT number FROM orders WHERE status = 'pending' AND created_at < \(time) ORDER BY created_at LIMIT \(limit)
+            """).map { try $0.decode(String.self) }
+    }
+
+    private static func locked(_ number: String, _ db: Transaction) async throws -> Order {
+        guard try await !db.rows("SELECT 1 FROM orders WHERE number = \(number) FOR UPDATE").isEmpty,
+              let order = try await Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
+        return order
+    }
+
+    /// The change itself, inside the caller's transaction, once it is known to be allowed.
+    private static func apply(_ change: OrderChange, to order: Order, note: String?, at now: Int64,
+                              _ db: Transaction) async throws -> Order {
+        let number = order.number
+        try await db.rows("UPDATE orders SET status = \(change.target.rawValue), updated_at = \(now) WHERE number = \(number)")
+        if let shipment = change.shipment {
+            try await db.rows("UPDATE orders SET carrier = \(shipment.carrier), tracking = \(shipment.tracking) WHERE number = \(number)")
+        }
+        try await db.rows("""
+            INSERT INTO order_events (order_id, status, at, note)
+            SELECT id, \(change.target.rawValue), \(now), \(note) FROM orders WHERE number = \(number)
+            """)
+        if change.returnsUnits(from: order.status) {
+            for item in order.items.sorted(by: { $0.sku < $1.sku }) {
+                try await db.rows("UPDATE units_sold SET units = GREATEST(0, units - \(item.quantity)) WHERE sku = \(item.sku)")
+            }
+        }
+        if let kind = change.customerMail {
+            try await PostgresOutbox.enqueueOrderMail(kind, number: number, recipient: order.customer.email, at: now, db)
+        }
+        return try await Self.order(number: number, db) ?? order
     }
 
     static func order(number: String, _ db: Transaction) async throws -> Order? {
@@ -143,10 +204,19 @@ struct PostgresOrders: OrderStore {
             let (number, sku, name, price, quantity) = try row.decode((String, String, String, Int64, Int).self)
             items[number, default: []].append(OrderItem(sku: sku, name: name, unitPrice: Money(minorUnits: price), quantity: quantity))
         }
+        var history: [String: [OrderEvent]] = [:]
+        for row in try await db.rows("""
+            SELECT o.number, e.status, e.at, e.note FROM order_events e JOIN orders o ON o.id = e.order_id
+            WHERE o.number = ANY(\(numbers)) ORDER BY e.id
+            """) {
+            let (number, status, at, note) = try row.decode((String, String, Int64, String?).self)
+            history[number, default: []].append(OrderEvent(status: Order.Status(rawValue: status) ?? .pending, at: at, note: note))
+        }
         var found: [String: Order] = [:]
         for row in try await db.rows("""
             SELECT number, status, first_name, last_name, email, address, postal_code, city, currency,
-                   session_hash, account_id, created_at, country, subtotal_minor, shipping_minor, tax_minor, tax_included
+                   session_hash, account_id, created_at, country, subtotal_minor, shipping_minor, tax_minor, tax_included,
+                   carrier, tracking, payment_reference, payment_attempts, payment_error
             FROM orders WHERE number = ANY(\(numbers))
             """) {
             let (number, status, firstName, lastName, email, address, postalCode, city, currency, sessionHash, accountID, createdAt) =
@@ -160,9 +230,19 @@ struct PostgresOrders: OrderStore {
                                   customer: Customer(firstName: firstName, lastName: lastName, email: email, address: address,
                                                      postalCode: postalCode, city: city, country: try columns["country"].decode(String.self)),
                                   items: items[number] ?? [], charges: charges, currency: currency,
-                                  sessionHash: sessionHash, accountID: accountID, createdAt: createdAt)
+                                  sessionHash: sessionHash, accountID: accountID, createdAt: createdAt,
+                                  history: history[number] ?? [], shipment: try Self.shipment(columns),
+                                  payment: OrderPayment(reference: try columns["payment_reference"].decode(String?.self),
+                                                        attempts: try columns["payment_attempts"].decode(Int.self),
+                                                        failure: try columns["payment_error"].decode(String?.self)))
         }
         return numbers.compactMap { found[$0] }
+    }
+
+    private static func shipment(_ columns: PostgresRandomAccessRow) throws -> Shipment? {
+        let carrier = try columns["carrier"].decode(String?.self)
+        let tracking = try columns["tracking"].decode(String?.self)
+        return carrier == nil && tracking == nil ? nil : Shipment(carrier: carrier, tracking: tracking)
     }
 
     private static func freshNumber(_ db: Transaction) async throws -> String {

@@ -10,10 +10,11 @@ struct PostgresOutbox: OutboxStore {
     /// Seconds a claimed message belongs to the server that claimed it: longer than any delivery.
     let lease: Int64
 
-    static func enqueueOrderMail(number: String, recipient: String, at now: Int64, _ db: Transaction) async throws {
+    static func enqueueOrderMail(_ kind: String = OrderMailKind.created, number: String, recipient: String, at now: Int64,
+                                 _ db: Transaction) async throws {
         try await db.rows("""
             INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at)
-            VALUES ('order_created', \(number), \(recipient), \(now), \(now))
+            VALUES (\(kind), \(number), \(recipient), \(now), \(now))
             """)
     }
 

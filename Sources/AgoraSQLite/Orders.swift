@@ -41,6 +41,7 @@ struct SQLiteOrders: OrderStore {
                                  charges.subtotal.minorUnits, charges.shipping.minorUnits, charges.tax.minorUnits,
                                  charges.taxIncluded, charges.total.minorUnits, currency, now, now])
             let orderID = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO order_events (order_id, status, at) VALUES (?, 'pending', ?)", arguments: [orderID, now])
             for (position, line) in cart.lines.enumerated() {
                 try db.execute(sql: """
                     INSERT INTO order_items (order_id, position, sku, name, unit_price_minor, quantity) VALUES (?, ?, ?, ?, ?, ?)
@@ -90,28 +91,80 @@ struct SQLiteOrders: OrderStore {
         }
     }
 
-    func markPaid(_ number: String) async throws -> Order {
-        try await apply(.markPaid, to: number)
-    }
-
-    func cancel(_ number: String) async throws -> Order {
-        try await apply(.cancel, to: number)
-    }
-
-    private func apply(_ change: OrderChange, to number: String) async throws -> Order {
+    func apply(_ change: OrderChange, to number: String, note: String?) async throws -> Order {
         let now = database.clock.now()
         return try await database.pool.write { db in
             guard let order = try Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
             if let refusal = change.refusal(number, status: order.status) { throw refusal }
-            try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?",
-                           arguments: [change.target.rawValue, now, number])
-            if change.returnsUnits {
-                for item in order.items {
-                    try db.execute(sql: "UPDATE units_sold SET units = MAX(0, units - ?) WHERE sku = ?", arguments: [item.quantity, item.sku])
-                }
-            }
-            return try Self.order(number: number, db) ?? order
+            return try Self.apply(change, to: order, note: note, at: now, db)
         }
+    }
+
+    func record(_ event: PaymentEvent, eventID: String, for number: String) async throws -> PaymentEventOutcome {
+        let now = database.clock.now()
+        return try await database.pool.write { db in
+            guard let order = try Self.order(number: number, db) else { throw OrderAdminError.unknownOrder(number) }
+            try db.execute(sql: "INSERT OR IGNORE INTO payment_events (id, order_number, received_at) VALUES (?, ?, ?)",
+                           arguments: [eventID, number, now])
+            guard db.changesCount == 1 else { return .duplicate }
+            switch event {
+            case .failed(_, let message):
+                try db.execute(sql: "UPDATE orders SET payment_error = ?, updated_at = ? WHERE number = ?", arguments: [message, now, number])
+                return .applied(try Self.order(number: number, db) ?? order)
+            case .succeeded(let reference), .refunded(let reference):
+                let change: OrderChange = event == .succeeded(reference: reference) ? .markPaid : .refund
+                if let refusal = change.refusal(number, status: order.status) { return .ignored(refusal) }
+                let note = change == .markPaid ? "card payment \(reference)" : "refund of \(reference)"
+                return .applied(try Self.apply(change, to: order, note: note, at: now, db))
+            }
+        }
+    }
+
+    func setPayment(_ number: String, reference: String, attempts: Int) async throws {
+        let now = database.clock.now()
+        try await database.pool.write { db in
+            try db.execute(sql: """
+                UPDATE orders SET payment_reference = ?, payment_attempts = ?, payment_error = NULL, updated_at = ? WHERE number = ?
+                """, arguments: [reference, attempts, now, number])
+        }
+    }
+
+    func order(paymentReference: String) async throws -> Order? {
+        try await database.snapshot { db in
+            guard let number = try String.fetchOne(db, sql: "SELECT number FROM orders WHERE payment_reference = ?",
+                                                   arguments: [paymentReference]) else { return nil }
+            return try Self.order(number: number, db)
+        }
+    }
+
+    func pending(placedBefore time: Int64, limit: Int) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT number FROM orders WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?
+                """, arguments: [time, limit])
+        }
+    }
+
+    /// The change itself, inside the caller's transaction, once it is known to be allowed.
+    private static func apply(_ change: OrderChange, to order: Order, note: String?, at now: Int64, _ db: Database) throws -> Order {
+        try db.execute(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE number = ?",
+                       arguments: [change.target.rawValue, now, order.number])
+        if let shipment = change.shipment {
+            try db.execute(sql: "UPDATE orders SET carrier = ?, tracking = ? WHERE number = ?",
+                           arguments: [shipment.carrier, shipment.tracking, order.number])
+        }
+        try db.execute(sql: """
+            INSERT INTO order_events (order_id, status, at, note) SELECT id, ?, ?, ? FROM orders WHERE number = ?
+            """, arguments: [change.target.rawValue, now, note, order.number])
+        if change.returnsUnits(from: order.status) {
+            for item in order.items {
+                try db.execute(sql: "UPDATE units_sold SET units = MAX(0, units - ?) WHERE sku = ?", arguments: [item.quantity, item.sku])
+            }
+        }
+        if let kind = change.customerMail {
+            try SQLiteOutbox.enqueueOrderMail(kind, number: order.number, recipient: order.customer.email, at: now, db)
+        }
+        return try Self.order(number: order.number, db) ?? order
     }
 
     private static func sql(_ filter: OrderFilter) -> (String, StatementArguments) {
@@ -148,6 +201,12 @@ struct SQLiteOrders: OrderStore {
             """, arguments: [row["id"] as Int64]).map {
             OrderItem(sku: $0["sku"], name: $0["name"], unitPrice: Money(minorUnits: $0["unit_price_minor"]), quantity: $0["quantity"])
         }
+        let history = try Row.fetchAll(db, sql: "SELECT status, at, note FROM order_events WHERE order_id = ? ORDER BY id",
+                                       arguments: [row["id"] as Int64]).map {
+            OrderEvent(status: Order.Status(rawValue: $0["status"]) ?? .pending, at: $0["at"], note: $0["note"])
+        }
+        let carrier: String? = row["carrier"]
+        let tracking: String? = row["tracking"]
         return Order(
             number: row["number"], status: Order.Status(rawValue: row["status"]) ?? .pending,
             customer: Customer(firstName: row["first_name"], lastName: row["last_name"], email: row["email"],
@@ -156,7 +215,9 @@ struct SQLiteOrders: OrderStore {
             charges: Charges(subtotal: Money(minorUnits: row["subtotal_minor"]), shipping: Money(minorUnits: row["shipping_minor"]),
                              tax: Money(minorUnits: row["tax_minor"]), taxIncluded: row["tax_included"]),
             currency: row["currency"],
-            sessionHash: row["session_hash"], accountID: row["account_id"], createdAt: row["created_at"])
+            sessionHash: row["session_hash"], accountID: row["account_id"], createdAt: row["created_at"], history: history,
+            shipment: carrier == nil && tracking == nil ? nil : Shipment(carrier: carrier, tracking: tracking),
+            payment: OrderPayment(reference: row["payment_reference"], attempts: row["payment_attempts"], failure: row["payment_error"]))
     }
 
     /// A number no other order has; with 40 random bits a retry is almost never needed.

@@ -9,10 +9,11 @@ struct SQLiteOutbox: OutboxStore {
         self.database = database
     }
 
-    static func enqueueOrderMail(number: String, recipient: String, at now: Int64, _ db: Database) throws {
+    static func enqueueOrderMail(_ kind: String = OrderMailKind.created, number: String, recipient: String, at now: Int64,
+                                 _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at) VALUES ('order_created', ?, ?, ?, ?)
-            """, arguments: [number, recipient, now, now])
+            INSERT INTO outbox (kind, order_number, recipient, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [kind, number, recipient, now, now])
     }
 
     func enqueue(kind: String, orderNumber: String, recipient: String) async throws {

@@ -42,7 +42,7 @@ public struct OrderItem: Sendable, Equatable {
 
 public struct Order: Sendable, Equatable {
     public enum Status: String, Sendable {
-        case pending, paid, cancelled
+        case pending, paid, shipped, delivered, cancelled, refunded
     }
 
     public let number: String
@@ -56,9 +56,14 @@ public struct Order: Sendable, Equatable {
     public let sessionHash: String?
     public let accountID: Int64?
     public let createdAt: Int64
+    /// Every change of status, oldest first, starting with `pending` at `createdAt`.
+    public let history: [OrderEvent]
+    public let shipment: Shipment?
+    public let payment: OrderPayment
 
     public init(number: String, status: Status, customer: Customer, items: [OrderItem], charges: Charges, currency: String,
-                sessionHash: String?, accountID: Int64?, createdAt: Int64) {
+                sessionHash: String?, accountID: Int64?, createdAt: Int64, history: [OrderEvent] = [], shipment: Shipment? = nil,
+                payment: OrderPayment = OrderPayment()) {
         self.number = number
         self.status = status
         self.customer = customer
@@ -68,6 +73,9 @@ public struct Order: Sendable, Equatable {
         self.sessionHash = sessionHash
         self.accountID = accountID
         self.createdAt = createdAt
+        self.history = history
+        self.shipment = shipment
+        self.payment = payment
     }
 }
 
@@ -123,23 +131,6 @@ public struct OrderFilter: Sendable, Equatable {
     }
 }
 
-/// What the owner may do to an order (SPEC §6.3), the same on every backend.
-public enum OrderChange: Sendable {
-    case markPaid
-    case cancel
-
-    /// The status the order gets.
-    public var target: Order.Status { self == .markPaid ? .paid : .cancelled }
-    /// A cancelled order's units are for sale again.
-    public var returnsUnits: Bool { self == .cancel }
-
-    /// Why the order's status does not allow the change, or nil when it does.
-    public func refusal(_ number: String, status: Order.Status) -> OrderAdminError? {
-        let allowed: Set<Order.Status> = self == .markPaid ? [.pending] : [.pending, .paid]
-        return allowed.contains(status) ? nil : .wrongStatus(number: number, status: status, wanted: target)
-    }
-}
-
 public enum OrderAdminError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownOrder(String)
     case wrongStatus(number: String, status: Order.Status, wanted: Order.Status)
@@ -168,10 +159,20 @@ public protocol OrderStore: Sendable {
     func count() async throws -> Int
     /// A page of orders, newest first, and how many match in all. Any page number is safe.
     func list(_ filter: OrderFilter, page: Int, perPage: Int) async throws -> (orders: [Order], total: Int)
-    /// `pending` → `paid`.
-    func markPaid(_ number: String) async throws -> Order
-    /// `pending` or `paid` → `cancelled`; the units go back on sale.
-    func cancel(_ number: String) async throws -> Order
+    /// Changes the order's status in one transaction (SPEC §6.9): the order's row is locked, the
+    /// change checked against its status, recorded in its history with `note`, units returned
+    /// when the goods never left, and the customer's mail for it queued.
+    func apply(_ change: OrderChange, to number: String, note: String?) async throws -> Order
+    /// Applies what a payment provider said, once per `eventID` however often it is delivered
+    /// (two deliveries racing included): `succeeded` marks a pending order paid, `failed`
+    /// records the message, `refunded` marks it refunded.
+    func record(_ event: PaymentEvent, eventID: String, for number: String) async throws -> PaymentEventOutcome
+    /// Remembers the provider's reference of the order's current payment; `attempts` counts them.
+    func setPayment(_ number: String, reference: String, attempts: Int) async throws
+    /// The order whose current payment has this reference.
+    func order(paymentReference: String) async throws -> Order?
+    /// Numbers of `pending` orders placed before `time`, oldest first: the unpaid ones to release.
+    func pending(placedBefore time: Int64, limit: Int) async throws -> [String]
 }
 
 extension OrderStore {
@@ -184,6 +185,11 @@ extension OrderStore {
     public func list(_ filter: OrderFilter = OrderFilter(), page: Int = 1) async throws -> (orders: [Order], total: Int) {
         try await list(filter, page: page, perPage: 50)
     }
+
+    /// `pending` → `paid`, by the owner's hand.
+    public func markPaid(_ number: String) async throws -> Order { try await apply(.markPaid, to: number, note: nil) }
+    /// `pending` or `paid` → `cancelled`; the units go back on sale.
+    public func cancel(_ number: String) async throws -> Order { try await apply(.cancel, to: number, note: nil) }
 }
 
 /// Orders as CSV (RFC 4180): fields quoted when needed, CRLF line ends, and cells that a

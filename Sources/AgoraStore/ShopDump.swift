@@ -23,6 +23,7 @@ public struct ShopDump: Sendable {
     public static let tables = [
         "accounts", "sessions", "cart_lines", "orders", "order_items", "units_sold", "idempotency_keys", "counters",
         "login_failures", "actions", "outbox", "follows", "likes", "follow_counts", "published", "secrets",
+        "order_events", "payment_events",
     ]
 
     public let tables: [Table]
