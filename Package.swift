@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
@@ -55,8 +56,14 @@ let package = Package(
         .target(name: "AgoraMail", dependencies: [
             "AgoraStore", "AgoraContent", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Card payments behind a provider protocol (SPEC §6.9): Stripe's API over AsyncHTTPClient.
+        .target(name: "AgoraPayments", dependencies: [
+            "AgoraStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "AgoraServer", dependencies: [
-            "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", .product(name: "Hummingbird", package: "hummingbird"),
+            "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", "AgoraPayments", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +74,7 @@ let package = Package(
             name: "AgoraCLI",
             dependencies: [
                 "AgoraSite", "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraPostgres", "AgoraContent", "AgoraMail",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AgoraPayments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]

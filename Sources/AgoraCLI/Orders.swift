@@ -1,11 +1,12 @@
+import AgoraPayments
 import AgoraStore
 import ArgumentParser
 import Foundation
 
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, inspect, mark paid, cancel and export orders.",
-        subcommands: [List.self, Show.self, MarkPaid.self, Cancel.self, Export.self]
+        abstract: "List, inspect, mark paid, ship, deliver, refund, cancel and export orders.",
+        subcommands: [List.self, Show.self, MarkPaid.self, Ship.self, Deliver.self, Refund.self, Cancel.self, Export.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct Orders: ParsableCommand {
             usage: "agora orders list [--status STATUS] [--json] [--site DIR] [--db DB]"
         )
 
-        @Option(name: .long, help: "Only orders with this status: pending, paid or cancelled.")
+        @Option(name: .long, help: "Only orders with this status: pending, paid, shipped, delivered, cancelled or refunded.")
         var status: String?
 
         @Flag(name: .long, help: "Print JSON instead of a table.")
@@ -71,6 +72,89 @@ struct Orders: ParsableCommand {
                 print("Order \(try await store.markPaid(try await Orders.find(number, in: store).number).number) is paid.")
             } catch let error as OrderAdminError {
                 throw exitWithError(error.description)
+            }
+        }
+    }
+
+    struct Ship: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a paid order shipped; the customer gets the order_shipped mail.")
+
+        @Argument var number: String
+        @Option(name: .long, help: "The carrier, as the customer should read it.")
+        var carrier: String?
+        @Option(name: .long, help: "The tracking number, or a URL the customer can open.")
+        var tracking: String?
+        @OptionGroup var database: DatabaseLocation
+
+        func validate() throws {
+            for (name, value) in [("--carrier", carrier), ("--tracking", tracking)] where (value?.count ?? 0) > Shipment.maxLength {
+                throw ValidationError("\(name) is longer than \(Shipment.maxLength) characters")
+            }
+        }
+
+        func run() async throws {
+            let store = try await database.open().orders
+            do {
+                let found = try await Orders.find(number, in: store).number
+                let order = try await store.apply(.ship(Shipment(carrier: carrier, tracking: tracking)), to: found, note: nil)
+                print("Order \(order.number) is shipped.")
+            } catch let error as OrderAdminError {
+                throw exitWithError(error.description)
+            }
+        }
+    }
+
+    struct Deliver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark a shipped order delivered.")
+
+        @Argument var number: String
+        @OptionGroup var database: DatabaseLocation
+
+        func run() async throws {
+            let store = try await database.open().orders
+            do {
+                let order = try await store.apply(.deliver, to: try await Orders.find(number, in: store).number, note: nil)
+                print("Order \(order.number) is delivered.")
+            } catch let error as OrderAdminError {
+                throw exitWithError(error.description)
+            }
+        }
+    }
+
+    struct Refund: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refund a paid, shipped or delivered order.",
+            discussion: "An order paid by card is refunded through the payment provider (give the same --payments options "
+                + "as `agora serve`); one paid by hand is marked refunded. Units go back on sale if it had not shipped.")
+
+        @Argument var number: String
+        @OptionGroup var payment: PaymentOptions
+        @OptionGroup var database: DatabaseLocation
+
+        func run() async throws {
+            let store = try await database.open().orders
+            do {
+                let order = try await Orders.find(number, in: store)
+                if let reference = order.payment.reference {
+                    guard let provider = try payment.provider() else {
+                        throw exitWithError("order \(order.number) was paid by card (\(reference)); "
+                            + "refund it with --payments stripe and Stripe's keys in the environment")
+                    }
+                    if let refusal = OrderChange.refund.refusal(order.number, status: order.status) { throw refusal }
+                    guard try await provider.refund(reference) else {
+                        print("Order \(order.number): the refund is on its way; the order is marked refunded when Stripe confirms it.")
+                        return
+                    }
+                    _ = try await store.apply(.refund, to: order.number, note: "refund of \(reference)")
+                } else {
+                    _ = try await store.apply(.refund, to: order.number, note: "refunded by hand")
+                }
+                print("Order \(order.number) is refunded.")
+            } catch let error as OrderAdminError {
+                throw exitWithError(error.description)
+            } catch let error as PaymentError {
+                throw exitWithError("order \(number): \(error)")
             }
         }
     }

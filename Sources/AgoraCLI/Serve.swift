@@ -79,6 +79,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve /metrics to every client, not only to this machine.")
     var metricsPublic = false
 
+    @OptionGroup var payment: PaymentOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Hours an order may wait for its card payment (with --payments stripe).",
+        discussion: "Older pending orders are cancelled and their units go back on sale."))
+    var unpaidHours = 48
+
     @Flag(name: .long, help: .hidden)
     var stopWithParent = false
 
@@ -92,6 +99,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(name) must be from 1 to 86400 seconds")
         }
         guard (1...3650).contains(sessionDays) else { throw ValidationError("--session-days must be from 1 to 3650") }
+        guard (1...8760).contains(unpaidHours) else { throw ValidationError("--unpaid-hours must be from 1 to 8760") }
+        _ = try payment.provider()
     }
 
     func run() async throws {
@@ -144,7 +153,8 @@ struct Serve: AsyncParsableCommand {
                                  liveReload: siteWatch?.liveReload,
                                  timeouts: .init(header: .seconds(Int64(headerTimeout)), idle: .seconds(Int64(idleTimeout)),
                                                  body: .seconds(Int64(bodyTimeout))),
-                                 trustedProxies: Set(trustedProxy), metricsPublic: metricsPublic),
+                                 trustedProxies: Set(trustedProxy), metricsPublic: metricsPublic,
+                                 payments: try payment.provider(), unpaidHours: unpaidHours),
             store: store, catalog: catalog, theme: loadedTheme)
         siteWatch?.start { [log] in
             do throws(CatalogError) {

@@ -73,6 +73,34 @@ struct Housekeeper: Service {
     }
 }
 
+/// Cancels orders left unpaid for `hours` (`--unpaid-hours`, SPEC §6.9) and puts their units
+/// back on sale; only with a payment provider, where payment is the customer's to make.
+struct UnpaidOrderRelease: Service {
+    let desk: PaymentDesk
+    let hours: Int
+    let clock: any StoreClock
+    let interval: Duration
+    let log: LogSink
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let released = try await desk.releaseUnpaid(olderThan: hours, now: clock.now())
+                    if released > 0 { log.write("payments: released \(released) orders not paid within \(hours) hours") }
+                } catch {
+                    log.write("payments: unpaid orders could not be released, will retry: \(error)")
+                }
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return  // the group is stopping
+                }
+            }
+        }
+    }
+}
+
 /// Reloads the catalog when another server sharing the store reloads its own (`POST /admin/reload`
 /// on any of them reaches all, SPEC §11). A store only one server uses never calls.
 struct ReloadListener: Service {

@@ -1,3 +1,4 @@
+import AgoraPayments
 import AgoraMail
 import AgoraStore
 import AgoraTheme
@@ -33,11 +34,20 @@ public struct ShopServer: Sendable {
         public var metricsPublic: Bool
         /// How often expired sessions, orphaned carts and old idempotency keys are purged.
         public var housekeepingInterval: Duration = .seconds(3600)
+        /// Card payments (`--payments stripe`); nil is `--payments manual`: the owner marks orders paid.
+        public var payments: (any PaymentProvider)?
+        /// Pending orders older than this are cancelled and their units released (only with `payments`).
+        public var unpaidHours: Int = 48
+        /// How often unpaid orders are looked for.
+        public var unpaidCheckInterval: Duration = .seconds(600)
 
         public init(host: String = "127.0.0.1", port: Int = 8080, output: URL, secureCookies: Bool = false,
                     openAPIDocument: URL? = nil, log: LogSink = LogSink(), mail: (any MailTransport)? = nil,
                     mailSettings: OutboxWorker.Settings = .init(), liveReload: LiveReload? = nil,
-                    timeouts: ConnectionTimeouts = .init(), trustedProxies: Set<String> = [], metricsPublic: Bool = false) {
+                    timeouts: ConnectionTimeouts = .init(), trustedProxies: Set<String> = [], metricsPublic: Bool = false,
+                    payments: (any PaymentProvider)? = nil, unpaidHours: Int = 48) {
+            self.payments = payments
+            self.unpaidHours = unpaidHours
             self.host = host
             self.port = port
             self.output = output
@@ -64,6 +74,11 @@ public struct ShopServer: Sendable {
     public let metrics = ShopMetrics()
     let orderLinks: OrderLinkKeys
 
+    /// The shop's side of card payments, when a provider is configured.
+    var paymentDesk: PaymentDesk? {
+        configuration.payments.map { PaymentDesk(provider: $0, orders: store.orders, log: configuration.log) }
+    }
+
     public init(configuration: Configuration, store: any ShopStore, catalog: LiveCatalog, theme: Theme) {
         self.configuration = configuration
         self.store = store
@@ -83,7 +98,7 @@ public struct ShopServer: Sendable {
     public func router() -> Router<ShopContext> {
         let pages = DynamicPages(theme: theme, catalog: catalog)
         let shop = Shop(store: store, catalog: catalog, pages: pages, secureCookies: configuration.secureCookies,
-                        mail: mailWorker, metrics: metrics, orderLinks: orderLinks)
+                        mail: mailWorker, metrics: metrics, orderLinks: orderLinks, payments: paymentDesk)
         // HEAD wherever GET works (SPEC §6.11): Hummingbird answers it from the GET route without the body.
         let router = Router(context: ShopContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {
@@ -103,6 +118,7 @@ public struct ShopServer: Sendable {
         if let liveReload = configuration.liveReload { LiveReloadRoutes(hub: liveReload).register(on: router) }
         CartRoutes(shop: shop).register(on: router)
         OrderRoutes(shop: shop, log: configuration.log).register(on: router)
+        PaymentRoutes(shop: shop, log: configuration.log).register(on: router)
         SystemRoutes(shop: shop, openAPIDocument: configuration.openAPIDocument, log: configuration.log).register(on: router)
         ViewRoutes(shop: shop).register(on: router)
         AccountRoutes(shop: shop).register(on: router)
@@ -147,6 +163,8 @@ public struct ShopServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
             services: [LogFlusher(sink: configuration.log), ReloadListener(store: store) { await self.reloadAnnounced() },
                        Housekeeper(store: store, interval: configuration.housekeepingInterval, log: configuration.log)]
+                + (paymentDesk.map { [UnpaidOrderRelease(desk: $0, hours: configuration.unpaidHours, clock: store.clock,
+                                                         interval: configuration.unpaidCheckInterval, log: configuration.log)] } ?? [])
                 + (mailWorker.map { [$0] } ?? []) + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: Self.quietLogger()

@@ -14,7 +14,8 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "same-origin"
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+            // A page that takes a card sets its own, wider policy (PaymentPagePolicy).
+            if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
             response.headers[.xFrameOptions] = "DENY"
         }
         return response
@@ -39,4 +40,5 @@ extension HTTPField.Name {
     static let xForwardedFor = constant("X-Forwarded-For")
     static let forwarded = constant("Forwarded")
     static let xRealIP = constant("X-Real-IP")
+    static let stripeSignature = constant("Stripe-Signature")
 }

@@ -1,3 +1,4 @@
+import AgoraPayments
 import AgoraStore
 import Foundation
 import Hummingbird
@@ -30,7 +31,7 @@ struct AdminRoutes {
                 "has_orders": !orders.isEmpty, "total": total,
                 "filter": ["from": filter.from ?? "", "to": filter.to ?? "", "q": filter.search ?? "",
                            "updated_from": filter.updatedFrom ?? "", "updated_to": filter.updatedTo ?? "",
-                           "statuses": ["pending", "paid", "cancelled"].map { ["value": $0, "selected": filter.status?.rawValue == $0] }]
+                           "statuses": ["pending", "paid", "shipped", "delivered", "cancelled", "refunded"].map { ["value": $0, "selected": filter.status?.rawValue == $0] }]
                     as [String: Any],
                 "csv_url": "/admin/orders.csv" + (query.isEmpty ? "" : "?" + query),
                 "pagination": [
@@ -50,8 +51,13 @@ struct AdminRoutes {
                     "first_name": order.customer.firstName, "last_name": order.customer.lastName, "email": order.customer.email,
                     "address": order.customer.address, "postal_code": order.customer.postalCode, "city": order.customer.city,
                     "total_display": symbol + order.total.decimalString,
-                    "charges": ChargesView.values(order, symbol: symbol),
-                    "can_mark_paid": order.status == .pending, "can_cancel": order.status != .cancelled,
+                    "charges": ChargesView.values(order, symbol: symbol), "fulfilment": OrderStatusView.values(order),
+                    "can_mark_paid": order.status == .pending, "can_cancel": OrderChange.cancel.allowedFrom.contains(order.status),
+                    "can_ship": order.status == .paid, "can_deliver": order.status == .shipped,
+                    "can_refund": OrderChange.refund.allowedFrom.contains(order.status),
+                    "refund_by_provider": shop.payments != nil && order.payment.reference != nil,
+                    "notice": request.uri.queryParameters["notice"].map { Self.notices[String($0)] ?? "" } ?? false,
+                    "payment_reference": order.payment.reference ?? false, "payment_failure": order.payment.failure ?? false,
                     "items": order.items.map { item -> [String: Any] in
                         ["sku": item.sku, "name": item.name, "quantity": item.quantity,
                          "price_display": symbol + item.unitPrice.decimalString, "total_display": symbol + item.total.decimalString]
@@ -70,6 +76,44 @@ struct AdminRoutes {
             let number = try await order(context).number
             _ = try await transition { try await shop.orders.cancel(number) }
             return Response.seeOther("/admin/orders/\(number)/")
+        }
+        router.post("/admin/orders/:number/ship") { request, context in
+            if let login = try await gate(request, context) { return login }
+            var request = request
+            let fields = try await request.formFields()
+            let shipment = Shipment(carrier: fields["carrier"], tracking: fields["tracking"])
+            for (name, value) in [("carrier", shipment.carrier), ("tracking", shipment.tracking)] where (value?.count ?? 0) > Shipment.maxLength {
+                throw ShopHTTPError.badRequest("The \(name) is longer than \(Shipment.maxLength) characters", field: name)
+            }
+            let number = try await order(context).number
+            _ = try await transition { try await shop.orders.apply(.ship(shipment), to: number, note: nil) }
+            shop.mail?.wake()
+            return Response.seeOther("/admin/orders/\(number)/")
+        }
+        router.post("/admin/orders/:number/deliver") { request, context in
+            if let login = try await gate(request, context) { return login }
+            let number = try await order(context).number
+            _ = try await transition { try await shop.orders.apply(.deliver, to: number, note: nil) }
+            return Response.seeOther("/admin/orders/\(number)/")
+        }
+        router.post("/admin/orders/:number/refund") { request, context in
+            if let login = try await gate(request, context) { return login }
+            let order = try await order(context)
+            if let refusal = OrderChange.refund.refusal(order.number, status: order.status) {
+                throw ShopHTTPError(.conflict, code: "wrong_status", message: refusal.description)
+            }
+            guard let payments = shop.payments else {
+                _ = try await transition { try await shop.orders.apply(.refund, to: order.number, note: "refunded by hand") }
+                return Response.seeOther("/admin/orders/\(order.number)/")
+            }
+            let refunded: Order?
+            do {
+                refunded = try await transition { try await payments.refund(order) }
+            } catch let error as PaymentError {
+                log.write("order \(order.number): refund failed: \(error)")
+                throw ShopHTTPError(.badGateway, code: "refund_failed", message: "The payment provider did not refund: \(error)")
+            }
+            return Response.seeOther("/admin/orders/\(order.number)/" + (refunded == nil ? "?notice=refund-pending" : ""))
         }
         router.get("/admin/orders.csv") { request, context in
             if let login = try await gate(request, context) { return login }
@@ -184,7 +228,9 @@ struct AdminRoutes {
         return order
     }
 
-    private func transition(_ change: () async throws -> Order) async throws -> Order {
+    static let notices = ["refund-pending": "The refund was requested; the order is marked refunded when the payment provider confirms it."]
+
+    private func transition<T>(_ change: () async throws -> T) async throws -> T {
         do {
             return try await change()
         } catch let error as OrderAdminError {

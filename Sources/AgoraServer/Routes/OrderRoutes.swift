@@ -1,3 +1,4 @@
+import AgoraPayments
 import AgoraStore
 import Foundation
 import HTTPTypes
@@ -30,9 +31,12 @@ struct OrderRoutes {
             let order = try await visibleOrder(try context.parameters.require("number"), key: key, context: context)
             let current = shop.catalog.current
             let symbol = current.config.currencySymbol
-            return shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try await shop.cart(context), values: [
+            let payment = await paymentValues(order, linkKey: key)
+            var response = shop.pages.render("order", title: "Thank you", url: "/orders/\(order.number)/", cart: try await shop.cart(context), values: [
                 "order": [
                     "number": order.number, "status": order.status.rawValue, "first_name": order.customer.firstName,
+                    "status_label": OrderStatusView.label(order.status), "fulfilment": OrderStatusView.values(order),
+                    "payment": payment ?? false,
                     "email": order.customer.email, "total_display": symbol + order.total.decimalString,
                     "charges": ChargesView.values(order, symbol: symbol),
                     "link": current.config.absoluteURL(try await shop.orderLinks.links().path(for: order.number)),
@@ -42,6 +46,37 @@ struct OrderRoutes {
                     },
                 ] as [String: Any],
             ])
+            // Stripe.js and the API it talks to are allowed on this page only, and only while it offers a payment.
+            if payment != nil, let setup = shop.payments?.provider.browser {
+                response.headers[.contentSecurityPolicy] = PaymentPagePolicy.contentSecurityPolicy(for: setup)
+            }
+            return response
+        }
+        router.get("/api/orders/:number") { request, context in
+            let key = request.uri.queryParameters["key"].map(String.init)
+            let order = try await visibleOrder(try context.parameters.require("number"), key: key, context: context)
+            return try Response.json(OrderJSON(order, catalog: shop.catalog.current))
+        }
+        router.post("/api/orders/:number/payment") { request, context in
+            var request = request
+            let key = request.uri.queryParameters["key"].map(String.init)
+            let order = try await visibleOrder(try context.parameters.require("number"), key: key, context: context)
+            guard let payments = shop.payments else {
+                throw ShopHTTPError(.notFound, code: "payments_not_enabled", message: "This shop does not take card payments online")
+            }
+            guard order.status == .pending else {
+                throw ShopHTTPError(.conflict, code: "not_payable", message: "Order \(order.number) is \(order.status.rawValue), not waiting for payment")
+            }
+            let body = try JSONDecoder().decode(PaymentRequest.self, from: try await request.bodyData())
+            guard !body.token.isEmpty, body.token.count <= 255 else {
+                throw ShopHTTPError(.unprocessableContent, code: "invalid_token", message: "Send the card token Stripe.js made", field: "token")
+            }
+            do {
+                let payment = try await payments.pay(order, token: body.token)
+                return try Response.json(PaymentJSON(payment))
+            } catch let error as PaymentError {
+                throw ShopHTTPError(payment: error)
+            }
         }
 
         router.post("/api/orders") { request, context in
@@ -92,9 +127,27 @@ struct OrderRoutes {
                 log.write("order \(order.number): the owner's new_order mail could not be queued: \(error)")
             }
         }
+        await shop.payments?.open(order)
         shop.mail?.wake()
         shop.metrics.orderPlaced()
-        return order
+        return try await shop.orders.order(number: order.number) ?? order
+    }
+
+    /// What the order page needs to offer a card payment; nil when there is nothing to pay.
+    private func paymentValues(_ order: Order, linkKey: String?) async -> [String: Any]? {
+        guard let payments = shop.payments, order.status == .pending else { return nil }
+        let symbol = shop.catalog.current.config.currencySymbol
+        var values: [String: Any] = ["number": order.number, "total_display": symbol + order.total.decimalString,
+                                     "script": payments.provider.browser.scriptURL,
+                                     "publishable_key": payments.provider.browser.publishableKey,
+                                     "link_key": linkKey ?? "", "failure": order.payment.failure ?? false, "unavailable": false]
+        do {
+            _ = try await payments.current(order)
+        } catch {
+            log.write("order \(order.number): the payment could not be opened: \(error)")
+            values["unavailable"] = true
+        }
+        return values
     }
 
     /// The key, scoped to the session, with a digest of the checkout fields; nil without a key.
@@ -154,8 +207,28 @@ struct OrderRoutes {
                                "address": "street-address", "postal_code": "postal-code", "city": "address-level2"]
 }
 
+struct PaymentRequest: Decodable {
+    let token: String
+}
+
+/// `POST /api/orders/<number>/payment` answers: the payment's state, and the client secret only
+/// when the browser must finish a 3-D Secure step with it.
+struct PaymentJSON: Encodable {
+    let status: String
+    let client_secret: String?
+
+    init(_ payment: ProviderPayment) {
+        status = payment.status.rawValue
+        client_secret = payment.status == .requiresAction ? payment.clientSecret : nil
+    }
+}
+
 /// `POST /api/orders` answers (SPEC §5.2).
 struct OrderJSON: Encodable {
+    struct Event: Encodable {
+        let status: String
+        let at: String
+    }
     struct Item: Encodable {
         let sku: String
         let name: String
@@ -173,8 +246,16 @@ struct OrderJSON: Encodable {
     let tax_included: Bool
     let total: String
     let currency: String
+    let history: [Event]
+    let carrier: String?
+    let tracking: String?
+    let payment_error: String?
 
     init(_ order: Order, catalog: Catalog) {
+        history = order.history.map { Event(status: $0.status.rawValue, at: HTTPDate.iso8601(Date(timeIntervalSince1970: TimeInterval($0.at)))) }
+        carrier = order.shipment?.carrier
+        tracking = order.shipment?.tracking
+        payment_error = order.payment.failure
         number = order.number
         status = order.status.rawValue
         items = order.items.map { Item(sku: $0.sku, name: $0.name, quantity: $0.quantity, price: $0.unitPrice.decimalString,

@@ -16,8 +16,12 @@ struct Shop: Sendable {
     /// Signs and checks the keys of order links.
     let orderLinks: OrderLinkKeys
 
+    /// Card payments (`--payments stripe`); nil when the owner marks orders paid by hand.
+    let payments: PaymentDesk?
+
     init(store: any ShopStore, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
-         metrics: ShopMetrics, orderLinks: OrderLinkKeys) {
+         metrics: ShopMetrics, orderLinks: OrderLinkKeys, payments: PaymentDesk? = nil) {
+        self.payments = payments
         self.orderLinks = orderLinks
         self.store = store
         self.mail = mail

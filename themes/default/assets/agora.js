@@ -368,7 +368,69 @@
     observer.observe(sentinel);
   }
 
+  // ---- Card payment on the order page (needs `agora serve --payments stripe`) ---------------
+
+  /**
+   * Stripe.js turns the card into a token; the server attaches it to the order's payment and
+   * confirms it (the amount is the order's, set by the server). When the bank asks for 3-D
+   * Secure, Stripe.js finishes that step with the client secret. Then the page waits for the
+   * provider's webhook to mark the order paid.
+   */
+  function enhancePayment(form) {
+    if (typeof window.Stripe !== "function" || !window.fetch) return;
+    var stripe = window.Stripe(form.getAttribute("data-key"));
+    var card = stripe.elements().create("card");
+    card.mount(form.querySelector("[data-card-field]"));
+    var status = form.querySelector("[data-payment-status]");
+    var button = form.querySelector("button[type=submit]");
+    var number = form.getAttribute("data-order");
+    var linkKey = form.getAttribute("data-link-key");
+    var query = linkKey ? "?key=" + encodeURIComponent(linkKey) : "";
+    function say(text, isError) {
+      status.textContent = text;
+      status.className = "payment-status" + (isError ? " is-error" : "");
+    }
+    function fail(text) { say(text, true); button.disabled = false; }
+    function waitUntilPaid(tries) {
+      getJSON("/api/orders/" + encodeURIComponent(number) + query).then(function (order) {
+        if (order && order.status !== "pending") { window.location.reload(); return; }
+        if (order && order.payment_error && tries > 2) { fail("Your payment did not go through: " + order.payment_error); return; }
+        if (tries >= 30) { say("Payment received; it can take a minute to show here. Reload the page to see it."); return; }
+        window.setTimeout(function () { waitUntilPaid(tries + 1); }, 1000);
+      }).catch(function () { window.setTimeout(function () { waitUntilPaid(tries + 1); }, 2000); });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      button.disabled = true;
+      say("Paying…");
+      stripe.createToken(card).then(function (result) {
+        if (result.error || !result.token) throw { message: (result.error && result.error.message) || "Check the card details." };
+        return fetch("/api/orders/" + encodeURIComponent(number) + "/payment" + query, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ token: result.token.id })
+        });
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (answer) {
+        if (!answer.ok) throw { message: (answer.body.error && answer.body.error.message) || "The payment did not go through." };
+        if (answer.body.status === "requires_action") {
+          return stripe.confirmCardPayment(answer.body.client_secret).then(function (result) {
+            if (result.error) throw { message: result.error.message || "The card's bank did not confirm the payment." };
+          });
+        }
+      }).then(function () {
+        say("Payment sent; waiting for the confirmation…");
+        waitUntilPaid(0);
+      }).catch(function (error) {
+        fail((error && error.message) || "The payment did not go through.");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var payment = document.querySelector("form[data-payment]");
+    if (payment) enhancePayment(payment);
     enhanceSocial();
     var feed = document.querySelector("[data-feed]");
     if (feed) enhanceFeed(feed);
