@@ -92,7 +92,7 @@ let package = Package(
         ]),
         .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore", "AgoraSQLite"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
-            "AgoraServer", "AgoraStore", "AgoraSQLite", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
+            "AgoraServer", "AgoraPayments", "AgoraStore", "AgoraSQLite", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AgoraCLITests", dependencies: [
