@@ -2,7 +2,8 @@
 # Installs the Debian packages Agora needs that are missing on this machine.
 #   scripts/install-deps.sh          build and test: libcmark-dev, libsqlite3-dev, zlib1g-dev, libvips-dev, libbrotli-dev, pkg-config, python3,
 #                                    PostgreSQL's server (the tests start a throwaway cluster of it) and haproxy
-#                                    (the fault test puts three servers behind it)
+#                                    (the fault test puts three servers behind it), and localstripe from PyPI
+#                                    (the payment tests' Stripe-compatible server)
 #   scripts/install-deps.sh system   also Chromium and its driver, nginx (the README's recipe is tested), and the
 #                                    Python tools of Tests/system
 #   scripts/install-deps.sh bench    also hugo, GNU time, Node.js, wrk, redis-server and curl for `make bench`
@@ -38,6 +39,12 @@ if ((${#want[@]})); then
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}"
+fi
+
+# localstripe (PyPI): the Stripe-compatible server the payment tests start on 127.0.0.1.
+if ! python3 -c "from importlib.metadata import version; assert version('localstripe') == '1.15.10'" 2>/dev/null; then
+  echo "Installing localstripe for the payment tests"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore localstripe==1.15.10
 fi
 
 if [[ "${1:-}" == "system" ]]; then

@@ -32,7 +32,7 @@ public struct StripeProvider: PaymentProvider {
         // answer gets the same intent back instead of a second one.
         try await intent(.POST, "/v1/payment_intents", [
             ("amount", String(order.total.minorUnits)), ("currency", order.currency.lowercased()),
-            ("metadata[order]", order.number), ("description", "Order \(order.number)"),
+            ("metadata[order]", order.number),
         ], idempotencyKey: attempt <= 1 ? order.number : "\(order.number)-\(attempt)")
     }
 
