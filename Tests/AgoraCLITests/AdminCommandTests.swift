@@ -66,6 +66,37 @@ import Testing
         server.kill(SIGTERM)
     }
 
+    /// `agora orders ship|deliver|refund` (SPEC §6.9), while the server runs: it sends the
+    /// shipping mail from the outbox, and the customer's order page shows each step.
+    @Test func ordersAreShippedDeliveredAndRefundedFromTheCommandLine() async throws {
+        let site = try ServeCommandTests().builtSite()
+        let server = try ServeCommandTests.ServerProcess(site: site)
+        let shopper = Browser(port: server.port)
+        try await shopper.json("POST", "/api/cart/items", ["sku": "TC-004", "quantity": 1])
+        let number = try #require(try await shopper.json("POST", "/api/orders", ServeCommandTests.customer).json["number"] as? String)
+        let ship = ["orders", "ship", number, "--carrier", "CTT", "--tracking", "RR123PT", "--site", site.path]
+        #expect(try cli.agora(ship).stderr.contains("is pending and cannot become shipped"))
+        #expect(try cli.agora(["orders", "mark-paid", number, "--site", site.path]).status == 0)
+        #expect(try cli.agora(ship).stdout == "Order \(number) is shipped.\n")
+        #expect(try cli.agora(["orders", "deliver", number, "--site", site.path]).stdout == "Order \(number) is delivered.\n")
+        let page = try await shopper.get("/orders/\(number)/").text
+        #expect(page.contains("Shipped with CTT.") && page.contains("RR123PT") && page.contains("<strong>Delivered</strong>"))
+        #expect(try cli.agora(["orders", "refund", number, "--site", site.path]).stdout == "Order \(number) is refunded.\n")
+        #expect(try cli.agora(["orders", "list", "--status", "refunded", "--site", site.path]).stdout.contains(number))
+        // The worker of the running server sends them all: the confirmation, paid and shipped.
+        var sent = 0
+        for _ in 0..<50 where sent < 3 {
+            sent = try cli.agora(["outbox", "list", "--status", "sent", "--site", site.path]).stdout
+                .split(separator: "\n").filter { $0.contains(number) }.count
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(sent == 3)
+        let mail = try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("data/mail").path)
+            .map { try String(contentsOf: site.appendingPathComponent("data/mail/\($0)"), encoding: .utf8) }
+        #expect(mail.contains { $0.contains("Subject: Order nr. \(number): On its way") && $0.contains("Follow the parcel: RR123PT") })
+        server.kill(SIGTERM)
+    }
+
     @Test func doctorReportsAndFixesDriftedCounts() async throws {
         let site = try ServeCommandTests().builtSite()
         let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
