@@ -7,7 +7,7 @@ enum OrderStatusView {
         [
             "status_label": label(order.status),
             "history": order.history.map { event -> [String: Any] in
-                ["status": event.status.rawValue, "label": label(event.status), "time": time(event.at), "note": event.note ?? false]
+                ["status": event.status.rawValue, "label": event.status == .pending ? "Placed" : label(event.status), "time": time(event.at), "note": event.note ?? false]
             },
             "shipment": order.shipment.map { shipment -> [String: Any] in
                 ["carrier": shipment.carrier ?? false, "tracking": shipment.tracking ?? false, "tracking_url": shipment.trackingURL ?? false]

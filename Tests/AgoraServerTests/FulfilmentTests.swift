@@ -31,7 +31,7 @@ import Testing
             let seen = try await buyer.get("/orders/\(number)/").text
             #expect(seen.contains("Shipped with CTT."))
             #expect(seen.contains(#"<a href="https://track.example/RR1PT?x=&lt;b&gt;" rel="noopener noreferrer">"#))   // escaped
-            #expect(seen.contains("Waiting for payment") && seen.contains("<strong>Paid</strong>") && seen.contains("UTC</time>"))
+            #expect(seen.contains("<strong>Placed</strong>") && seen.contains("<strong>Paid</strong>") && seen.contains("UTC</time>"))
             let json = try await buyer.get("/api/orders/\(number)").json
             #expect((json["history"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["pending", "paid", "shipped"])
             #expect(json["carrier"] as? String == "CTT")

@@ -1,9 +1,17 @@
 """Browser suite: headless Chromium (Debian's chromium and chromium-driver, Selenium from PyPI) walks
 the demo shop as a shopper would — catalog, product, add to cart, checkout, thanks — and as two
 people would: Mira (a maker, with an account) likes a product; a new shopper registers, follows
-Mira and finds the like in the feed. Screenshots of every step go to test-artifacts/browser/."""
+Mira and finds the like in the feed; and, with --payments stripe against localstripe, a shopper pays
+for an order on its page with a 3-D Secure card. Screenshots of every step go to test-artifacts/browser/."""
+import contextlib
 import os
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -121,6 +129,69 @@ def follow_and_read_the_feed(walk):
     walk.shot("feed")
 
 
+@contextlib.contextmanager
+def localstripe():
+    """localstripe (PyPI) on a free port of 127.0.0.1: a Stripe-compatible API, a fake Stripe.js and
+    signed webhooks; stopped afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="agora-localstripe-")
+    process = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"], cwd=folder,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def pay_by_card(driver):
+    """With --payments stripe: a shopper orders, pays on the order page with localstripe's Stripe.js
+    (a card that asks for 3-D Secure, completed in its dialog), and the webhook marks the order paid."""
+    secret = "whsec_browser_walk"
+    with localstripe() as stripe:
+        os.environ.update(STRIPE_SECRET_KEY="sk_test_browser", STRIPE_PUBLISHABLE_KEY="pk_test_browser",
+                          STRIPE_WEBHOOK_SECRET=secret)
+        with running_site("--payments", "stripe", "--stripe-api", stripe, "--stripe-js", stripe + "/js.stripe.com/v3/") as site:
+            hook = urllib.parse.urlencode({"url": site.url + "/api/payments/stripe/webhook", "secret": secret}).encode()
+            urllib.request.urlopen(stripe + "/_config/webhooks/browser", data=hook, timeout=5).close()
+            walk = Walk(site, driver)
+            walk.step = 50
+            walk.open("/products/ash-glaze-mug/")
+            walk.submit("form.add-to-cart")
+            walk.wait_for(lambda driver: "1" in driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text)
+            walk.open("/orders/checkout/")
+            walk.fill({"first_name": "Rui", "last_name": "Costa", "email": "rui@example.com", "address": "Rua Nova 2",
+                       "postal_code": "1100-001", "city": "Lisboa"})
+            Select(walk.driver.find_element(By.ID, "country")).select_by_value("PT")
+            walk.submit("form.checkout-form")
+            walk.wait_for(expected.url_matches(r"/orders/[A-Z0-9]{4}-[A-Z0-9]{4}/$"))
+            assert "Waiting for payment" in walk.driver.find_element(By.TAG_NAME, "main").text
+            field = walk.wait_for(lambda driver: driver.find_elements(By.CSS_SELECTOR, "[data-card-field] input[placeholder=number]"))
+            field[0].send_keys("4000002500003155")
+            for name, value in [("exp_month", "12"), ("exp_year", "30"), ("cvc", "123"), ("postal_code", "1100")]:
+                walk.driver.find_element(By.CSS_SELECTOR, f"[data-card-field] input[placeholder={name}]").send_keys(value)
+            walk.shot("card")
+            walk.submit("form[data-payment]")
+            confirm = walk.wait_for(lambda driver: [b for b in driver.find_elements(By.TAG_NAME, "button")
+                                                    if b.text == "Complete authentication"])
+            walk.shot("3d-secure")
+            # localstripe's dialog sits at 50 % of the body, under the sticky header: click it as a script.
+            walk.driver.execute_script("arguments[0].click()", confirm[0])
+            walk.wait_for(lambda driver: driver.find_elements(By.CSS_SELECTOR, '[data-order-status="paid"]'), timeout=30)
+            text = walk.driver.find_element(By.TAG_NAME, "main").text
+            assert "Paid" in text and "card payment pi_" in text, text
+            assert not walk.driver.find_elements(By.CSS_SELECTOR, "form[data-payment]"), "a paid order offers no payment"
+            walk.shot("paid")
+
+
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
     options = webdriver.ChromeOptions()
@@ -136,6 +207,8 @@ def main():
             walk.driver.delete_all_cookies()
             like_as_mira(walk)
             follow_and_read_the_feed(walk)
+            walk.driver.delete_all_cookies()
+            pay_by_card(driver)
         except Exception:
             Walk(site, driver).driver.save_screenshot(os.path.join(ARTIFACTS, "failure.png"))
             raise
