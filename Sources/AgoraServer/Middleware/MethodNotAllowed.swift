@@ -9,7 +9,8 @@ struct MethodNotAllowed: RouterMiddleware {
     /// Every JSON endpoint (SPEC §5.2) and its methods; `:name` matches one path segment.
     static let routes: [(path: [Substring], methods: [HTTPRequest.Method])] = [
         ("/api/cart", [.get]), ("/api/cart/items", [.post]), ("/api/cart/items/:sku", [.delete]),
-        ("/api/orders", [.post]), ("/api/products/:sku", [.get]), ("/api/views/product/:sku", [.post]),
+        ("/api/orders", [.post]), ("/api/orders/:number", [.get]), ("/api/orders/:number/payment", [.post]),
+        ("/api/payments/stripe/webhook", [.post]), ("/api/products/:sku", [.get]), ("/api/views/product/:sku", [.post]),
         ("/api/views/person/:username", [.post]), ("/api/ranking", [.get]), ("/api/people/:username", [.get]),
         ("/api/follow", [.post]), ("/api/likes", [.post]), ("/api/feed", [.get]), ("/api/openapi.yaml", [.get]),
         ("/healthz", [.get]), ("/metrics", [.get]),
