@@ -175,17 +175,20 @@ struct CartJSON: JSONWritable {
 /// mail): `{{#charges.has_shipping}}…`, `{{charges.tax_label}}` ("VAT included" or "Tax").
 enum ChargesView {
     static func values(_ order: Order, symbol: String) -> [String: Any] {
-        let charges = order.charges
-        return [
+        values(order.charges, country: order.customer.country, symbol: symbol)
+    }
+
+    static func values(_ charges: Charges, country: String, symbol: String) -> [String: Any] {
+        [
             "subtotal_display": symbol + charges.subtotal.decimalString,
             "shipping_display": charges.shipping.isZero ? "Free" : symbol + charges.shipping.decimalString,
-            "has_shipping": !order.customer.country.isEmpty,
+            "has_shipping": !country.isEmpty,
             "tax_display": symbol + charges.tax.decimalString,
             "has_tax": !charges.tax.isZero,
             "tax_label": charges.taxIncluded ? "Tax included in the prices" : "Tax",
-            "country": order.customer.country,
-            "country_name": Countries.name(order.customer.country) ?? order.customer.country,
-            "total_display": symbol + order.total.decimalString,
+            "country": country,
+            "country_name": Countries.name(country) ?? country,
+            "total_display": symbol + charges.total.decimalString,
         ]
     }
 }

@@ -99,6 +99,44 @@ import Testing
     }
 
     /// A shop without shipping rules asks for no country, and an order is its lines.
+    /// The cart and checkout estimate shipping and tax for the visitor's last chosen country (the
+    /// cart's select, or the country of a checkout); without one, "calculated at checkout".
+    @Test func theCartEstimatesForTheLastChosenCountry() async throws {
+        let shop = try TestShop(Self.files)
+        try await shop.run { port in
+            let browser = Browser(port: port)
+            try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 2])   // 2 × 12.50
+            let first = try await browser.get("/cart/").text
+            #expect(first.contains("calculated at checkout") && !first.contains("(estimate)"))
+            #expect(first.contains(#"<select id="estimate-country" name="country">"#))
+
+            let chosen = try await browser.get("/cart/?country=pt").text
+            #expect(chosen.contains("Shipping to Portugal (estimate)</th><td colspan=\"2\">€4.50"))
+            #expect(chosen.contains("Tax included in the prices</th><td colspan=\"2\">€4.67"))   // 25.00 × 23/123, half to even
+            #expect(chosen.contains("Estimated total</th><td colspan=\"2\"><strong>€29.50"))
+            #expect(chosen.contains(#"<option value="PT" selected>Portugal</option>"#))
+            // Remembered: the next cart and the checkout use it, and the checkout's select is preset.
+            #expect(try await browser.get("/cart/").text.contains("Shipping to Portugal (estimate)"))
+            let checkout = try await browser.get("/orders/checkout/").text
+            #expect(checkout.contains(#"<option value="PT" selected>Portugal</option>"#))
+            #expect(checkout.contains("<span>Shipping to Portugal</span><span>€4.50</span>") && checkout.contains("<strong>€29.50</strong>"))
+
+            #expect(try await browser.get("/cart/?country=US").status == 400)   // not shipped to: refused, not remembered
+            #expect(try await browser.get("/cart/").text.contains("Shipping to Portugal (estimate)"))
+
+            // A checkout in Spain makes Spain the choice; the estimate equals what the order charged.
+            var fields = TestShop.customer
+            fields["country"] = "ES"
+            let placed = try await browser.json("POST", "/api/orders", fields).json
+            #expect(placed["shipping"] as? String == "9.00" && placed["total"] as? String == "34.00")
+            try await browser.json("POST", "/api/cart/items", ["sku": "GT-1", "quantity": 2])
+            let spain = try await browser.get("/cart/").text
+            #expect(spain.contains("Shipping to Spain (estimate)</th><td colspan=\"2\">€9.00"))
+            #expect(spain.contains("Estimated total</th><td colspan=\"2\"><strong>€34.00"))
+            #expect(!spain.contains("Tax included"))   // Spain has no rate in this shop
+        }
+    }
+
     @Test func withoutRulesNothingChanges() async throws {
         let shop = try TestShop()
         try await shop.run { port in

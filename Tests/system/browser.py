@@ -70,6 +70,11 @@ def shop(walk):
     assert walk.driver.find_element(By.CSS_SELECTOR, "[data-cart-summary]").text.startswith("Your cart: 1 item, ")
     assert walk.driver.find_elements(By.CSS_SELECTOR, ".cart-thumb img"), "the cart shows each line's thumbnail"
     walk.shot("cart")
+    # The cart's "Estimate shipping and tax for" select: the estimate for Portugal, remembered.
+    Select(walk.driver.find_element(By.ID, "estimate-country")).select_by_value("PT")
+    walk.submit("form.estimate-form")
+    walk.wait_for(lambda driver: "Shipping to Portugal (estimate)" in driver.find_element(By.TAG_NAME, "main").text)
+    walk.shot("cart-estimate")
     # A 390 px phone: the cart and the checkout fit the screen, nothing runs off to the side.
     walk.driver.set_window_size(390, 844)
     for path, name in [("/cart/", "cart-phone"), ("/orders/checkout/", "checkout-phone")]:

@@ -9,7 +9,7 @@ struct CartRoutes {
     let shop: Shop
 
     func register(on router: Router<ShopContext>) {
-        router.get("/cart/") { _, context in try await page(context) }
+        router.get("/cart/") { request, context in try await page(request, context) }
         router.post("/cart/add/:sku") { request, context in
             var request = request
             var context = context
@@ -70,10 +70,23 @@ struct CartRoutes {
         return value
     }
 
-    private func page(_ context: ShopContext) async throws -> Response {
+    /// `?country=PT` (the cart's "Estimate for" select) chooses the country the estimate is for,
+    /// and remembers it like a checkout does.
+    private func page(_ request: Request, _ context: ShopContext) async throws -> Response {
         let current = shop.catalog.current
         let cart = try await shop.cart(context)
         let view = CartView(cart, catalog: current)
-        return shop.pages.render("cart", title: "Your cart", url: "/cart/", cart: cart, values: ["cart": view.templateValues(placeholder: shop.pages.placeholderImage)])
+        let shipping = current.config.shipping
+        var country = CountryChoice.remembered(request, shipping: shipping)
+        if let asked = request.uri.queryParameters["country"].map(String.init) {
+            guard let chosen = CountryChoice.valid(asked, shipping: shipping) else {
+                throw ShopHTTPError.badRequest("We do not ship to \(asked)", field: "country")
+            }
+            country = chosen
+            CountryChoice.remember(chosen, context, secure: shop.sessions.secureCookies)
+        }
+        var values = ShippingEstimate.values(cart, country: country, config: current.config)
+        values["cart"] = view.templateValues(placeholder: shop.pages.placeholderImage)
+        return shop.pages.render("cart", title: "Your cart", url: "/cart/", cart: cart, values: values)
     }
 }

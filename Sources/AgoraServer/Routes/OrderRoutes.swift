@@ -10,10 +10,14 @@ struct OrderRoutes {
     let log: LogSink
 
     func register(on router: Router<ShopContext>) {
-        router.get("/orders/checkout/") { _, context in try await checkoutPage(context, form: nil, status: .ok) }
+        router.get("/orders/checkout/") { request, context in
+            try await checkoutPage(context, form: nil, status: .ok,
+                                   remembered: CountryChoice.remembered(request, shipping: shop.catalog.current.config.shipping))
+        }
         router.post("/orders/checkout/") { request, context in
             var request = request
             let form = CheckoutForm(try await request.formFields(), shipping: shop.catalog.current.config.shipping)
+            rememberCountry(form, context)
             guard form.errors.isEmpty else { return try await checkoutPage(context, form: form, status: .unprocessableContent) }
             guard let session = context.session, !(try await shop.carts.cart(session.cartOwner).isEmpty) else {
                 throw ShopHTTPError(ShopError.emptyCart)
@@ -84,6 +88,7 @@ struct OrderRoutes {
             let body = try await request.bodyData()
             let fields = try JSONDecoder().decode([String: String].self, from: body)
             let form = CheckoutForm(fields, shipping: shop.catalog.current.config.shipping)
+            rememberCountry(form, context)
             if let error = form.firstError { throw error }
             guard let session = context.session else { throw ShopHTTPError(ShopError.emptyCart) }
             guard let key = try idempotencyKey(request, form: form, session: session) else {
@@ -178,7 +183,15 @@ struct OrderRoutes {
         return order
     }
 
-    private func checkoutPage(_ context: ShopContext, form: CheckoutForm?, status: HTTPResponse.Status) async throws -> Response {
+    /// A country the shop ships to, chosen at checkout, is remembered for the next cart's estimate.
+    private func rememberCountry(_ form: CheckoutForm, _ context: ShopContext) {
+        if let country = CountryChoice.valid(form.values["country"], shipping: shop.catalog.current.config.shipping) {
+            CountryChoice.remember(country, context, secure: shop.sessions.secureCookies)
+        }
+    }
+
+    private func checkoutPage(_ context: ShopContext, form: CheckoutForm?, status: HTTPResponse.Status,
+                              remembered: String? = nil) async throws -> Response {
         let cart = try await shop.cart(context)
         let errors = form?.errors ?? [:]
         let fields = CheckoutForm.fields.map { field -> [String: Any] in
@@ -191,7 +204,7 @@ struct OrderRoutes {
         // With shipping zones, a select of the countries they ship to (SPEC §6.8).
         var country: Any = false
         if let shipping = shop.catalog.current.config.shipping {
-            let chosen = form?.values["country"] ?? ""
+            let chosen = form?.values["country"] ?? remembered ?? ""
             country = [
                 "options": shipping.countries.map { ["code": $0.code, "name": $0.name, "selected": $0.code == chosen] },
                 "error": errors["country"] ?? false,
@@ -200,6 +213,8 @@ struct OrderRoutes {
         return shop.pages.render("checkout", title: "Checkout", url: "/orders/checkout/", cart: cart, status: status, values: [
             "cart": CartView(cart, catalog: shop.catalog.current).templateValues(placeholder: shop.pages.placeholderImage), "fields": fields,
             "has_errors": !errors.isEmpty, "country": country,
+            "estimate": ShippingEstimate.values(cart, country: CountryChoice.valid(form?.values["country"], shipping: shop.catalog.current.config.shipping) ?? remembered,
+                                                config: shop.catalog.current.config)["estimate"] ?? false,
         ])
     }
 
