@@ -33,12 +33,14 @@ let package = Package(
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
+        // gzip, shared by the build (--precompress) and the server (on the fly).
+        .target(name: "AgoraCompression", dependencies: ["CZlib"]),
         .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "AgoraSite", dependencies: [
-            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "CZlib", "CVips", "CBrotli", .product(name: "Crypto", package: "swift-crypto"),
+            "AgoraContent", "AgoraMarkdown", "AgoraTheme", "AgoraCompression", "CZlib", "CVips", "CBrotli", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The store seam: models, rules and protocols, no database library (SPEC §9, §11).
         .target(name: "AgoraStore", dependencies: [
@@ -63,7 +65,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "AgoraServer", dependencies: [
-            "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", "AgoraPayments", .product(name: "Hummingbird", package: "hummingbird"),
+            "AgoraStore", "AgoraTheme", "AgoraContent", "AgoraMail", "AgoraPayments", "AgoraCompression", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,7 +94,7 @@ let package = Package(
         ]),
         .testTarget(name: "AgoraMailTests", dependencies: ["AgoraMail", "AgoraStore", "AgoraSQLite"]),
         .testTarget(name: "AgoraServerTests", dependencies: [
-            "AgoraServer", "AgoraPayments", "AgoraStore", "AgoraSQLite", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
+            "AgoraServer", "AgoraPayments", "AgoraCompression", "AgoraStore", "AgoraSQLite", "AgoraSite", "AgoraTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AgoraCLITests", dependencies: [

@@ -9,6 +9,7 @@ struct Build: ParsableCommand {
         usage: """
         agora build [--site DIR] [--content DIR] [--theme NAME] [--output DIR]
                     [--drafts] [--strict-links] [--quiet] [--no-cache]
+                    [--precompress]
         """,
         discussion: """
         Reports every content problem as `file:line: key: message` and exits 1, leaving the previous \
@@ -27,9 +28,15 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Render every page as in a first build, ignoring the build cache.")
     var noCache = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Write .gz and .br copies beside text files, for a web server that sends them as they are.",
+        discussion: "For nginx's gzip_static; agora serve compresses on the fly without them."))
+    var precompress = false
+
     func run() throws {
         var options = location.buildOptions()
         options.reuseCache = !noCache
+        options.precompress = precompress
         let builder = SiteBuilder(options: options)
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let show: @Sendable (Int, Int) -> Void = { done, total in progress.show(done, total) }

@@ -1,3 +1,4 @@
+import AgoraCompression
 import CBrotli
 import Foundation
 

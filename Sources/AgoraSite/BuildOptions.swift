@@ -21,6 +21,9 @@ public struct BuildOptions: Sendable {
     /// Seconds a hashed asset the theme no longer produces stays in `output/assets/`, so pages
     /// that browsers and caches still hold keep their stylesheet and script after a deploy.
     public var retiredAssetLifetime: TimeInterval = 86_400
+    /// Writes `.gz` and `.br` copies beside text files, for a web server that sends them as they
+    /// are (nginx's `gzip_static`); off by default, which halves the files a build writes.
+    public var precompress = false
 
     public init(contentDirectory: URL, contentDisplayName: String = "content", themeDirectory: URL? = nil,
                 themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false, strictLinks: Bool = false,

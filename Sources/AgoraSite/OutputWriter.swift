@@ -1,5 +1,6 @@
-import Foundation
+import AgoraCompression
 import AgoraContent
+import Foundation
 
 /// Writes a build into the output folder without ever leaving it half-done by a failed build,
 /// and without touching files whose bytes did not change (so their mtimes survive and uploads
@@ -21,6 +22,9 @@ final class OutputWriter: @unchecked Sendable {
 
     let output: URL
     let retiredAssetLifetime: TimeInterval
+    /// `.gz` (and `.br`) copies beside text files, for servers that send them as they are
+    /// (`agora build --precompress`); `agora serve` compresses on the fly without them.
+    let precompress: Bool
     private let staging: URL
     private let fileManager = FileManager()
     private let lock = NSLock()
@@ -29,8 +33,9 @@ final class OutputWriter: @unchecked Sendable {
     private var unchangedCount = 0
     private var createdFolders: Set<String> = []
 
-    init(output: URL, retiredAssetLifetime: TimeInterval = 86_400) throws {
+    init(output: URL, retiredAssetLifetime: TimeInterval = 86_400, precompress: Bool = false) throws {
         self.output = output.standardizedFileURL
+        self.precompress = precompress
         self.retiredAssetLifetime = retiredAssetLifetime
         staging = self.output.appendingPathComponent(Self.stagingName)
         try fileManager.createDirectory(at: self.output, withIntermediateDirectories: true)
@@ -39,11 +44,11 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// Stages `data` for `path` (relative, `/`-separated) unless the output already holds it.
-    /// Text files get a `.gz` copy beside them (and larger ones a `.br` copy too), made only when
-    /// the file itself changed.
+    /// With `precompress`, text files get a `.gz` copy beside them (and all but pages a `.br` copy
+    /// too), made only when the file itself changed.
     func stage(_ path: String, _ data: Data) throws {
         let target = output.appendingPathComponent(path)
-        let copies = Self.compressedCopies(of: path)
+        let copies = compressedCopies(of: path)
         if let existing = try? Data(contentsOf: target, options: .uncached), existing == data,
            copies.allSatisfy({ access(output.path + "/" + $0.path, F_OK) == 0 }) {
             record(path, changed: false)
@@ -66,7 +71,7 @@ final class OutputWriter: @unchecked Sendable {
     func keep(_ path: String, size: Int64) -> Bool {
         var info = stat()
         guard stat(output.path + "/" + path, &info) == 0, Int64(info.st_size) == size else { return false }
-        let copies = Self.compressedCopies(of: path)
+        let copies = compressedCopies(of: path)
         guard copies.allSatisfy({ access(output.path + "/" + $0.path, F_OK) == 0 }) else { return false }
         record(path, changed: false)
         for copy in copies { record(copy.path, changed: false) }
@@ -74,8 +79,9 @@ final class OutputWriter: @unchecked Sendable {
     }
 
     /// The precompressed files that go beside `path`, for servers that send them as they are.
-    static func compressedCopies(of path: String) -> [(path: String, compress: (Data) -> Data?)] {
+    func compressedCopies(of path: String) -> [(path: String, compress: (Data) -> Data?)] {
         var copies: [(path: String, compress: (Data) -> Data?)] = []
+        guard precompress else { return copies }
         if Gzip.isCompressible(path) { copies.append((path + ".gz", { Gzip.compress($0) })) }
         if Brotli.wants(path) { copies.append((path + ".br", { Brotli.compress($0) })) }
         return copies
@@ -203,7 +209,9 @@ final class OutputWriter: @unchecked Sendable {
         var retired: [String: Int64] = [:]
         let now = Int64(Date().timeIntervalSince1970)
         for path in listing.files where !keep.contains(path) {
-            if path.hasPrefix("assets/") {
+            // A compressed copy of an asset still produced is not retired: it only went out of fashion.
+            let base = path.hasSuffix(".gz") || path.hasSuffix(".br") ? String(path.dropLast(3)) : path
+            if path.hasPrefix("assets/"), !keep.contains(base) {
                 let since = retiredBefore[path] ?? now
                 if Double(now - since) < retiredAssetLifetime {
                     retired[path] = since

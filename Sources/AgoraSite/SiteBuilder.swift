@@ -81,7 +81,8 @@ public struct SiteBuilder: Sendable {
 
         let writer: OutputWriter
         do {
-            writer = try OutputWriter(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime)
+            writer = try OutputWriter(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime,
+                                      precompress: options.precompress)
         } catch {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }

@@ -1,3 +1,4 @@
+import AgoraCompression
 @testable import AgoraServer
 import AgoraTestSupport
 import Foundation
@@ -88,6 +89,35 @@ import Testing
             #expect(refused.text == "<p>plain</p>")
             let plain = try await client.send("GET", "/about-gz.html")
             #expect(plain.text == "<p>plain</p>")
+        }
+    }
+
+    /// Without precompressed copies (a default build) the server gzips text files itself, once per
+    /// file version, and sends the same bytes a precompressed copy would hold.
+    @Test func filesWithoutACopyAreGzippedOnTheFlyOnce() async throws {
+        let shop = try TestShop()
+        let path = shop.output.appendingPathComponent("long.html")
+        let original = Data(String(repeating: "<p>Sencha, Gyokuro and Bancha.</p>\n", count: 100).utf8)
+        try original.write(to: path)
+        try Data("<p>tiny</p>".utf8).write(to: shop.output.appendingPathComponent("tiny.html"))
+        let server = try shop.server
+        try await shop.run(server) { port in
+            let client = HTTPClient(port: port)
+            let first = try await client.send("GET", "/long.html", headers: ["Accept-Encoding": "gzip"])
+            #expect(first[header: "content-encoding"] == "gzip" && first[header: "vary"] == "Accept-Encoding")
+            #expect(first.body == Gzip.compress(original))
+            #expect(first.body.count < original.count / 10)
+            #expect(first[header: "etag"]?.hasSuffix("-gzip\"") == true)
+            let again = try await client.send("GET", "/long.html", headers: ["Accept-Encoding": "gzip", "If-None-Match": first[header: "etag"] ?? ""])
+            #expect(again.status == 304)
+            #expect(try await client.send("GET", "/long.html").body == original)   // plain for clients that do not ask
+            #expect(try await client.send("GET", "/tiny.html", headers: ["Accept-Encoding": "gzip"])[header: "content-encoding"] == nil)
+
+            // A new version of the file is compressed anew, not served from the cache.
+            let changed = Data(String(repeating: "<p>Matcha.</p>\n", count: 100).utf8)
+            try changed.write(to: path)
+            let fresh = try await client.send("GET", "/long.html", headers: ["Accept-Encoding": "gzip"])
+            #expect(fresh.body == Gzip.compress(changed))
         }
     }
 

@@ -78,9 +78,20 @@ import Testing
         #expect(site.exists(".gitkeep"))
     }
 
+    /// A default build writes no compressed copies: as many files as pages and assets.
+    @Test func aDefaultBuildWritesNoCompressedCopies() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build(precompress: true)
+        #expect(site.exists("index.html.gz") && site.exists("search.json.br"))
+        let summary = try site.build()   // the copies of a --precompress build go
+        #expect(summary.filesRemoved > 0)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: site.output.path)
+        #expect(!files.contains { $0.hasSuffix(".gz") || $0.hasSuffix(".br") })
+    }
+
     @Test func textFilesGetDeterministicGzipCopies() throws {
         let site = try TestSite(TestSite.shop)
-        try site.build()
+        try site.build(precompress: true)
         for path in ["index.html", "products/sencha/index.html", "catalog.json", "sitemap.xml", "feed.xml", "search.json"] {
             let original = try Data(contentsOf: site.output.appendingPathComponent(path))
             let compressed = try Data(contentsOf: site.output.appendingPathComponent(path + ".gz"))
@@ -94,13 +105,13 @@ import Testing
         // A page that did not change keeps its copy untouched too.
         let old = Date(timeIntervalSince1970: 1_000_000_000)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: site.output.appendingPathComponent("index.html.gz").path)
-        try site.build()
+        try site.build(precompress: true)
         #expect(try site.modificationDate("index.html.gz") == old)
     }
 
     @Test func largerTextFilesGetBrotliCopiesButPagesDoNot() throws {
         let site = try TestSite(TestSite.shop)
-        try site.build()
+        try site.build(precompress: true)
         let css = try #require(try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("assets").path)
             .first { $0.hasSuffix(".css") })
         for path in ["catalog.json", "people.json", "search.json", "sitemap.xml", "feed.xml", "assets/\(css)"] {
@@ -112,7 +123,7 @@ import Testing
         #expect(!site.exists("images/sencha.png.br"))
         let first = try Data(contentsOf: site.output.appendingPathComponent("search.json.br"))
         try FileManager.default.removeItem(at: site.output.appendingPathComponent("search.json"))
-        try site.build()
+        try site.build(precompress: true)
         #expect(try Data(contentsOf: site.output.appendingPathComponent("search.json.br")) == first, "brotli copies are deterministic")
     }
 

@@ -26,8 +26,10 @@ struct TestSite {
     }
 
     @discardableResult
-    func build() throws -> BuildSummary {
-        try SiteBuilder(options: options).build()
+    func build(precompress: Bool = false) throws -> BuildSummary {
+        var options = options
+        options.precompress = precompress
+        return try SiteBuilder(options: options).build()
     }
 
     func read(_ path: String) throws -> String {

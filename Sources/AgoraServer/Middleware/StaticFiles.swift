@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Serves the built site from the output folder (SPEC §5): `index.html` for folders, ETag and
-/// Last-Modified with conditional GET, Cache-Control, precompressed `.br`/`.gz` copies, the
-/// build's 404 page — and nothing outside the folder, whatever the path says (`..`, `%2e%2e`,
+/// Last-Modified with conditional GET, Cache-Control, precompressed `.br`/`.gz` copies (or gzip
+/// made on the fly, once per file, when the build has none), the build's 404 page — and nothing outside the folder, whatever the path says (`..`, `%2e%2e`,
 /// encoded slashes, symlinks that lead out).
 struct StaticFiles: RouterMiddleware {
     typealias Context = ShopContext
@@ -18,9 +18,12 @@ struct StaticFiles: RouterMiddleware {
     let realRoot: String
     /// Under `agora serve --watch`: a script added to every HTML page, which reloads it after a rebuild.
     let liveReloadScript: String?
+    /// gzip made on the fly for files without a precompressed copy.
+    let compressed: CompressedFiles
 
-    init(root: URL, liveReloadScript: String? = nil) {
+    init(root: URL, liveReloadScript: String? = nil, compressed: CompressedFiles = CompressedFiles()) {
         self.root = root
+        self.compressed = compressed
         realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
         self.liveReloadScript = liveReloadScript
     }
@@ -91,6 +94,7 @@ struct StaticFiles: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = type
         let injectScript = liveReloadScript != nil && logicalPath.hasSuffix(".html")
+        var gzipOnTheFly = false
         if MediaTypes.isCompressible(logicalPath), !injectScript {
             headers[.vary] = "Accept-Encoding"
             let accepted = Self.acceptedEncodings(request.headers[.acceptEncoding])
@@ -101,10 +105,22 @@ struct StaticFiles: RouterMiddleware {
                     break
                 }
             }
+            gzipOnTheFly = headers[.contentEncoding] == nil && accepted.contains("gzip")
         }
         var info = stat()
-        guard stat(served, &info) == 0, var data = FileManager.default.contents(atPath: served) else {
-            return Response(status: .notFound)
+        guard stat(served, &info) == 0 else { return Response(status: .notFound) }
+        let stamp = CompressedFiles.Stamp(size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        var data: Data
+        if gzipOnTheFly, let gzip = compressed.cached(served, stamp: stamp) {
+            data = gzip
+            headers[.contentEncoding] = "gzip"
+        } else {
+            guard let contents = FileManager.default.contents(atPath: served) else { return Response(status: .notFound) }
+            data = contents
+            if gzipOnTheFly, data.count >= CompressedFiles.minimumSize, let gzip = compressed.compress(served, stamp: stamp, data: data) {
+                data = gzip
+                headers[.contentEncoding] = "gzip"
+            }
         }
         if injectScript, let liveReloadScript { data = Self.inject(script: liveReloadScript, into: data) }
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))

@@ -1,18 +1,19 @@
 import CZlib
 import Foundation
 
-/// gzip for the precompressed copies the server sends to clients that accept them. The header
-/// carries no time or name, so the same input always gives the same bytes (deterministic builds).
-enum Gzip {
+/// gzip for the copies sent to clients that accept them: the build's precompressed files
+/// (`agora build --precompress`) and the server's own, made on the fly. The header carries no
+/// time or name, so the same input always gives the same bytes (deterministic builds).
+public enum Gzip {
     /// File types worth compressing.
-    static let extensions: Set<String> = ["html", "css", "js", "json", "xml", "txt", "svg"]
+    public static let extensions: Set<String> = ["html", "css", "js", "json", "xml", "txt", "svg"]
 
-    static func isCompressible(_ path: String) -> Bool {
+    public static func isCompressible(_ path: String) -> Bool {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
         return extensions.contains(path[path.index(after: dot)...].lowercased())
     }
 
-    static func compress(_ data: Data, level: Int32 = 6) -> Data? {
+    public static func compress(_ data: Data, level: Int32 = 6) -> Data? {
         var stream = z_stream()
         // 15 window bits + 16: a gzip wrapper instead of zlib's.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
