@@ -71,7 +71,9 @@ for PRODUCTS in $SIZES; do
   fi
   PAGES=$(find "$OUT/agora/output" -name '*.html' | wc -l)
   HUGO_PAGES=$(find "$OUT/hugo/public" -name '*.html' | wc -l)
-  ROWS+="| $PRODUCTS | $PAGES | $COLD s | $COLD_RSS MB | ${WALL[noop_$PRODUCTS]} s | $EDIT s ($(percent "$EDIT" "$COLD") %) | $EDIT_RSS MB | $HUGO_PAGES | $HUGO s | ${RSS[hugo_$PRODUCTS]} MB | **$(ratio "$HUGO" "$COLD")×** |"$'\n'
+  FILES=$(find "$OUT/agora/output" -type f | wc -l)
+  HUGO_FILES=$(find "$OUT/hugo/public" -type f | wc -l)
+  ROWS+="| $PRODUCTS | $PAGES | $FILES / $HUGO_FILES | $COLD s | $COLD_RSS MB | ${WALL[noop_$PRODUCTS]} s | $EDIT s ($(percent "$EDIT" "$COLD") %) | $EDIT_RSS MB | $HUGO_PAGES | $HUGO s | ${RSS[hugo_$PRODUCTS]} MB | **$(ratio "$HUGO" "$COLD")×** |"$'\n'
   if [[ $PRODUCTS -eq 10000 ]]; then SEARCH_OUT=$OUT/agora/output; fi
   if [[ $PRODUCTS -ne 10000 ]]; then rm -rf "$OUT"; fi  # keep the disk small; 10,000 stays for the search figures
 done
@@ -91,11 +93,11 @@ for both (categories: products / 200, at least 10; people: products / 5). Cold b
 output folder and no build cache (best of two up to 10,000 products). "One product edited" changes one
 product's price and rebuilds: the median of three such edits, with its share of the cold build.
 
-| products | Agora pages | Agora cold | peak RSS | nothing changed | one product edited | peak RSS | Hugo pages | Hugo cold | Hugo peak RSS | Hugo / Agora |
-|---|---|---|---|---|---|---|---|---|---|---|
+| products | Agora pages | files (Agora / Hugo) | Agora cold | peak RSS | nothing changed | one product edited | peak RSS | Hugo pages | Hugo cold | Hugo peak RSS | Hugo / Agora |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${ROWS}
-"Hugo / Agora" above 1 means Agora's full build is faster. Agora's pages include a \`.gz\` copy beside every
-HTML, CSS, JS, JSON and XML file, so it creates about twice as many files as Hugo.
+"Hugo / Agora" above 1 means Agora's full build is faster. Agora's default build writes no compressed copies
+(\`agora serve\` gzips on the fly; \`--precompress\` adds them for nginx), so it writes about as many files as Hugo.
 
 Search index (10,000 products: \`output/search.json\`, $(field entries) products and people): $(field bytes) bytes,
 $(field gzip_bytes) bytes gzipped. Time to first result — parse the index, prepare it and answer the first

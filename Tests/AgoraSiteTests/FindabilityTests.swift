@@ -178,3 +178,28 @@ import Testing
         #expect(checker.resolves("#top", from: "/") == nil)
     }
 }
+
+/// The JSON-LD writer gives the bytes Foundation's `JSONSerialization` gave (sorted keys, slashes
+/// as they are) with `<`, `>` and `&` escaped for `<script>`, for every kind of text a page can hold.
+@Suite struct StructuredDataEncodingTests {
+    static func foundation(_ value: [String: Any]) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+            .replacingOccurrences(of: "&", with: "\\u0026")
+    }
+
+    @Test func itWritesWhatJSONSerializationWrote() throws {
+        let texts = ["Plain", "Çà va — ☕️ 茶 🫖", "quote \" and back\\slash", "lines\nand\ttabs\r\u{8}\u{c}", "nul\u{0} bell\u{7} esc\u{1b} \u{1f}",
+                     "</script><script>alert(1)</script>", "a & b > c < d", "https://tea.example/products/a/?x=1&y=2", "\u{7f}\u{85}\u{2028}\u{2029}", ""]
+        for text in texts {
+            let value: [String: Any] = [
+                "@context": "https://schema.org", "@type": "Product", "name": text, "description": text,
+                "offers": ["@type": "Offer", "price": "12.50", "seller": ["@type": "Organization", "name": text]] as [String: Any],
+                "sameAs": [text, "https://x.example/"], "alternateName": text, "priceCurrency": "EUR", "price": "1.00",
+                "homeLocation": ["@type": "Place", "name": text] as [String: Any], "image": text, "sku": text, "url": text,
+            ]
+            #expect(StructuredData.encode(value) == (try Self.foundation(value)), "\(text.debugDescription)")
+        }
+    }
+}
