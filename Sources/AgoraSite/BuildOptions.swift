@@ -44,6 +44,22 @@ public struct BuildOptions: Sendable {
         cacheDirectory?.appendingPathComponent("build-\(outputDirectory.standardizedFileURL.lastPathComponent).cache")
     }
 
+    /// The stamps of the inputs and outputs of the last successful build (`InputStamps`).
+    var stampsFile: URL? {
+        cacheDirectory?.appendingPathComponent("stamps-\(outputDirectory.standardizedFileURL.lastPathComponent).bin")
+    }
+
+    /// The folders a build reads: the content and the theme (all of `themes/` when site.yml picks it).
+    var stampedFolders: [URL] {
+        [contentDirectory, themeDirectory ?? themesDirectory]
+    }
+
+    /// Everything besides the inputs' files that the output depends on.
+    var stampsKey: String {
+        [cacheKey, strictLinks ? "strict" : "", precompress ? "precompress" : "",
+         ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] ?? ""].joined(separator: "\u{1F}")
+    }
+
     /// Everything besides the content that the cached values depend on.
     var cacheKey: String {
         [BuildCache.generatorStamp, contentDirectory.standardizedFileURL.path, contentDisplayName,
@@ -81,6 +97,9 @@ public struct BuildSummary: Sendable {
     public let imageWarnings: [ContentIssue]
     /// Front-matter keys that look like typos of known ones (`stok` for `stock`).
     public let contentWarnings: [ContentIssue]
+    /// Nothing was read or rendered: no input changed since the last build and the output is as it
+    /// left it (the stamps' fast path).
+    public var upToDate = false
 
     /// `Search index: 2.3 MB (10,000 products, 2,000 people)`-style second summary line.
     public var searchIndexLine: String {

@@ -57,6 +57,13 @@ public struct SiteBuilder: Sendable {
     public func build(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> BuildSummary {
         let started = Date()
         var timer = PhaseTimer()
+        // Stamped before anything is read, so that an edit made during this build shows next time.
+        let stampsTaken = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let inputStamps = options.stampsFile == nil ? [:] : InputStamps.inputs(options.stampedFolders)
+        if options.reuseCache, let unchanged = unchangedSummary(inputStamps, started: started) {
+            timer.mark("nothing changed")
+            return unchanged
+        }
         let cache = options.reuseCache ? options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
             : BuildCache()
         timer.mark("load cache")
@@ -123,13 +130,51 @@ public struct SiteBuilder: Sendable {
             timer.mark("save cache")
         }
         let pagesRendered = zip(jobs, results).filter { $0.isPage && !$1.skipped }.count
-        return BuildSummary(
+        let summary = BuildSummary(
             pages: jobs.filter(\.isPage).count, products: content.products.count, categories: content.categories.count,
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
             filesRemoved: stats.removed, pagesRendered: pagesRendered,
             contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
             searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings,
             contentWarnings: load.warnings)
+        saveStamps(inputStamps, taken: stampsTaken, summary: summary)
+        timer.mark("save stamps")
+        return summary
+    }
+
+    /// The last build's summary when no input changed and the output folder is as it left it
+    /// (`InputStamps`); nil when anything differs, or an asset is retired and waits for removal.
+    private func unchangedSummary(_ inputs: [String: InputStamps.Stamp], started: Date) -> BuildSummary? {
+        guard let file = options.stampsFile, let last = InputStamps.load(file), last.key == options.stampsKey,
+              last.inputs == inputs else { return nil }
+        let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
+        guard !FileManager.default.fileExists(atPath: retired), InputStamps.outputs(options.outputDirectory) == last.outputs else {
+            return nil
+        }
+        let saved = last.summary
+        return BuildSummary(
+            pages: saved.pages, products: saved.products, categories: saved.categories, people: saved.people, filesWritten: 0,
+            filesUnchanged: last.outputs.count, filesRemoved: 0, pagesRendered: 0, contentFilesParsed: 0,
+            seconds: Date().timeIntervalSince(started), searchIndexBytes: saved.searchIndexBytes,
+            linkWarnings: InputStamps.issues(saved.links), imageWarnings: InputStamps.issues(saved.images),
+            contentWarnings: InputStamps.issues(saved.content), upToDate: true)
+    }
+
+    /// Stamps for the next build's fast path, unless an input was touched too close to the moment
+    /// they were taken to be trusted; then the next build takes the full way (and stamps again).
+    private func saveStamps(_ inputs: [String: InputStamps.Stamp], taken: Int64, summary: BuildSummary) {
+        guard let file = options.stampsFile else { return }
+        guard InputStamps.settled(inputs, taken: taken) else {
+            try? FileManager.default.removeItem(at: file)
+            return
+        }
+        let saved = InputStamps.Summary(
+            pages: summary.pages, products: summary.products, categories: summary.categories, people: summary.people,
+            searchIndexBytes: summary.searchIndexBytes, links: InputStamps.warnings(summary.linkWarnings),
+            images: InputStamps.warnings(summary.imageWarnings), content: InputStamps.warnings(summary.contentWarnings))
+        let stamps = InputStamps(key: options.stampsKey, inputs: inputs, outputs: InputStamps.outputs(options.outputDirectory),
+                                 summary: saved)
+        if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }
     }
 
     /// Thumbnails of the images that pages show, kept in the cache folder between builds (in a

@@ -161,3 +161,83 @@ import Testing
         #expect(!site.exists(".agora-retired-assets"))
     }
 }
+
+/// The no-change fast path (`InputStamps`): a rebuild with nothing changed reads nothing, and any
+/// change — an edit, a touch, an edit with the old modification time put back, an edit in the
+/// same second as a build, a file missing from or added to the output — takes the full way.
+@Suite struct InputStampTests {
+    /// A site whose files are older than a second, so a build may trust their stamps.
+    private func settledSite() throws -> TestSite {
+        let site = try TestSite(TestSite.shop)
+        Thread.sleep(forTimeInterval: 1.1)
+        return site
+    }
+
+    @Test func anUnchangedSiteIsUpToDateWithTheSameSummary() throws {
+        let site = try settledSite()
+        let first = try site.build()
+        #expect(!first.upToDate)
+        let before = try site.snapshot()
+        let second = try site.build()
+        #expect(second.upToDate && second.pagesRendered == 0 && second.filesWritten == 0)
+        #expect(second.pages == first.pages && second.products == first.products && second.searchIndexBytes == first.searchIndexBytes)
+        #expect(second.linkWarnings == first.linkWarnings && second.contentWarnings == first.contentWarnings)
+        #expect(try site.snapshot() == before)
+    }
+
+    @Test func aTouchedFileTakesTheFullWayAndChangesNothing() throws {
+        let site = try settledSite()
+        try site.build()
+        let before = try site.snapshot()
+        let file = site.content.appendingPathComponent("products/green/sencha.md").path
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file)
+        let summary = try site.build()
+        #expect(!summary.upToDate)
+        #expect(try site.snapshot() == before)
+    }
+
+    @Test func anEditWithItsOldModificationTimeIsStillSeen() throws {
+        let site = try settledSite()
+        try site.build()
+        let file = site.content.appendingPathComponent("products/green/sencha.md")
+        var info = stat()
+        #expect(stat(file.path, &info) == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "price: 12.5\n", with: "price: 13.5\n")
+        #expect(edited != text && edited.utf8.count == text.utf8.count)   // same size too
+        try edited.write(to: file, atomically: false, encoding: .utf8)
+        // The old modification time to the nanosecond: only the change time tells.
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, file.path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(file.path, &after) == 0 && after.st_mtim.tv_nsec == info.st_mtim.tv_nsec && after.st_size == info.st_size)
+        let summary = try site.build()
+        #expect(!summary.upToDate)
+        #expect(try site.read("products/sencha/index.html").contains("13.50"))
+    }
+
+    @Test func anEditInTheSecondOfABuildIsSeenByTheNext() throws {
+        let site = try TestSite(TestSite.shop)   // files written just now: their stamps are not trusted
+        try site.build()
+        try site.write("products/green/sencha.md", try String(contentsOf: site.content.appendingPathComponent("products/green/sencha.md"),
+                                                              encoding: .utf8).replacingOccurrences(of: "price: 12.5\n", with: "price: 14.5\n"))
+        let summary = try site.build()
+        #expect(!summary.upToDate)
+        #expect(try site.read("products/sencha/index.html").contains("14.50"))
+    }
+
+    @Test func theOutputFolderIsCheckedToo() throws {
+        let site = try settledSite()
+        try site.build()
+        let page = try site.read("products/assam/index.html")
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("products/assam/index.html"))
+        let rebuilt = try site.build()
+        #expect(!rebuilt.upToDate)
+        #expect(try site.read("products/assam/index.html") == page)
+        try Data("stray".utf8).write(to: site.output.appendingPathComponent("stray.html"))
+        let cleaned = try site.build()
+        #expect(!cleaned.upToDate && !site.exists("stray.html"))
+        #expect(try site.build().upToDate)
+        #expect(!(try SiteBuilder(options: { var options = site.options; options.precompress = true; return options }()).build().upToDate))
+    }
+}

@@ -1,0 +1,206 @@
+import AgoraContent
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The fast path of a rebuild with nothing changed (issue "Build speed, second round"): what
+/// every input file and every output file looked like to `stat` at the last successful build.
+/// When the content and theme files all have the same size, modification and change times and
+/// inode, and the output folder holds exactly the files that build wrote, with their sizes, the
+/// build is done without reading anything: its summary and warnings are the last build's.
+///
+/// The input stamps are taken *before* the build reads its files, so a file edited during a build
+/// differs next time. A file stamped within a second of that moment might be edited again with
+/// the same times on a coarse clock ("racy" in git's words), so such a build saves no stamps and
+/// the next one takes the full way. The change time (`ctime`) catches a file changed and then
+/// given its old modification time back.
+struct InputStamps: Equatable, BinaryCodable {
+    struct Stamp: Equatable, BinaryCodable {
+        let size: Int64
+        let modified: Int64
+        let changed: Int64
+        let inode: UInt64
+
+        /// Nanoseconds since 1970 of the later of the two times.
+        var latest: Int64 { max(modified, changed) }
+
+        init(size: Int64, modified: Int64, changed: Int64, inode: UInt64) {
+            self.size = size
+            self.modified = modified
+            self.changed = changed
+            self.inode = inode
+        }
+
+        init(from reader: inout BinaryReader) throws {
+            size = try reader.read()
+            modified = try reader.read()
+            changed = try reader.read()
+            inode = try reader.read()
+        }
+
+        func write(to writer: inout BinaryWriter) {
+            writer.write(size)
+            writer.write(modified)
+            writer.write(changed)
+            writer.write(inode)
+        }
+    }
+
+    struct Warning: Equatable, BinaryCodable {
+        let file: String
+        let line: Int
+        let key: String
+        let message: String
+
+        init(file: String, line: Int, key: String, message: String) {
+            self.file = file
+            self.line = line
+            self.key = key
+            self.message = message
+        }
+
+        init(from reader: inout BinaryReader) throws {
+            file = try reader.read()
+            line = try reader.read()
+            key = try reader.read()
+            message = try reader.read()
+        }
+
+        func write(to writer: inout BinaryWriter) {
+            writer.write(file)
+            writer.write(line)
+            writer.write(key)
+            writer.write(message)
+        }
+    }
+
+    struct Summary: Equatable, BinaryCodable {
+        let pages: Int
+        let products: Int
+        let categories: Int
+        let people: Int
+        let searchIndexBytes: Int
+        let links: [Warning]
+        let images: [Warning]
+        let content: [Warning]
+
+        init(pages: Int, products: Int, categories: Int, people: Int, searchIndexBytes: Int, links: [Warning], images: [Warning],
+             content: [Warning]) {
+            self.pages = pages
+            self.products = products
+            self.categories = categories
+            self.people = people
+            self.searchIndexBytes = searchIndexBytes
+            self.links = links
+            self.images = images
+            self.content = content
+        }
+
+        init(from reader: inout BinaryReader) throws {
+            pages = try reader.read()
+            products = try reader.read()
+            categories = try reader.read()
+            people = try reader.read()
+            searchIndexBytes = try reader.read()
+            links = try reader.read()
+            images = try reader.read()
+            content = try reader.read()
+        }
+
+        func write(to writer: inout BinaryWriter) {
+            for number in [pages, products, categories, people, searchIndexBytes] { writer.write(number) }
+            writer.write(links)
+            writer.write(images)
+            writer.write(content)
+        }
+    }
+
+    var key: String
+    var inputs: [String: Stamp]
+    var outputs: [String: Int]
+    var summary: Summary
+
+    /// Every file under the folders a build reads, by absolute path.
+    static func inputs(_ folders: [URL]) -> [String: Stamp] {
+        var stamps: [String: Stamp] = [:]
+        for folder in folders {
+            let root = folder.standardizedFileURL.path
+            for file in DirectoryWalk.list(root).files {
+                let path = root + "/" + file
+                if let stamp = stamp(path) { stamps[path] = stamp }
+            }
+        }
+        return stamps
+    }
+
+    /// Every file of the output folder (hidden ones aside), by relative path, with its size.
+    static func outputs(_ folder: URL) -> [String: Int] {
+        let root = folder.standardizedFileURL.path
+        var sizes: [String: Int] = [:]
+        for file in DirectoryWalk.list(root).files {
+            var info = stat()
+            if stat(root + "/" + file, &info) == 0 { sizes[file] = Int(info.st_size) }
+        }
+        return sizes
+    }
+
+    static func stamp(_ path: String) -> Stamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Stamp(size: Int64(info.st_size),
+                     modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                     changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+                     inode: UInt64(info.st_ino))
+    }
+
+    /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so the
+    /// stamps can be trusted next time.
+    static func settled(_ inputs: [String: Stamp], taken: Int64) -> Bool {
+        inputs.values.allSatisfy { $0.latest < taken - 1_000_000_000 }
+    }
+
+    static func load(_ file: URL) -> InputStamps? {
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        var reader = BinaryReader([UInt8](data))
+        guard let stamps = try? InputStamps(from: &reader), reader.isAtEnd else { return nil }
+        return stamps
+    }
+
+    func save(_ file: URL) throws {
+        var writer = BinaryWriter(capacity: 64 * (inputs.count + outputs.count) + 4096)
+        write(to: &writer)
+        try Data(writer.bytes).write(to: file, options: .atomic)
+    }
+
+    // MARK: binary form
+
+    init(key: String, inputs: [String: Stamp], outputs: [String: Int], summary: Summary) {
+        self.key = key
+        self.inputs = inputs
+        self.outputs = outputs
+        self.summary = summary
+    }
+
+    init(from reader: inout BinaryReader) throws {
+        key = try reader.read()
+        inputs = try reader.read()
+        outputs = try reader.read()
+        summary = try reader.read()
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(key)
+        writer.write(inputs)
+        writer.write(outputs)
+        writer.write(summary)
+    }
+
+    static func warnings(_ issues: [ContentIssue]) -> [Warning] {
+        issues.map { Warning(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+    }
+
+    static func issues(_ warnings: [Warning]) -> [ContentIssue] {
+        warnings.map { ContentIssue(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+    }
+}
