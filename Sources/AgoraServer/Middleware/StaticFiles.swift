@@ -1,3 +1,4 @@
+import AgoraStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -35,15 +36,15 @@ struct StaticFiles: RouterMiddleware {
               !(path.hasPrefix("/people/") && path.hasSuffix("/activity.atom")) else {
             return try await next(request, context)
         }
-        return try serve(request)
+        return try await serve(request)
     }
 
-    func serve(_ request: Request) throws -> Response {
-        guard let relative = Self.safeRelativePath(request.uri.path) else { return notFound(request) }
+    func serve(_ request: Request) async throws -> Response {
+        guard let relative = Self.safeRelativePath(request.uri.path) else { return await notFound(request) }
         var target = relative.isEmpty ? "index.html" : relative
         var info = stat()
         let absolute = root.path + "/" + target
-        guard stat(absolute, &info) == 0 else { return notFound(request) }
+        guard stat(absolute, &info) == 0 else { return await notFound(request) }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             guard request.uri.path.hasSuffix("/") else {
                 // `/about` → `/about/`, keeping the query. Built from the checked segments, so
@@ -56,8 +57,8 @@ struct StaticFiles: RouterMiddleware {
             }
             target = relative.isEmpty ? "index.html" : relative + "/index.html"
         }
-        guard let file = contained(target) else { return notFound(request) }
-        return respond(file: file, logicalPath: target, request: request)
+        guard let file = contained(target) else { return await notFound(request) }
+        return await respond(file: file, logicalPath: target, request: request)
     }
 
     // MARK: path safety
@@ -88,7 +89,7 @@ struct StaticFiles: RouterMiddleware {
 
     // MARK: responses
 
-    private func respond(file: String, logicalPath: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+    private func respond(file: String, logicalPath: String, request: Request, status: HTTPResponse.Status = .ok) async -> Response {
         let type = MediaTypes.contentType(forPath: logicalPath)
         var served = file
         var headers = HTTPFields()
@@ -117,9 +118,13 @@ struct StaticFiles: RouterMiddleware {
         } else {
             guard let contents = FileManager.default.contents(atPath: served) else { return Response(status: .notFound) }
             data = contents
-            if gzipOnTheFly, data.count >= CompressedFiles.minimumSize, let gzip = compressed.compress(served, stamp: stamp, data: data) {
-                data = gzip
-                headers[.contentEncoding] = "gzip"
+            // Compressing (once per file version) is CPU work of its own: done off the request threads.
+            if gzipOnTheFly, data.count >= CompressedFiles.minimumSize {
+                let (original, path, cache) = (data, served, compressed)
+                if let gzip = try? await BlockingWork.run({ cache.compress(path, stamp: stamp, data: original) }) ?? nil {
+                    data = gzip
+                    headers[.contentEncoding] = "gzip"
+                }
             }
         }
         if injectScript, let liveReloadScript { data = Self.inject(script: liveReloadScript, into: data) }
@@ -150,9 +155,9 @@ struct StaticFiles: RouterMiddleware {
         return page
     }
 
-    private func notFound(_ request: Request) -> Response {
+    private func notFound(_ request: Request) async -> Response {
         if let page = contained("404.html") {
-            var response = respond(file: page, logicalPath: "404.html", request: request, status: .notFound)
+            var response = await respond(file: page, logicalPath: "404.html", request: request, status: .notFound)
             response.headers[.cacheControl] = "no-cache"
             return response
         }
