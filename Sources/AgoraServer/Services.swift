@@ -55,19 +55,27 @@ struct Housekeeper: Service {
     let log: LogSink
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let purged = try await store.housekeeping.purge()
-                    if purged.total > 0 { log.write("housekeeping: purged \(purged)") }
-                } catch {
-                    log.write("housekeeping: purge failed, will retry: \(error)")
-                }
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return  // the group is stopping
-                }
+        await repeatUntilShutdown(every: interval) {
+            do {
+                let purged = try await store.housekeeping.purge()
+                if purged.total > 0 { log.write("housekeeping: purged \(purged)") }
+            } catch {
+                log.write("housekeeping: purge failed, will retry: \(error)")
+            }
+        }
+    }
+}
+
+/// Runs `round` now and then every `interval` until the service group stops (a round in progress
+/// finishes first). A round handles its own failures: a periodic chore never stops the server.
+func repeatUntilShutdown(every interval: Duration, _ round: @escaping @Sendable () async -> Void) async {
+    await cancelWhenGracefulShutdown {
+        while !Task.isCancelled {
+            await round()
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return  // the group is stopping
             }
         }
     }
@@ -83,19 +91,12 @@ struct UnpaidOrderRelease: Service {
     let log: LogSink
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let released = try await desk.releaseUnpaid(olderThan: hours, now: clock.now())
-                    if released > 0 { log.write("payments: released \(released) orders not paid within \(hours) hours") }
-                } catch {
-                    log.write("payments: unpaid orders could not be released, will retry: \(error)")
-                }
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return  // the group is stopping
-                }
+        await repeatUntilShutdown(every: interval) {
+            do {
+                let released = try await desk.releaseUnpaid(olderThan: hours, now: clock.now())
+                if released > 0 { log.write("payments: released \(released) orders not paid within \(hours) hours") }
+            } catch {
+                log.write("payments: unpaid orders could not be released, will retry: \(error)")
             }
         }
     }

@@ -164,7 +164,7 @@ final class Balancer: @unchecked Sendable {
     private let folder: URL
 
     init(servers: [Int]) throws {
-        port = try Self.freePort()
+        port = try HTTPClient.freePort()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-haproxy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let backends = servers.enumerated().map { "    server s\($0.offset) 127.0.0.1:\($0.element) check inter 200ms fall 1 rise 2" }
@@ -199,21 +199,6 @@ final class Balancer: @unchecked Sendable {
             usleep(100_000)
         }
         throw HTTPClientError.malformed
-    }
-
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw HTTPClientError.malformed }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit {

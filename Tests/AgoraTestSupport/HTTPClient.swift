@@ -48,6 +48,22 @@ public struct HTTPClient: Sendable {
         return try HTTPReply.parse(Self.readAll(socket))
     }
 
+    /// A port of 127.0.0.1 nothing listens on right now, for a server a test starts.
+    public static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw HTTPClientError.malformed }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     public static func connect(host: String, port: Int, timeout: TimeInterval) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HTTPClientError.connect(errno) }

@@ -72,7 +72,7 @@ public enum TestLocalstripe {
     private static let shared = Result { try start() }
 
     static func start() throws -> Server {
-        let port = try freePort()
+        let port = try HTTPClient.freePort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-localstripe-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let watcher = """
@@ -95,24 +95,6 @@ public enum TestLocalstripe {
         }
         let log = (try? String(contentsOfFile: folder + "/localstripe.log", encoding: .utf8)) ?? ""
         throw TestLocalstripeError.didNotStart(log)
-    }
-
-    /// A port nothing listens on right now.
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestLocalstripeError.unexpected("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -135,7 +135,7 @@ struct OrderRoutes {
         await shop.payments?.open(order)
         shop.mail?.wake()
         shop.metrics.orderPlaced()
-        return try await shop.orders.order(number: order.number) ?? order
+        return order
     }
 
     /// What the order page needs to offer a card payment; nil when there is nothing to pay.
@@ -146,8 +146,10 @@ struct OrderRoutes {
                                      "script": payments.provider.browser.scriptURL,
                                      "publishable_key": payments.provider.browser.publishableKey,
                                      "link_key": linkKey ?? "", "failure": order.payment.failure ?? false, "unavailable": false]
+        // A payment that failed to open at checkout is opened now; an open one needs no round trip
+        // to the provider (paying starts a new attempt when the last one failed).
         do {
-            _ = try await payments.current(order)
+            if order.payment.reference == nil { _ = try await payments.current(order) }
         } catch {
             log.write("order \(order.number): the payment could not be opened: \(error)")
             values["unavailable"] = true
