@@ -41,16 +41,18 @@ struct SQLiteFeed: FeedStore {
     }
 
     /// A page: the viewer's timeline when they follow someone (one index range, the actions
-    /// looked up by id), else everyone's actions but their own, newest first.
+    /// looked up by id), else everyone's actions but their own, newest first. The timeline holds
+    /// rows only for people followed now, so a page with items says the viewer follows someone
+    /// and needs no statement of its own to ask.
     static func page(for viewer: String, before cursor: Int64?, limit: Int, _ db: Database) throws -> [FeedItem] {
         let limit = min(max(1, limit), FeedRules.maximumPage)
+        let timeline = try items(db.cachedStatement(sql: timelinePage), [viewer, cursor ?? Int64.max, limit])
+        guard timeline.isEmpty else { return timeline }
         let follows = try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM follows WHERE follower = ? LIMIT 1"),
                                        arguments: [viewer]) != nil
-        guard follows else {
-            return try items(db.cachedStatement(sql: select + " WHERE a.id < ? AND a.actor <> ? ORDER BY a.id DESC LIMIT ?"),
-                             [cursor ?? Int64.max, viewer, limit])
-        }
-        return try items(db.cachedStatement(sql: timelinePage), [viewer, cursor ?? Int64.max, limit])
+        guard !follows else { return [] }
+        return try items(db.cachedStatement(sql: select + " WHERE a.id < ? AND a.actor <> ? ORDER BY a.id DESC LIMIT ?"),
+                         [cursor ?? Int64.max, viewer, limit])
     }
 
     private static let timelinePage = """

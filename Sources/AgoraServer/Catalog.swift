@@ -39,6 +39,9 @@ public struct Catalog: Sendable {
     /// Products in manifest order (newest first).
     public let productOrder: [String]
     public let people: [String: Person]
+    /// Which load of the manifests this is (1 at start, one more at each reload): what is
+    /// derived from names and links and kept between requests is kept with it.
+    public internal(set) var generation: UInt64 = 0
 
     public func product(sku: String) -> Product? { products[sku] }
 
@@ -138,7 +141,9 @@ public final class LiveCatalog: Sendable {
 
     public init(output: URL) throws(CatalogError) {
         self.output = output
-        state = Locked(try Catalog.load(from: output))
+        var first = try Catalog.load(from: output)
+        first.generation = 1
+        state = Locked(first)
     }
 
     public var current: Catalog { state.withLock { $0 } }
@@ -146,8 +151,11 @@ public final class LiveCatalog: Sendable {
     /// Re-reads the manifests; on error the catalog in force stays.
     @discardableResult
     public func reload() throws(CatalogError) -> Catalog {
-        let fresh = try Catalog.load(from: output)
-        state.withLock { $0 = fresh }
-        return fresh
+        var fresh = try Catalog.load(from: output)
+        return state.withLock { current in
+            fresh.generation = current.generation + 1
+            current = fresh
+            return fresh
+        }
     }
 }

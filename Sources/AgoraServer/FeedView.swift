@@ -60,6 +60,13 @@ struct FeedView {
             target: target(item).map { .init(kind: $0.kind, key: $0.key, name: $0.name, url: $0.url, thumbnail: $0.thumbnail?.url) })
     }
 
+    /// One item of `GET /api/feed`, as JSON.
+    func json(_ item: FeedItem) -> [UInt8] {
+        var writer = JSONWriter(capacity: 384)
+        encodable(item).write(to: &writer)
+        return writer.bytes
+    }
+
     /// For the dashboard: "Mira Okafor published Ash-Glazed Mug · 5 minutes ago".
     func templateValues(_ item: FeedItem, placeholder: String) -> [String: Any] {
         let actor = actor(item)
@@ -182,15 +189,16 @@ struct FeedItemJSON {
 }
 
 /// `GET /api/feed`: `{"items": [...], "next": cursor or null}`.
+/// Items come written already (see `FeedItemCache`).
 struct FeedPageJSON: JSONWritable {
-    let items: [FeedItemJSON]
+    let items: [[UInt8]]
     let next: String?
-    var estimatedSize: Int { 64 + 512 * items.count }
+    var estimatedSize: Int { 64 + items.reduce(0) { $0 + $1.count + 1 } }
 
     func write(to json: inout JSONWriter) {
         json.object { json in
             json.key("items")
-            json.array(items) { json, item in item.write(to: &json) }
+            json.array(items) { json, item in json.written(item) }
             json.field("next", next)
         }
     }

@@ -63,6 +63,12 @@ struct JSONWriter {
         append(flag ? "true" : "false")
     }
 
+    /// A value written before by another `JSONWriter`, as it is.
+    mutating func written(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
     mutating func field(_ name: StaticString, _ text: String?) { key(name); value(text) }
     mutating func field(_ name: StaticString, _ number: some BinaryInteger) { key(name); value(number) }
     mutating func field(_ name: StaticString, _ flag: Bool) { key(name); value(flag) }

@@ -1,4 +1,5 @@
 import AgoraStore
+@testable import AgoraServer
 @testable import AgoraSQLite
 import AgoraTestSupport
 import Foundation
@@ -188,6 +189,63 @@ import Testing
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions WHERE verb = 'follows' AND target_key = 'bea'") ?? 0
         }
         #expect(beaFollows == 1)
+    }
+
+    /// Feed items are kept written (`FeedItemCache`); a reload of the manifests and a change of the
+    /// actor's account show at once.
+    @Test func feedItemsFollowRenamesAndReloads() async throws {
+        let shop = try TestShop(Self.files)
+        try await shop.run { port in
+            let bob = try await shopper(port)
+            let carol = try await shopper(port, "carol")
+            _ = try await carol.json("POST", "/api/likes", ["sku": "GT-2", "action": "like"])
+            func item(_ verb: String) async throws -> [String: Any] {
+                let items = try #require(try await bob.get("/api/feed?limit=50").json["items"] as? [[String: Any]])
+                return try #require(items.first { $0["verb"] as? String == verb })
+            }
+            #expect((try await item("published")["target"] as? [String: Any])?["name"] as? String == "Sencha")
+            #expect((try await item("likes")["actor"] as? [String: Any])?["name"] as? String == "Carol")
+
+            // The owner renames the product and the maker: the same actions, new names.
+            var files = Self.files
+            files["products/sencha.md"] = files["products/sencha.md"]?.replacingOccurrences(of: "name: Sencha", with: "name: Spring Sencha")
+            files["people/ana.md"] = "---\nname: Ana Sousa\n---\nGrows tea.\n"
+            try shop.rebuild(files)
+            #expect(try await shop.admin(port: port).send("POST", "/admin/reload").status == 200)
+            let published = try await item("published")
+            #expect((published["target"] as? [String: Any])?["name"] as? String == "Spring Sencha")
+            #expect((published["actor"] as? [String: Any])?["name"] as? String == "Ana Sousa")
+
+            // Carol's account gets another name (as the database says, wherever the change came from).
+            try await shop.store.database.pool.write { db in
+                try db.execute(sql: "UPDATE accounts SET name = 'Carol Reed' WHERE username = 'carol'")
+            }
+            #expect((try await item("likes")["actor"] as? [String: Any])?["name"] as? String == "Carol Reed")
+        }
+    }
+
+    @Test func feedItemCacheRendersEachItemOnceAndStartsAgainWhenFull() {
+        let cache = FeedItemCache(capacity: 3)
+        func item(_ id: Int64, name: String? = nil) -> FeedItem {
+            FeedItem(id: id, actor: "ana", actorAccountName: name, actorIsShopper: false, verb: "likes", targetKind: "product",
+                     targetKey: "GT-1", createdAt: 1_800_000_000)
+        }
+        var renders = 0
+        func render(_ item: FeedItem) -> [UInt8] {
+            renders += 1
+            return Array("\(item.id)-\(item.actorAccountName ?? "")".utf8)
+        }
+        #expect(cache.json(for: [item(1), item(2)], catalog: 1, render: render) == [Array("1-".utf8), Array("2-".utf8)])
+        #expect(cache.json(for: [item(2), item(1)], catalog: 1, render: render) == [Array("2-".utf8), Array("1-".utf8)])
+        #expect(renders == 2)
+        // Another version of the row, or another catalog: written again.
+        #expect(cache.json(for: [item(1, name: "Ana")], catalog: 1, render: render) == [Array("1-Ana".utf8)])
+        #expect(cache.json(for: [item(2)], catalog: 2, render: render) == [Array("2-".utf8)])
+        #expect(renders == 4)
+        // Full: it starts again rather than grow.
+        _ = cache.json(for: [item(3), item(4)], catalog: 2, render: render)
+        #expect(cache.count <= 3)
+        #expect(cache.json(for: [item(4)], catalog: 2, render: render) == [Array("4-".utf8)])
     }
 
     @Test func feedRulesPaginationAndOneQueryPerPage() async throws {

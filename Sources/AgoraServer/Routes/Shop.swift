@@ -18,6 +18,8 @@ struct Shop: Sendable {
 
     /// Card payments (`--payments stripe`); nil when the owner marks orders paid by hand.
     let payments: PaymentDesk?
+    /// `GET /api/feed` items already written.
+    let feedItems = FeedItemCache()
 
     init(store: any ShopStore, catalog: LiveCatalog, pages: DynamicPages, secureCookies: Bool, mail: OutboxWorker?,
          metrics: ShopMetrics, orderLinks: OrderLinkKeys, payments: PaymentDesk? = nil) {

@@ -78,8 +78,9 @@ struct SocialRoutes {
                 cursor = value
             }
             let items = try await shop.feed.page(for: account.username, before: cursor, limit: limit)
-            let view = FeedView(catalog: shop.catalog.current, now: shop.now)
-            return Response.json(FeedPageJSON(items: items.map(view.encodable),
+            let catalog = shop.catalog.current
+            let view = FeedView(catalog: catalog, now: shop.now)
+            return Response.json(FeedPageJSON(items: shop.feedItems.json(for: items, catalog: catalog.generation, render: view.json),
                                                   next: items.count == limit ? items.last.map { String($0.id) } : nil))
         }
         router.get("/people/:username/activity.atom") { _, context in
