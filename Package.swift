@@ -83,7 +83,11 @@ let package = Package(
         ),
         .testTarget(name: "AgoraMarkdownTests", dependencies: ["AgoraMarkdown"]),
         .testTarget(name: "AgoraContentTests", dependencies: ["AgoraContent"]),
-        .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme"]),
+        // Benchmarks only: Hummingbird with no middleware, the ceiling `make bench` measures Agora against.
+        .executableTarget(name: "BenchHello", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], path: "Benchmarks/HelloServer"),
+        .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli", "CZlib", "AgoraTestSupport"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets, and a
         // throwaway PostgreSQL cluster.

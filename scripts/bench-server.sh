@@ -17,6 +17,8 @@ ACTIONS=${ACTIONS:-1000000}
 ACTORS=${ACTORS:-10000}
 FOLLOWED=${FOLLOWED:-1000}
 AGORA=$PWD/.build/release/agora
+HELLO=$PWD/.build/release/BenchHello
+HELLO_PORT=${HELLO_PORT:-18091}
 SITE=$PWD/bench-out/server-site
 URL=http://127.0.0.1:$PORT
 
@@ -30,9 +32,11 @@ python3 scripts/bench-feed-data.py "$SITE/data/agora.sqlite" "$ACTIONS" "$ACTORS
 SERVER=$!
 redis-server --port "$REDIS_PORT" --save "" --appendonly no --daemonize no >/dev/null &
 REDIS=$!
-trap 'kill $SERVER $REDIS 2>/dev/null || true' EXIT
+"$HELLO" "$HELLO_PORT" >/dev/null 2>&1 &
+HELLO_PID=$!
+trap 'kill $SERVER $REDIS $HELLO_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
-  curl -sf "$URL/healthz" >/dev/null && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  curl -sf "$URL/healthz" >/dev/null && curl -sf "http://127.0.0.1:$HELLO_PORT/api/cart" >/dev/null && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
   sleep 0.2
 done
 
@@ -59,6 +63,8 @@ run() {
   ERRORS[$label]=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
   echo "$label: ${RPS[$label]} req/s, p50 ${P50[$label]}, p99 ${P99[$label]}, non-2xx ${ERRORS[$label]:-0}"
 }
+run hello "http://127.0.0.1:$HELLO_PORT/api/cart"
+kill $HELLO_PID 2>/dev/null || true
 run nodb "$URL/api/cart"
 run page "$URL/products/ash-glaze-mug/"
 run cart -H "Cookie: $SHOPPER" "$URL/api/cart"
@@ -91,6 +97,7 @@ follows $FOLLOWED of them. After the run \`agora doctor\` found $DOCTOR in the f
 
 | request | requests/s | share of the no-database rate | p50 | p99 | non-2xx |
 |---|---|---|---|---|---|
+$(row hello "Hummingbird alone, the same response with no middleware (\`BenchHello\`, the ceiling)")
 $(row nodb "\`GET /api/cart\` without a session (no database work)")
 $(row page "\`GET /products/ash-glaze-mug/\` (static page, 15 kB)")
 $(row cart "\`GET /api/cart\` with a session (session and cart read)")
@@ -100,12 +107,16 @@ $(row feed "\`GET /api/feed?limit=10\` (1,000 followed among $ACTIONS actions)")
 $(row views "\`POST /api/views/product/CE-001\` (group-committed increment)")
 | Redis \`INCR\` (redis-benchmark, $CONNECTIONS clients, no persistence) | ${RPS[redis]} | | ${P50[redis]} | ${P99[redis]} | |
 
+Views reach $(share "${RPS[views]}" "${RPS[redis]}") of Redis \`INCR\`; Hummingbird alone, with nothing to do, $(share "${RPS[hello]}" "${RPS[redis]}").
+
 Commands (from \`scripts/bench-server.sh\`, run by \`make bench\`):
 
 \`\`\`
 agora init bench-out/server-site && agora build --site bench-out/server-site
 python3 scripts/bench-feed-data.py bench-out/server-site/data/agora.sqlite $ACTIONS $ACTORS $FOLLOWED
 agora serve --site bench-out/server-site --port $PORT
+.build/release/BenchHello $HELLO_PORT
+wrk -t2 -c$CONNECTIONS -d$DURATION --latency http://127.0.0.1:$HELLO_PORT/api/cart
 wrk -t2 -c$CONNECTIONS -d$DURATION --latency $URL/api/cart
 wrk -t2 -c$CONNECTIONS -d$DURATION --latency $URL/products/ash-glaze-mug/
 wrk -t2 -c$CONNECTIONS -d$DURATION --latency -H "Cookie: agora_session=…" $URL/api/cart

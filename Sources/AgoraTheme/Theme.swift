@@ -38,7 +38,9 @@ public struct Theme: Sendable {
             }
             do {
                 let templateName = String(relative.dropLast(".mustache".count))
-                templates[templateName] = try MustacheTemplate(string: text)
+                // Parsed as written first, so that errors name the theme's own lines and columns.
+                _ = try MustacheTemplate(string: text)
+                templates[templateName] = try MustacheTemplate(string: Self.contentTypePragma + text)
                 sources[templateName] = text
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(.init(file: file, line: error.context.lineNumber, column: error.context.columnNumber,
@@ -57,6 +59,15 @@ public struct Theme: Sendable {
             throw ThemeError([.init(file: "\(shown)/assets", line: 1, message: "cannot be read: \(error.localizedDescription)")])
         }
     }
+
+    /// Put before every template: `{{name}}` is escaped by `FastHTMLContentType`. It has to open
+    /// each file, as swift-mustache starts every partial and parent with its own HTML escaping;
+    /// a theme's own `{{% CONTENT_TYPE: TEXT }}` comes later and still wins. On a line of its
+    /// own, the tag leaves no trace in the output.
+    static let contentTypePragma: String = {
+        FastHTMLContentType.registered
+        return "{{% CONTENT_TYPE: \(FastHTMLContentType.name) }}\n"
+    }()
 
     public func hasTemplate(_ name: String) -> Bool { templateNames.contains(name) }
 

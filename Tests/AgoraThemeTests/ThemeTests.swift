@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Testing
 @testable import AgoraTheme
 
@@ -25,6 +26,56 @@ import Testing
         let output = try theme.render("page", ["name": "<script>alert('x') & \"y\"</script>", "html": "<em>ok</em>"])
         #expect(output == "<p title=\"&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;\">"
             + "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;</p><em>ok</em>")
+    }
+
+    /// `{{name}}` goes through `Escaping.html` in every template, partial, parent and block, and
+    /// the output is what swift-mustache's own escaping gives, but for a `<` with a combining mark
+    /// (one `Character`, which swift-mustache leaves as it is).
+    @Test func fastEscapingEverywhereAndTheSameOutput() throws {
+        let templates = [
+            "base": "{{#list}}\n<li>{{.}}</li>\n{{/list}}\n<title>{{$title}}{{name}}{{/title}}</title>\n",
+            "partials/name": "<b>{{name}}</b>\n",
+            "page": "{{<base}}\n{{$title}}{{>partials/name}}{{/title}}\n{{/base}}\n",
+            "text": "{{% CONTENT_TYPE: TEXT }}\n{{name}}\n",
+        ]
+        let theme = try Theme(directory: try makeTheme(templates: templates))
+        let library = MustacheLibrary(templates: try templates.mapValues { try MustacheTemplate(string: $0) })
+        let values: [String: Any] = ["name": "Ça & <b>\"x\"</b> 'y' → ☕️", "list": ["a<b", "c>d", "e&f"]]
+        for name in ["base", "partials/name", "page", "text"] {
+            #expect(try theme.render(name, values) == library.render(values, withTemplate: name))
+        }
+        #expect(try theme.render("partials/name", ["name": "<\u{301}"]) == "<b>&lt;\u{301}</b>\n")
+        #expect(library.render(["name": "<\u{301}"], withTemplate: "partials/name") == "<b><\u{301}</b>\n")
+        #expect(try theme.render("text", ["name": "a<b"]) == "a<b\n")
+    }
+
+    /// The byte-level escaping gives what escaping each Unicode scalar would.
+    @Test func escapingMatchesScalarByScalar() {
+        func scalarwise(_ text: String, xml: Bool) -> String {
+            var result = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": result += "&amp;"
+                case "<": result += "&lt;"
+                case ">": result += "&gt;"
+                case "\"": result += "&quot;"
+                case "'": result += "&#39;"
+                default:
+                    if xml, scalar.value < 0x20, scalar != "\t", scalar != "\n" { continue }
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+            return result
+        }
+        let alphabet: [Character] = ["a", "Z", " ", "<", ">", "&", "\"", "'", "\t", "\n", "\r", "\u{1}", "\u{1f}", "é", "☕️", "\u{301}", "𝄞", "\u{7f}"]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            for _ in 0..<25 {
+                let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                #expect(Escaping.xml(text) == scalarwise(text, xml: true), "\(text.debugDescription)")
+                #expect(Escaping.html(text) == scalarwise(text, xml: false), "\(text.debugDescription)")
+            }
+        }
     }
 
     @Test func supportsLayoutsBlocksAndPartials() throws {
