@@ -1,8 +1,6 @@
 import AgoraStore
 import Foundation
 import GRDB
-import NIOCore
-import NIOPosix
 
 /// The shop's SQLite database: one file in WAL mode, migrated on open.
 ///
@@ -16,6 +14,8 @@ public final class SQLiteDatabase: Sendable {
     public let clock: any StoreClock
     /// Small writes of many requests, committed together (see `GroupCommitWriter`).
     let writer: GroupCommitWriter
+    /// Where `read` and `snapshot` run.
+    private let readers: ReaderThreads
     /// Sessions read in the last few seconds; this process is the only server on the file.
     let sessionCache = SessionCache()
     /// Statements run on any connection, when counting was asked for (tests of hot paths).
@@ -42,6 +42,11 @@ public final class SQLiteDatabase: Sendable {
         self.clock = clock
         writer = GroupCommitWriter(pool: pool)
         try Migrations.migrator.migrate(pool)
+        readers = try ReaderThreads(path: path, configuration: configuration)
+    }
+
+    deinit {
+        readers.stop()
     }
 
     /// Statements run so far (0 unless made with `countStatements`).
@@ -60,33 +65,26 @@ public final class SQLiteDatabase: Sendable {
     /// One statement's read: no transaction around it (a single statement reads one snapshot),
     /// on the reader threads, never on the caller's.
     func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = self.pool
-        return try await ReaderThreads.pool.runIfActive { try pool.unsafeRead(value) }
+        try await readers.run(value)
     }
 
     /// Several statements that must see one snapshot.
     func snapshot<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = self.pool
-        return try await ReaderThreads.pool.runIfActive { try pool.read(value) }
+        try await readers.run { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try value(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(resultCode: .SQLITE_ERROR, message: "a snapshot read gave no result") }
+            return result
+        }
     }
 
     /// A small write, committed with whatever else is waiting (see `GroupCommitWriter`).
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(work)
     }
-}
-
-/// The threads every read runs on. GRDB's own `async` read crosses three threads (its
-/// semaphore queue, the reader's queue, back to the caller's); here a read crosses one and back:
-/// the thread takes the connection with GRDB's synchronous read, which stays on that thread.
-/// Under load that raised the session-and-cart read's rate by half (BENCHMARKS.md). One thread
-/// per core: a read holds its thread only while SQLite works, never while a writer does (WAL).
-enum ReaderThreads {
-    static let pool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
-        pool.start()
-        return pool
-    }()
 }
 
 extension Database {
