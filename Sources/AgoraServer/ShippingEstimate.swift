@@ -10,7 +10,7 @@ enum CountryChoice {
     static let lifetime = 365 * 86_400
 
     static func remembered(_ request: Request, shipping: ShippingRules?) -> String? {
-        valid(request.cookies[cookieName]?.value, shipping: shipping)
+        valid(request.cookieValue(cookieName), shipping: shipping)
     }
 
     static func valid(_ code: String?, shipping: ShippingRules?) -> String? {

@@ -4,9 +4,31 @@ import AgoraStore
 import AgoraTestSupport
 import Foundation
 import GRDB
+import NIOCore
+import HTTPTypes
+import Hummingbird
 import Testing
 
 @Suite struct SessionTests {
+    /// `cookieValue` finds what Hummingbird's `cookies[name]?.value` finds, for any Cookie headers.
+    @Test func cookieValueAgreesWithHummingbirdsCookies() {
+        let headers: [[String]] = [
+            [], ["agora_session=abc"], ["a=1; agora_session=abc; b=2"], ["a=1;agora_session=abc"], ["  agora_session=abc  "],
+            ["agora_sessionx=1; agora_session=2"], ["xagora_session=1"], ["agora_session="], ["agora_session"], ["agora_session=a=b"],
+            ["a=1", "agora_session=second"], ["agora_session=first", "agora_session=second"], [";;agora_session=x;;"],
+            ["agora_country=PT; agora_session=s"], ["\tagora_session=tab"], ["agora_session=\"quoted\""],
+        ]
+        for values in headers {
+            var fields = HTTPFields()
+            for value in values { fields.append(HTTPField(name: .cookie, value: value)) }
+            let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "shop", path: "/", headerFields: fields),
+                                  body: RequestBody(buffer: ByteBuffer()))
+            for name in ["agora_session", "agora_country", "a", "missing"] {
+                #expect(request.cookieValue(name) == request.cookies[name]?.value, "\(values) \(name)")
+            }
+        }
+    }
+
     @Test func aSessionIsCreatedOnlyWhenACartLineIsWritten() async throws {
         let shop = try TestShop()
         try await shop.run { port in

@@ -11,7 +11,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let secret = request.cookies[Sessions.cookieName]?.value, let session = try await sessions.store.find(secret: secret) {
+        if let secret = request.cookieValue(Sessions.cookieName), let session = try await sessions.store.find(secret: secret) {
             context.session = session
             if let extended = try await sessions.store.refresh(session) {
                 context.session = extended
