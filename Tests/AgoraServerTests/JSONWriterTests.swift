@@ -55,3 +55,57 @@ import Testing
             == String(decoding: expected, as: UTF8.self).replacingOccurrences(of: #""total":"29.00"}]"#, with: #""total":"29.00","url":null}]"#))
     }
 }
+
+/// `FlatJSON`'s fast path never reads a body differently from `JSONDecoder`: whenever it gives a
+/// value, `JSONDecoder` gives the same one (when it gives none, `JSONDecoder` decodes the body).
+@Suite struct FlatJSONTests {
+    static let keys = ["\"sku\"", "\"quantity\"", "\"update\"", "\"extra\"", "\"username\"", "\"action\"", "\"sk\\u0075\"", "\"SKU\""]
+    static let values = [
+        "\"TC-001\"", "\"\"", "\"Chá ☕️\"", "\"a\\\"b\"", "\"tab\\tx\"", "\"\u{7}\"", "1", "0", "-3", "20", "007", "1.0", "1e2", "-0",
+        "99999999999999999999", "9223372036854775807", "-9223372036854775808", "true", "false", "null", "{}", "[1]", "\"x\" ",
+        "tru", "nul", "+1", "\"unterminated",
+    ]
+
+    static func body(_ random: inout some RandomNumberGenerator) -> String {
+        var pairs: [String] = []
+        for _ in 0..<Int.random(in: 0...4, using: &random) {
+            let space = [" ", "", "\n\t", ""].randomElement(using: &random)!
+            pairs.append("\(space)\(keys.randomElement(using: &random)!)\(space):\(space)\(values.randomElement(using: &random)!)")
+        }
+        if Bool.random(using: &random) {  // the shape of a real body, with any values
+            pairs = ["\"sku\":\(values.randomElement(using: &random)!)", "\"quantity\": \(values.randomElement(using: &random)!)",
+                     "\"username\":\(values.randomElement(using: &random)!)", "\"action\":\(values.randomElement(using: &random)!)"]
+            if Bool.random(using: &random) { pairs.append("\"update\":\(values.randomElement(using: &random)!)") }
+            pairs.shuffle(using: &random)
+        }
+        let inner = pairs.joined(separator: Bool.random(using: &random) ? "," : ", ")
+        return [" {\(inner)} ", "{\(inner)}", "{\(inner)", "{\(inner)}x", "[\(inner)]", "{\(inner),}"]
+            .randomElement(using: &random)!
+    }
+
+    @Test func theFastPathAgreesWithJSONDecoder() throws {
+        var random = SystemRandomNumberGenerator()
+        var fastOnes = 0
+        for _ in 0..<5000 {
+            let body = Data(Self.body(&random).utf8)
+            if let fields = FlatJSON(body), let fast = CartRoutes.AddItem(fields) {
+                fastOnes += 1
+                let slow = try JSONDecoder().decode(CartRoutes.AddItem.self, from: body)
+                #expect(fast.sku == slow.sku && fast.quantity == slow.quantity && fast.update == slow.update,
+                        "\(String(decoding: body, as: UTF8.self))")
+            }
+            if let fields = FlatJSON(body), let fast = SocialRoutes.FollowRequest(fields) {
+                let slow = try JSONDecoder().decode(SocialRoutes.FollowRequest.self, from: body)
+                #expect(fast.username == slow.username && fast.action == slow.action, "\(String(decoding: body, as: UTF8.self))")
+            }
+        }
+        #expect(fastOnes > 0)
+        // The common bodies take the fast path.
+        #expect(FlatJSON(Data(#"{"sku":"TC-001","quantity":1,"update":true}"#.utf8)).flatMap(CartRoutes.AddItem.init) != nil)
+        #expect(FlatJSON(Data(#"{"username":"mira","action":"follow"}"#.utf8)).flatMap(SocialRoutes.FollowRequest.init) != nil)
+        // Escapes, fractions and duplicates are left to JSONDecoder.
+        #expect(FlatJSON(Data(#"{"sku":"T\"C","quantity":1}"#.utf8)) == nil)
+        #expect(FlatJSON(Data(#"{"sku":"TC","quantity":1.0}"#.utf8)) == nil)
+        #expect(FlatJSON(Data(#"{"sku":"TC","sku":"TD","quantity":1}"#.utf8)) == nil)
+    }
+}

@@ -27,7 +27,7 @@ struct CartRoutes {
         router.post("/api/cart/items") { request, context in
             var request = request
             var context = context
-            let body = try JSONDecoder().decode(AddItem.self, from: try await request.bodyData())
+            let body = try AddItem.decode(try await request.bodyData())
             let cart = try await add(sku: body.sku, quantity: body.quantity, replace: body.update ?? false, context: &context)
             return Response.json(CartView(cart, catalog: shop.catalog.current).json)
         }
@@ -40,10 +40,16 @@ struct CartRoutes {
         }
     }
 
-    struct AddItem: Decodable {
+    struct AddItem: FlatJSONDecodable {
         let sku: String
         let quantity: Int
         let update: Bool?
+
+        init?(_ fields: FlatJSON) {
+            guard let sku = fields.string("sku"), let quantity = fields.integer("quantity"),
+                  let update = fields.optionalBool("update") else { return nil }
+            (self.sku, self.quantity, self.update) = (sku, quantity, update)
+        }
     }
 
     /// Checks the sku first (404), then the quantity (400), then the stock (409); only then is a

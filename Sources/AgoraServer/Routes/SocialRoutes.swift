@@ -9,7 +9,7 @@ struct SocialRoutes {
     func register(on router: Router<ShopContext>) {
         router.post("/api/follow") { request, context in
             var request = request
-            let body = try JSONDecoder().decode(FollowRequest.self, from: try await request.bodyData())
+            let body = try FollowRequest.decode(try await request.bodyData())
             let account = try await requireAccount(context)
             let result = try await follow(account, username: body.username, action: body.action)
             return Response.jsonObject { json in
@@ -48,7 +48,7 @@ struct SocialRoutes {
         }
         router.post("/api/likes") { request, context in
             var request = request
-            let body = try JSONDecoder().decode(LikeRequest.self, from: try await request.bodyData())
+            let body = try LikeRequest.decode(try await request.bodyData())
             let account = try await requireAccount(context)
             let result = try await like(account, sku: body.sku, action: body.action)
             return Response.jsonObject { json in
@@ -96,14 +96,24 @@ struct SocialRoutes {
         }
     }
 
-    struct FollowRequest: Decodable {
+    struct FollowRequest: FlatJSONDecodable {
         let username: String
         let action: String
+
+        init?(_ fields: FlatJSON) {
+            guard let username = fields.string("username"), let action = fields.string("action") else { return nil }
+            (self.username, self.action) = (username, action)
+        }
     }
 
-    struct LikeRequest: Decodable {
+    struct LikeRequest: FlatJSONDecodable {
         let sku: String
         let action: String
+
+        init?(_ fields: FlatJSON) {
+            guard let sku = fields.string("sku"), let action = fields.string("action") else { return nil }
+            (self.sku, self.action) = (sku, action)
+        }
     }
 
     private func requireAccount(_ context: ShopContext) async throws -> Account {
