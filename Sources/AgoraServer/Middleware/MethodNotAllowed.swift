@@ -16,23 +16,30 @@ struct MethodNotAllowed: RouterMiddleware {
         ("/healthz", [.get]), ("/metrics", [.get]),
     ].map { (path: $0.0.split(separator: "/"), methods: $0.1) }
 
+    /// The table is read only when the router found no route: the requests that do match one
+    /// (nearly all) pay nothing here.
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        // Static files, the hot path, skip the table.
-        guard path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" else { return try await next(request, context) }
-        let segments = path.split(separator: "/")
-        guard let route = Self.routes.first(where: { Self.matches($0.path, segments) }) else {
+        do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard let refusal = Self.refusal(request) else { throw error }
+            return refusal
         }
+    }
+
+    /// 405 when the path is one of the API's and the method is not one it takes.
+    static func refusal(_ request: Request) -> Response? {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" else { return nil }
+        let segments = path.split(separator: "/")
+        guard let route = routes.first(where: { matches($0.path, segments) }) else { return nil }
         let allowed = route.methods.contains(.get) ? route.methods + [.head] : route.methods
-        guard allowed.contains(request.method) else {
-            var response = Response.json(object: ShopHTTPError(.methodNotAllowed, code: "method_not_allowed",
-                                                               message: "\(request.uri.path) does not take \(request.method)").json,
-                                         status: .methodNotAllowed)
-            response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-            return response
-        }
-        return try await next(request, context)
+        guard !allowed.contains(request.method) else { return nil }
+        var response = Response.json(object: ShopHTTPError(.methodNotAllowed, code: "method_not_allowed",
+                                                           message: "\(request.uri.path) does not take \(request.method)").json,
+                                     status: .methodNotAllowed)
+        response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        return response
     }
 
     static func matches(_ pattern: [Substring], _ segments: [Substring]) -> Bool {
