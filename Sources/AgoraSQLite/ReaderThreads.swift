@@ -68,7 +68,7 @@ final class ReaderThreads: @unchecked Sendable {
     }
 
     private func serve(_ connection: DatabaseQueue) {
-        try? connection.inDatabase { db in
+        connection.inDatabase { db in
             while let job = next() { job(db) }
         }
     }
