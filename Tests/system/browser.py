@@ -16,6 +16,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from agora_site import running_site
@@ -37,7 +38,9 @@ class Walk:
         self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.step:02d}-{name}.png"))
 
     def wait_for(self, condition, timeout=10):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # A condition may read the page while a form's answer replaces it: an element found on the
+        # old page is then stale, or not there yet; ask again rather than fail.
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
 
     def fill(self, fields):
         for name, value in fields.items():
