@@ -15,8 +15,8 @@ import Glibc
 /// the same times on a coarse clock ("racy" in git's words), so such a build saves no stamps and
 /// the next one takes the full way. The change time (`ctime`) catches a file changed and then
 /// given its old modification time back.
-struct InputStamps: Equatable, BinaryCodable {
-    struct Stamp: Equatable, BinaryCodable {
+struct InputStamps: Equatable {
+    struct Stamp: Equatable {
         let size: Int64
         let modified: Int64
         let changed: Int64
@@ -24,58 +24,16 @@ struct InputStamps: Equatable, BinaryCodable {
 
         /// Nanoseconds since 1970 of the later of the two times.
         var latest: Int64 { max(modified, changed) }
-
-        init(size: Int64, modified: Int64, changed: Int64, inode: UInt64) {
-            self.size = size
-            self.modified = modified
-            self.changed = changed
-            self.inode = inode
-        }
-
-        init(from reader: inout BinaryReader) throws {
-            size = try reader.read()
-            modified = try reader.read()
-            changed = try reader.read()
-            inode = try reader.read()
-        }
-
-        func write(to writer: inout BinaryWriter) {
-            writer.write(size)
-            writer.write(modified)
-            writer.write(changed)
-            writer.write(inode)
-        }
     }
 
-    struct Warning: Equatable, BinaryCodable {
+    struct Warning: Equatable {
         let file: String
         let line: Int
         let key: String
         let message: String
-
-        init(file: String, line: Int, key: String, message: String) {
-            self.file = file
-            self.line = line
-            self.key = key
-            self.message = message
-        }
-
-        init(from reader: inout BinaryReader) throws {
-            file = try reader.read()
-            line = try reader.read()
-            key = try reader.read()
-            message = try reader.read()
-        }
-
-        func write(to writer: inout BinaryWriter) {
-            writer.write(file)
-            writer.write(line)
-            writer.write(key)
-            writer.write(message)
-        }
     }
 
-    struct Summary: Equatable, BinaryCodable {
+    struct Summary: Equatable {
         let pages: Int
         let products: Int
         let categories: Int
@@ -84,36 +42,6 @@ struct InputStamps: Equatable, BinaryCodable {
         let links: [Warning]
         let images: [Warning]
         let content: [Warning]
-
-        init(pages: Int, products: Int, categories: Int, people: Int, searchIndexBytes: Int, links: [Warning], images: [Warning],
-             content: [Warning]) {
-            self.pages = pages
-            self.products = products
-            self.categories = categories
-            self.people = people
-            self.searchIndexBytes = searchIndexBytes
-            self.links = links
-            self.images = images
-            self.content = content
-        }
-
-        init(from reader: inout BinaryReader) throws {
-            pages = try reader.read()
-            products = try reader.read()
-            categories = try reader.read()
-            people = try reader.read()
-            searchIndexBytes = try reader.read()
-            links = try reader.read()
-            images = try reader.read()
-            content = try reader.read()
-        }
-
-        func write(to writer: inout BinaryWriter) {
-            for number in [pages, products, categories, people, searchIndexBytes] { writer.write(number) }
-            writer.write(links)
-            writer.write(images)
-            writer.write(content)
-        }
     }
 
     var key: String
@@ -175,18 +103,19 @@ struct InputStamps: Equatable, BinaryCodable {
 
     // MARK: binary form
 
-    init(key: String, inputs: [String: Stamp], outputs: [String: Int], summary: Summary) {
-        self.key = key
-        self.inputs = inputs
-        self.outputs = outputs
-        self.summary = summary
+    static func warnings(_ issues: [ContentIssue]) -> [Warning] {
+        issues.map { Warning(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
     }
 
+    static func issues(_ warnings: [Warning]) -> [ContentIssue] {
+        warnings.map { ContentIssue(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+    }
+}
+
+// The stamps' binary form, field by field in declaration order (as `BuildCache`'s records).
+extension InputStamps: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
-        key = try reader.read()
-        inputs = try reader.read()
-        outputs = try reader.read()
-        summary = try reader.read()
+        self.init(key: try reader.read(), inputs: try reader.read(), outputs: try reader.read(), summary: try reader.read())
     }
 
     func write(to writer: inout BinaryWriter) {
@@ -195,12 +124,44 @@ struct InputStamps: Equatable, BinaryCodable {
         writer.write(outputs)
         writer.write(summary)
     }
+}
 
-    static func warnings(_ issues: [ContentIssue]) -> [Warning] {
-        issues.map { Warning(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+extension InputStamps.Stamp: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        self.init(size: try reader.read(), modified: try reader.read(), changed: try reader.read(), inode: try reader.read())
     }
 
-    static func issues(_ warnings: [Warning]) -> [ContentIssue] {
-        warnings.map { ContentIssue(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+    func write(to writer: inout BinaryWriter) {
+        writer.write(size)
+        writer.write(modified)
+        writer.write(changed)
+        writer.write(inode)
+    }
+}
+
+extension InputStamps.Warning: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        self.init(file: try reader.read(), line: try reader.read(), key: try reader.read(), message: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(file)
+        writer.write(line)
+        writer.write(key)
+        writer.write(message)
+    }
+}
+
+extension InputStamps.Summary: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        self.init(pages: try reader.read(), products: try reader.read(), categories: try reader.read(), people: try reader.read(),
+                  searchIndexBytes: try reader.read(), links: try reader.read(), images: try reader.read(), content: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        for number in [pages, products, categories, people, searchIndexBytes] { writer.write(number) }
+        writer.write(links)
+        writer.write(images)
+        writer.write(content)
     }
 }
