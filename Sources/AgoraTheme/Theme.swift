@@ -12,6 +12,9 @@ public struct Theme: Sendable {
     public let directory: URL
     public let assets: ThemeAssets
     private let library: MustacheLibrary
+    /// The same templates for `TemplateRenderer`; nil when one of them uses what only
+    /// swift-mustache renders (transforms, dynamic partials), and `library` renders everything.
+    private let compiled: [String: CompiledTemplate]?
     private let templateNames: Set<String>
     private let dependencies: TemplateDependencies
 
@@ -28,6 +31,7 @@ public struct Theme: Sendable {
         let templatesFolder = directory.appendingPathComponent("templates")
         var templates: [String: MustacheTemplate] = [:]
         var sources: [String: String] = [:]
+        var compiled: [String: CompiledTemplate]? = [:]
         var problems: [ThemeError.Problem] = []
         for relative in Self.files(under: templatesFolder) where relative.hasSuffix(".mustache") {
             let file = "\(shown)/templates/\(relative)"
@@ -42,6 +46,8 @@ public struct Theme: Sendable {
                 _ = try MustacheTemplate(string: text)
                 templates[templateName] = try MustacheTemplate(string: Self.contentTypePragma + text)
                 sources[templateName] = text
+                compiled?[templateName] = try? TemplateParser.parse(Self.contentTypePragma + text)
+                if compiled?[templateName] == nil { compiled = nil }
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(.init(file: file, line: error.context.lineNumber, column: error.context.columnNumber,
                                       message: TemplateErrorWords.explain(error.error)))
@@ -51,6 +57,7 @@ public struct Theme: Sendable {
         }
         guard problems.isEmpty else { throw ThemeError(problems) }
         library = MustacheLibrary(templates: templates)
+        self.compiled = compiled
         templateNames = Set(templates.keys)
         dependencies = TemplateDependencies(sources: sources)
         do {
@@ -69,6 +76,10 @@ public struct Theme: Sendable {
         return "{{% CONTENT_TYPE: \(FastHTMLContentType.name) }}\n"
     }()
 
+    /// `AGORA_SWIFT_MUSTACHE=1` renders every template with swift-mustache: for measuring, and
+    /// for checking that both give the same bytes (`compiledTemplatesBuildWhatSwiftMustacheBuilds`).
+    static let rendersWithSwiftMustache = ProcessInfo.processInfo.environment["AGORA_SWIFT_MUSTACHE"] == "1"
+
     public func hasTemplate(_ name: String) -> Bool { templateNames.contains(name) }
 
     /// A digest of template `name` together with every partial and parent it includes: equal
@@ -78,6 +89,9 @@ public struct Theme: Sendable {
     /// Renders template `name` (e.g. `product`, `mail/order_created.txt`) with a context of
     /// dictionaries, arrays, strings, numbers and booleans.
     public func render(_ name: String, _ context: [String: Any]) throws(ThemeError) -> String {
+        if !Self.rendersWithSwiftMustache, let compiled, let template = compiled[name] {
+            return TemplateRenderer.render(template, context, templates: compiled)
+        }
         guard let output = library.render(context, withTemplate: name) else {
             throw ThemeError([.init(file: "\(directory.lastPathComponent)/templates/\(name).mustache", line: 1,
                                     message: "template is missing from the theme")])

@@ -20,10 +20,14 @@ import Testing
             ?? repository.appendingPathComponent(".build/debug/agora")
     }
 
-    func agora(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Result {
+    func agora(_ arguments: [String], in directory: URL? = nil, input: String? = nil,
+               environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()
         let err = Pipe()
@@ -73,6 +77,39 @@ import Testing
         let again = try agora(["init", site.path])
         #expect(again.status != 0)
         #expect(again.stderr.contains("is not empty"))
+    }
+
+    /// The sample site, every page and feed, is byte for byte the same whether its templates are
+    /// rendered by Agora's compiled templates or by swift-mustache (`AGORA_SWIFT_MUSTACHE=1`).
+    @Test func compiledTemplatesBuildWhatSwiftMustacheBuilds() throws {
+        let compiled = temporaryFolder()
+        let reference = temporaryFolder()
+        defer { for folder in [compiled, reference] { try? FileManager.default.removeItem(at: folder) } }
+        #expect(try agora(["init", compiled.path]).status == 0)
+        try FileManager.default.copyItem(at: compiled, to: reference)
+        let built = try agora(["build", "--site", compiled.path, "--quiet"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let builtByReference = try agora(["build", "--site", reference.path, "--quiet"], environment: ["AGORA_SWIFT_MUSTACHE": "1"])
+        #expect(builtByReference.status == 0, "\(builtByReference.stderr)")
+
+        let ours = try Self.files(under: compiled.appendingPathComponent("output"))
+        let theirs = try Self.files(under: reference.appendingPathComponent("output"))
+        #expect(ours.keys.sorted() == theirs.keys.sorted())
+        #expect(ours.keys.filter { $0.hasSuffix(".html") }.count > 50)
+        for (path, data) in ours where theirs[path] != data {
+            Issue.record("\(path) differs between the two renderers")
+        }
+    }
+
+    /// Every regular file under `folder`, by its relative path.
+    static func files(under folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let prefix = folder.standardizedFileURL.path + "/"
+        guard let walk = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [:] }
+        for case let url as URL in walk where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
+            files[String(url.standardizedFileURL.path.dropFirst(prefix.count))] = try Data(contentsOf: url)
+        }
+        return files
     }
 
     @Test func checkAndBuildPrintEveryProblemAndExitOne() throws {
