@@ -25,37 +25,70 @@ public enum Markdown {
     /// The visible text of a document, whitespace collapsed: for meta descriptions, feed summaries
     /// and search excerpts.
     public static func plainText(_ source: String) -> String {
+        read(source, text: true, links: false).text
+    }
+
+    /// `plainText` cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
+    public static func excerpt(_ source: String, limit: Int) -> String {
+        cut(read(source, text: true, links: false).text, limit: limit)
+    }
+
+    /// `excerpt` and `links` from one parse of the document.
+    public static func summary(_ source: String, excerptLimit: Int) -> (excerpt: String, links: [MarkdownLink]) {
+        let read = read(source, text: true, links: true)
+        return (cut(read.text, limit: excerptLimit), read.links)
+    }
+
+    private static func cut(_ text: String, limit: Int) -> String {
+        // Counting stops at `limit` characters: a long text is not segmented to its end.
+        guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex else {
+            return text
+        }
+        var cut = text[..<end]
+        if let space = cut.lastIndex(of: " ") { cut = cut[..<space] }
+        return cut + "…"
+    }
+
+    /// One walk over the parsed document for its visible text, its link destinations, or both.
+    private static func read(_ source: String, text wantsText: Bool, links wantsLinks: Bool) -> (text: String, links: [MarkdownLink]) {
         var text = CollapsedText()
+        var links: [MarkdownLink] = []
         source.withCString { pointer in
             guard let document = cmark_parse_document(pointer, strlen(pointer), CMARK_OPT_DEFAULT) else { return }
             defer { cmark_node_free(document) }
             guard let iterator = cmark_iter_new(document) else { return }
             defer { cmark_iter_free(iterator) }
+            var blockLine: Int32 = 1
             while true {
                 let event = cmark_iter_next(iterator)
                 if event == CMARK_EVENT_DONE { break }
                 guard let node = cmark_iter_get_node(iterator) else { continue }
                 let type = cmark_node_get_type(node)
-                if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
-                   let literal = cmark_node_get_literal(node) {
-                    text.append(literal)
-                } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK
-                            || (event == CMARK_EVENT_EXIT && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
-                                                              || type == CMARK_NODE_ITEM)) {
-                    text.space()
+                if wantsText {
+                    if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
+                       let literal = cmark_node_get_literal(node) {
+                        text.append(literal)
+                    } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK
+                                || (event == CMARK_EVENT_EXIT && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING
+                                                                  || type == CMARK_NODE_ITEM)) {
+                        text.space()
+                    }
+                }
+                guard wantsLinks, event == CMARK_EVENT_ENTER else { continue }
+                let start = cmark_node_get_start_line(node)
+                if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                    // Where an inline node carries no line of its own, count the breaks before it.
+                    blockLine = start > 0 ? start + 1 : blockLine + 1
+                } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                    if let url = cmark_node_get_url(node) {
+                        links.append(MarkdownLink(destination: String(cString: url), line: Int(start > 0 ? start : blockLine)))
+                    }
+                } else if start > 0 {
+                    blockLine = start
                 }
             }
         }
-        return text.string
-    }
-
-    /// `plainText` cut at a word boundary to at most `limit` characters, with an ellipsis when cut.
-    public static func excerpt(_ source: String, limit: Int) -> String {
-        let text = plainText(source)
-        guard text.count > limit else { return text }
-        var cut = String(text.prefix(limit))
-        if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
-        return cut + "…"
+        return (text.string, links)
     }
 }
 
@@ -102,31 +135,6 @@ public struct MarkdownLink: Hashable, Sendable {
 extension Markdown {
     /// Every link and image destination in the document, with its line, in document order.
     public static func links(_ source: String) -> [MarkdownLink] {
-        var links: [MarkdownLink] = []
-        source.withCString { pointer in
-            guard let document = cmark_parse_document(pointer, strlen(pointer), CMARK_OPT_DEFAULT) else { return }
-            defer { cmark_node_free(document) }
-            guard let iterator = cmark_iter_new(document) else { return }
-            defer { cmark_iter_free(iterator) }
-            var blockLine: Int32 = 1
-            while true {
-                let event = cmark_iter_next(iterator)
-                if event == CMARK_EVENT_DONE { break }
-                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
-                let type = cmark_node_get_type(node)
-                let start = cmark_node_get_start_line(node)
-                if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
-                    // Where an inline node carries no line of its own, count the breaks before it.
-                    blockLine = start > 0 ? start + 1 : blockLine + 1
-                } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
-                    if let url = cmark_node_get_url(node) {
-                        links.append(MarkdownLink(destination: String(cString: url), line: Int(start > 0 ? start : blockLine)))
-                    }
-                } else if start > 0 {
-                    blockLine = start
-                }
-            }
-        }
-        return links
+        read(source, text: false, links: true).links
     }
 }

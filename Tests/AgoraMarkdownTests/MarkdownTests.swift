@@ -33,6 +33,19 @@ import Testing
         let excerpt = Markdown.excerpt("Hand-thrown stoneware mugs glazed in ash", limit: 20)
         #expect(excerpt == "Hand-thrown…")
         #expect(Markdown.excerpt("Short", limit: 20) == "Short")
+        #expect(Markdown.excerpt("Exactly twenty chars", limit: 20) == "Exactly twenty chars")
+        #expect(Markdown.excerpt("Crème brûlée à la carte, servie chaude", limit: 21) == "Crème brûlée à la…")
+    }
+
+    /// One parse gives what `excerpt` and `links` give separately.
+    @Test func summaryIsExcerptAndLinksInOneParse() {
+        let documents = ["", "Plain", "# Title\n\n[a](/a/) and ![b](/b.png)\n\nLonger text that goes on and on past the limit",
+                         "- [x](/x/)\n- y\n\n> [z](https://z.example/)", String(repeating: "word ", count: 100)]
+        for document in documents {
+            let summary = Markdown.summary(document, excerptLimit: 30)
+            #expect(summary.excerpt == Markdown.excerpt(document, limit: 30))
+            #expect(summary.links == Markdown.links(document))
+        }
     }
 }
 

@@ -48,7 +48,8 @@ extension Memo where Value == MarkdownSummary {
     func render(_ source: String, excerptLimit: Int) -> RenderedMarkdown {
         let key = Fingerprint.of(source, salt: excerptLimit)
         let summary = value(for: key) {
-            MarkdownSummary(excerpt: Markdown.excerpt(source, limit: excerptLimit), links: Markdown.links(source))
+            let summary = Markdown.summary(source, excerptLimit: excerptLimit)
+            return MarkdownSummary(excerpt: summary.excerpt, links: summary.links)
         }
         return RenderedMarkdown(html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(source) },
                                 excerpt: summary.excerpt, links: summary.links)
