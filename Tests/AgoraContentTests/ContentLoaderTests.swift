@@ -55,6 +55,41 @@ import Testing
         #expect(site.staticFiles.map(\.path) == ["images/tea.jpg"])
     }
 
+    /// Params keep YAML's plain-scalar types (`true`, `no`, `3`, `1.5`, `~`), while quoted
+    /// values stay text; and a key written twice is reported however it is quoted.
+    @Test func paramsKeepTheirTypesAndKeysAreText() throws {
+        let content = try TempContent([
+            "site.yml": TempContent.site,
+            "categories/tea.md": TempContent.category,
+            "products/typed.md": """
+            ---
+            name: Typed
+            category: tea
+            price: 1
+            flag: true
+            off: no
+            quoted: "true"
+            count: 3
+            ratio: 1.5
+            nothing: ~
+            items: [a, 2]
+            nested: {shade: green}
+            ---
+            """,
+        ])
+        let product = try #require(try ContentLoader(directory: content.root).load().products.first)
+        #expect(product.params == [
+            "flag": .bool(true), "off": .bool(false), "quoted": .string("true"), "count": .int(3), "ratio": .double(1.5),
+            "nothing": .null, "items": .list([.string("a"), .int(2)]), "nested": .map(["shade": .string("green")]),
+        ])
+        let twice = try TempContent([
+            "site.yml": TempContent.site,
+            "categories/tea.md": TempContent.category,
+            "products/quoted-twice.md": "---\nname: A\n\"name\": B\ncategory: tea\nprice: 1\n---\n",
+        ])
+        #expect(issues(twice).contains { $0.hasPrefix("content/products/quoted-twice.md:") && $0.contains(": name: appears ") })
+    }
+
     @Test func reportsEveryProblemWithItsLine() throws {
         let content = try TempContent([
             "site.yml": TempContent.site,
