@@ -106,7 +106,8 @@ enum TemplateValue {
 extension PageChrome {
     init(content: SiteContent, theme: Theme) {
         self.init(config: content.config, categories: content.categories.map { ($0.slug, $0.name) },
-                  pages: content.pages.map { ($0.slug, $0.title) }, theme: theme)
+                  pages: content.pages.map { ($0.slug, $0.title) }, theme: theme,
+                  sharedKey: { Fingerprint.of($0).description })
     }
 }
 

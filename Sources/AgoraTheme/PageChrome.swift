@@ -12,15 +12,20 @@ public struct PageChrome: Sendable {
     public let placeholderImage: String
     let hasMoreCategories: Bool
     public let theme: Theme
-    private let cache = SectionCache()
+    /// Makes the key of `SharedValues` (the build passes its fingerprint); nil in the server,
+    /// which never fingerprints a context and gets plain dictionaries.
+    private let sharedKey: (@Sendable ([String: Any]) -> String)?
+    private let partsCache = SectionCache<[String: String]>()
+    private let siteWideCache = SectionCache<UncheckedValues>()
 
     /// Categories shown in the header; the rest are one click away on /catalog/ and the home page.
     static let navigationCategoryLimit = 8
 
     /// `categories` in navigation order; `pages` are the content pages linked from the footer.
     public init(config: SiteConfig, categories: [(slug: String, name: String)], pages: [(slug: String, title: String)],
-                theme: Theme) {
+                theme: Theme, sharedKey: (@Sendable ([String: Any]) -> String)? = nil) {
         self.config = config
+        self.sharedKey = sharedKey
         assetURLs = theme.assets.templateValues
         self.categories = Array(categories.prefix(Self.navigationCategoryLimit))
         hasMoreCategories = categories.count > Self.navigationCategoryLimit
@@ -33,7 +38,7 @@ public struct PageChrome: Sendable {
     /// and `partials/footer` see `site`, `assets` and `nav`, never the page itself. Every page
     /// repeating them is most of a build's template work.
     private func sectionParts(_ section: String?) -> [String: String] {
-        cache.value(for: section ?? "") {
+        partsCache.value(for: section ?? "") {
             var shared: [String: Any] = ["site": siteValues, "assets": assetURLs, "nav": navigation(section)]
             var parts: [String: String] = [:]
             for name in ["header", "footer"] where theme.hasTemplate("partials/\(name)") {
@@ -60,7 +65,24 @@ public struct PageChrome: Sendable {
     /// one page, such as the product and person cards every list shares: a partial sees the
     /// same site wherever it is rendered.
     public var sharedValues: [String: Any] {
-        ["site": siteValues, "assets": assetURLs, "nav": navigation(nil)]
+        var values = siteWide(nil)
+        values["chrome"] = nil
+        return values
+    }
+
+    /// `site`, `assets`, `nav` and `chrome` for every page of a section, made once per section.
+    /// With a `sharedKey` each is `SharedValues`, so a page's fingerprint hashes four keys instead
+    /// of the site's settings, navigation and rendered header and footer again for every page.
+    private func siteWide(_ section: String?) -> [String: Any] {
+        siteWideCache.value(for: section ?? "") {
+            let parts: [String: Any] = ["site": siteValues, "assets": assetURLs as [String: Any], "nav": navigation(section),
+                                        "chrome": sectionParts(section) as [String: Any]]
+            guard let sharedKey else { return UncheckedValues(values: parts) }
+            return UncheckedValues(values: parts.mapValues { value in
+                let values = value as? [String: Any] ?? [:]
+                return SharedValues(values, key: sharedKey(values))
+            })
+        }.values
     }
 
     private var siteValues: [String: Any] {
@@ -88,10 +110,7 @@ public struct PageChrome: Sendable {
     public func context(title: String?, description: String, url: String, section: String? = nil,
                         image: String? = nil, values: [String: Any] = [:]) -> [String: Any] {
         var context = values
-        context["site"] = siteValues
-        context["assets"] = assetURLs
-        context["nav"] = navigation(section)
-        context["chrome"] = sectionParts(section)
+        context.merge(siteWide(section)) { _, siteWide in siteWide }
         context["meta"] = [
             "title": title.map { "\($0) · \(config.title)" } ?? config.title,
             "heading": title ?? config.title,
@@ -104,12 +123,18 @@ public struct PageChrome: Sendable {
     }
 }
 
-/// Rendered section parts, computed once per section by whichever thread asks first.
-private final class SectionCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: [String: String]] = [:]
+/// Template values, made once and never changed: strings, numbers, booleans, arrays,
+/// dictionaries and `SharedValues`.
+private struct UncheckedValues: @unchecked Sendable {
+    let values: [String: Any]
+}
 
-    func value(for key: String, make: () -> [String: String]) -> [String: String] {
+/// Values computed once per section by whichever thread asks first.
+private final class SectionCache<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Value] = [:]
+
+    func value(for key: String, make: () -> Value) -> Value {
         lock.lock()
         if let value = values[key] {
             lock.unlock()
