@@ -1,6 +1,6 @@
 import Mustache
 
-/// Renders `CompiledTemplate`s into one byte buffer, with swift-mustache's meaning.
+/// Renders `CompiledTemplate`s into one string, with swift-mustache's meaning.
 ///
 /// swift-mustache renders every section and partial into a string of its own, splits each name
 /// at its dots on every look-up, copies the context stack for every section and asks each value
