@@ -17,11 +17,22 @@ public enum DirectoryWalk {
 
     public static func list(_ root: String) -> Listing {
         var listing = Listing()
-        walk(root, relative: "", into: &listing)
+        walk(root, relative: "", into: &listing, statting: nil)
         return listing
     }
 
-    private static func walk(_ path: String, relative: String, into listing: inout Listing) {
+    /// Every regular file under `root`, relative and `/`-separated, with what `stat` says of it.
+    /// Each file is looked up by its name in its already open folder (`fstatat`), not by a path
+    /// the kernel walks from the root again: that walk was most of a "nothing changed" build.
+    public static func statFiles(_ root: String) -> [(relative: String, info: stat)] {
+        var listing = Listing()
+        var stats: [(relative: String, info: stat)] = []
+        walk(root, relative: "", into: &listing) { relative, info in stats.append((relative, info)) }
+        return stats
+    }
+
+    private static func walk(_ path: String, relative: String, into listing: inout Listing,
+                             statting visit: ((String, stat) -> Void)?) {
         guard let directory = opendir(path) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
@@ -39,9 +50,14 @@ public enum DirectoryWalk {
             }
             if type == UInt8(DT_DIR) {
                 listing.folders.append(childRelative)
-                walk(childPath, relative: childRelative, into: &listing)
+                walk(childPath, relative: childRelative, into: &listing, statting: visit)
             } else if type == UInt8(DT_REG) {
-                listing.files.append(childRelative)
+                if let visit {
+                    var info = stat()
+                    if fstatat(dirfd(directory), name, &info, 0) == 0 { visit(childRelative, info) }
+                } else {
+                    listing.files.append(childRelative)
+                }
             }
         }
     }

@@ -54,9 +54,8 @@ struct InputStamps: Equatable {
         var stamps: [String: Stamp] = [:]
         for folder in folders {
             let root = folder.standardizedFileURL.path
-            for file in DirectoryWalk.list(root).files {
-                let path = root + "/" + file
-                if let stamp = stamp(path) { stamps[path] = stamp }
+            for (file, info) in DirectoryWalk.statFiles(root) {
+                stamps[root + "/" + file] = Stamp(info)
             }
         }
         return stamps
@@ -64,22 +63,11 @@ struct InputStamps: Equatable {
 
     /// Every file of the output folder (hidden ones aside), by relative path, with its size.
     static func outputs(_ folder: URL) -> [String: Int] {
-        let root = folder.standardizedFileURL.path
         var sizes: [String: Int] = [:]
-        for file in DirectoryWalk.list(root).files {
-            var info = stat()
-            if stat(root + "/" + file, &info) == 0 { sizes[file] = Int(info.st_size) }
+        for (file, info) in DirectoryWalk.statFiles(folder.standardizedFileURL.path) {
+            sizes[file] = Int(info.st_size)
         }
         return sizes
-    }
-
-    static func stamp(_ path: String) -> Stamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Stamp(size: Int64(info.st_size),
-                     modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                     changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
-                     inode: UInt64(info.st_ino))
     }
 
     /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so the
@@ -163,5 +151,14 @@ extension InputStamps.Summary: BinaryCodable {
         writer.write(links)
         writer.write(images)
         writer.write(content)
+    }
+}
+
+extension InputStamps.Stamp {
+    init(_ info: stat) {
+        self.init(size: Int64(info.st_size),
+                  modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                  changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+                  inode: UInt64(info.st_ino))
     }
 }
