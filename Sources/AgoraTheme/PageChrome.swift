@@ -16,7 +16,7 @@ public struct PageChrome: Sendable {
     /// which never fingerprints a context and gets plain dictionaries.
     private let sharedKey: (@Sendable ([String: Any]) -> String)?
     private let partsCache = SectionCache<[String: String]>()
-    private let siteWideCache = SectionCache<UncheckedValues>()
+    private let siteWideCache = SectionCache<UncheckedContext>()
 
     /// Categories shown in the header; the rest are one click away on /catalog/ and the home page.
     static let navigationCategoryLimit = 8
@@ -77,8 +77,8 @@ public struct PageChrome: Sendable {
         siteWideCache.value(for: section ?? "") {
             let parts: [String: Any] = ["site": siteValues, "assets": assetURLs as [String: Any], "nav": navigation(section),
                                         "chrome": sectionParts(section) as [String: Any]]
-            guard let sharedKey else { return UncheckedValues(values: parts) }
-            return UncheckedValues(values: parts.mapValues { value in
+            guard let sharedKey else { return UncheckedContext(values: parts) }
+            return UncheckedContext(values: parts.mapValues { value in
                 let values = value as? [String: Any] ?? [:]
                 return SharedValues(values, key: sharedKey(values))
             })
@@ -121,12 +121,6 @@ public struct PageChrome: Sendable {
         ] as [String: Any]
         return context
     }
-}
-
-/// Template values, made once and never changed: strings, numbers, booleans, arrays,
-/// dictionaries and `SharedValues`.
-private struct UncheckedValues: @unchecked Sendable {
-    let values: [String: Any]
 }
 
 /// Values computed once per section by whichever thread asks first.

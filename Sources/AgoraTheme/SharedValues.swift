@@ -20,3 +20,14 @@ public final class SharedValues: MustacheParent, @unchecked Sendable {
 
     public func child(named name: String) -> Any? { extra[name] ?? values[name] }
 }
+
+/// A template context handed to another thread or kept for later. Contexts hold only strings,
+/// numbers, booleans, arrays, dictionaries, `SharedValues` and `DeferredHTML`, and are never
+/// changed once built.
+public struct UncheckedContext: @unchecked Sendable {
+    public let values: [String: Any]
+
+    public init(values: [String: Any]) {
+        self.values = values
+    }
+}

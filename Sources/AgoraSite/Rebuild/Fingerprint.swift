@@ -48,12 +48,6 @@ struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A template context handed to a deferred render on another thread. Contexts hold only strings,
-/// numbers, booleans, arrays, dictionaries and `DeferredHTML`, and are never changed once built.
-struct UncheckedContext: @unchecked Sendable {
-    let values: [String: Any]
-}
-
 /// Writes template values into bytes that are equal exactly when the values are: type tags and
 /// lengths keep `["ab"]` apart from `["a", "b"]`, and dictionary keys are sorted.
 struct CanonicalEncoder {
