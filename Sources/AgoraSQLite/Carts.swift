@@ -63,10 +63,11 @@ struct SQLiteCarts: CartStore {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT sku, name, unit_price_minor, quantity, price_changed_from_minor FROM cart_lines WHERE cart = ? ORDER BY added_at, sku
             """), arguments: [owner.key])
+        // Columns by position, as selected: a name is looked up case-insensitively on every read.
         return Cart(lines: rows.map { row in
-            let changedFrom: Int64? = row["price_changed_from_minor"]
-            return CartLine(sku: row["sku"], name: row["name"], unitPrice: Money(minorUnits: row["unit_price_minor"]),
-                            quantity: row["quantity"], priceChangedFrom: changedFrom.map { Money(minorUnits: $0) })
+            let changedFrom: Int64? = row[4]
+            return CartLine(sku: row[0], name: row[1], unitPrice: Money(minorUnits: row[2]), quantity: row[3],
+                            priceChangedFrom: changedFrom.map { Money(minorUnits: $0) })
         })
     }
 }

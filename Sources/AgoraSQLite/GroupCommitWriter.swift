@@ -29,7 +29,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withUnsafeThrowingContinuation { continuation in  // resumed exactly once: by its answer or by `fail`
             jobs.submit(Job(run: { db in
                 do {
                     let value = try Self.inSavepoint(db) { try work(db) }

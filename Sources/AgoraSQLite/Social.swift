@@ -116,7 +116,7 @@ struct SQLiteSocial: SocialStore {
 
     static func counts(_ db: Database, _ username: String) throws -> (followers: Int, following: Int) {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT followers, following FROM follow_counts WHERE username = ?"), arguments: [username])
-        return (row?["followers"] ?? 0, row?["following"] ?? 0)
+        return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     /// Every count that differs from its source rows; with `fix`, corrected in one transaction.

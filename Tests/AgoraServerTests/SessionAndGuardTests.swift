@@ -17,6 +17,8 @@ import Testing
             ["agora_sessionx=1; agora_session=2"], ["xagora_session=1"], ["agora_session="], ["agora_session"], ["agora_session=a=b"],
             ["a=1", "agora_session=second"], ["agora_session=first", "agora_session=second"], [";;agora_session=x;;"],
             ["agora_country=PT; agora_session=s"], ["\tagora_session=tab"], ["agora_session=\"quoted\""],
+            ["\u{A0}agora_session=nbsp"], ["é=1; agora_session=after"], ["agora_session=a;\u{301}b=2"], ["a=ü", "agora_session=ascii"],
+            ["\r\nagora_session=crlf; a=\r\n"],
         ]
         for values in headers {
             var fields = HTTPFields()
@@ -25,6 +27,22 @@ import Testing
                                   body: RequestBody(buffer: ByteBuffer()))
             for name in ["agora_session", "agora_country", "a", "missing"] {
                 #expect(request.cookieValue(name) == request.cookies[name]?.value, "\(values) \(name)")
+            }
+        }
+    }
+
+    /// `HTTPFields.value` gives what the subscript gives: one value, the joined values, or none.
+    @Test func headerValueAgreesWithTheSubscript() {
+        let lists: [[(HTTPField.Name, String)]] = [
+            [], [(.origin, "http://a")], [(.contentType, "application/json"), (.origin, "http://a")],
+            [(.origin, "http://a"), (.origin, "http://b")], [(.contentLength, "1"), (.accept, "x"), (.contentLength, "2")],
+            [(.cookie, "a=1"), (.cookie, "b=2")], [(.origin, "")],
+        ]
+        for list in lists {
+            var fields = HTTPFields()
+            for (name, value) in list { fields.append(HTTPField(name: name, value: value)) }
+            for name in [HTTPField.Name.origin, .contentType, .contentLength, .cookie, .transferEncoding] {
+                #expect(fields.value(name) == fields[name], "\(list) \(name)")
             }
         }
     }

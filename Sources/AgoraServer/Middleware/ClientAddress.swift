@@ -10,8 +10,8 @@ struct ClientAddress: RouterMiddleware {
     let trustedProxies: Set<String>
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
-        let forwardedFor = request.headers[.xForwardedFor]
-        guard forwardedFor != nil || request.headers[.forwarded] != nil || request.headers[.xRealIP] != nil else {
+        let forwardedFor = request.headers.value(.xForwardedFor)
+        guard forwardedFor != nil || request.headers.value(.forwarded) != nil || request.headers.value(.xRealIP) != nil else {
             return try await next(request, context)
         }
         var context = context

@@ -13,20 +13,20 @@ struct CrossOriginGuard: RouterMiddleware {
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
         guard Self.isUnsafe(request.method) else { return try await next(request, context) }
-        if let site = request.headers[.secFetchSite]?.lowercased() {
+        if let site = request.headers.value(.secFetchSite)?.lowercased() {
             switch site {
             case "same-origin", "none":
                 break
             default:
-                guard let origin = request.headers[.origin], trustedOrigins.contains(origin) else { throw refusal }
+                guard let origin = request.headers.value(.origin), trustedOrigins.contains(origin) else { throw refusal }
             }
-        } else if let origin = request.headers[.origin] {
+        } else if let origin = request.headers.value(.origin) {
             guard Self.origin(origin, matchesHost: request.head.authority) || trustedOrigins.contains(origin) else {
                 throw refusal
             }
         }
         if request.uri.path.hasPrefix("/api/"), request.method != .delete, Self.hasBody(request) {
-            let type = request.headers[.contentType]?.lowercased() ?? ""
+            let type = request.headers.value(.contentType)?.lowercased() ?? ""
             guard type.hasPrefix("application/json") else {
                 throw ShopHTTPError(.unsupportedMediaType, code: "unsupported_media_type",
                                     message: "Send the request body as application/json")
@@ -44,8 +44,8 @@ struct CrossOriginGuard: RouterMiddleware {
     }
 
     private static func hasBody(_ request: Request) -> Bool {
-        if let length = request.headers[.contentLength] { return length != "0" }
-        return request.headers[.transferEncoding] != nil
+        if let length = request.headers.value(.contentLength) { return length != "0" }
+        return request.headers.value(.transferEncoding) != nil
     }
 
     /// `Origin: http://shop.example:8080` against `Host: shop.example:8080`.
@@ -63,7 +63,7 @@ struct BodyLimit: RouterMiddleware {
     let limit: Int
 
     func handle(_ request: Request, context: ShopContext, next: (Request, ShopContext) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+        if let length = request.headers.value(.contentLength).flatMap({ Int($0) }), length > limit {
             throw ShopHTTPError(.contentTooLarge, code: "body_too_large", message: "The request body is larger than \(limit / 1024) KiB")
         }
         return try await next(request, context)

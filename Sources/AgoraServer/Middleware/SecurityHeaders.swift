@@ -13,9 +13,9 @@ struct SecurityHeaders: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "same-origin"
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+        if response.headers.value(.contentType)?.hasPrefix("text/html") == true {
             // A page that takes a card sets its own, wider policy (PaymentPagePolicy).
-            if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+            if !response.headers.contains(.contentSecurityPolicy) { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
             response.headers[.xFrameOptions] = "DENY"
         }
         return response
