@@ -18,6 +18,28 @@ enum Feeds {
         }
     }
 
+    /// Every value `atom` reads, digested: a feed whose fingerprint is unchanged is not made again
+    /// (making one renders the Markdown of its 50 entries). Keep it in step with `atom`; a test
+    /// changes each value a feed shows and expects a new fingerprint.
+    static func atomFingerprint(_ config: SiteConfig, _ channel: Channel, products: [ProductView], updated: String) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        for text in ["atom 1", config.language, config.title, config.baseURL, channel.title, channel.subtitle, channel.selfPath,
+                     channel.pagePath, updated] {
+            encoder.append(text)
+        }
+        for view in products.prefix(entryLimit) {
+            let product = view.product
+            for text in [view.url, product.name, product.date, product.category, view.categoryName, view.maker?.name ?? "\u{0}",
+                         view.excerpt, view.priceDisplay, view.descriptionHTML.key] {
+                encoder.append(text)
+            }
+        }
+        return encoder.fingerprint()
+    }
+
+    /// Entries in a feed: the newest products.
+    static let entryLimit = 50
+
     /// Atom feed (RFC 4287) of the newest 50 of `products`. The shop is the feed's author, so every
     /// entry has one even when its product has no maker.
     static func atom(_ config: SiteConfig, _ channel: Channel, products: [ProductView], updated: String) -> String {
@@ -36,7 +58,7 @@ enum Feeds {
           <generator>Agora</generator>
 
         """
-        for view in products.prefix(50) {
+        for view in products.prefix(entryLimit) {
             let url = config.absoluteURL(view.url)
             xml += """
               <entry>

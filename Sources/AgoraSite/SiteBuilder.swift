@@ -223,8 +223,8 @@ public struct SiteBuilder: Sendable {
             return try make(.page(templateDigest: theme.templateDigest(template), context: context)) {
                 try write(Data(try theme.render(template, context).utf8))
             }
-        case .text(let text):
-            return try make(nil) { try write(Data(try text().utf8)) }
+        case .text(let fingerprint, let text):
+            return try make(fingerprint) { try write(Data(try text().utf8)) }
         case .data(let data):
             return try make(nil) { try write(data) }
         case .copy(let source):

@@ -8,7 +8,8 @@ struct OutputJob: Sendable {
     enum Work: Sendable {
         /// An HTML page from a template; the context is built inside the job.
         case page(template: String, context: @Sendable () -> [String: Any])
-        case text(@Sendable () throws -> String)
+        /// Text; with a fingerprint of everything it is made from, it is made only when that changed.
+        case text(fingerprint: Fingerprint? = nil, make: @Sendable () throws -> String)
         case data(Data)
         case copy(URL)
     }
@@ -325,13 +326,15 @@ struct SitePlan {
             let products = productsByCategory[category.slug] ?? []
             let feed = Feeds.Channel(title: "\(category.name) — \(config.title)", subtitle: "New in \(category.name)",
                                      selfPath: SitePaths.categoryFeed(category.slug), pagePath: SitePaths.category(category.slug))
-            return OutputJob(path: String(feed.selfPath.dropFirst()), work: .text {
+            return OutputJob(path: String(feed.selfPath.dropFirst()),
+                             work: .text(fingerprint: Feeds.atomFingerprint(config, feed, products: products, updated: generated)) {
                 Feeds.atom(config, feed, products: products, updated: generated)
             })
         }
         return categoryFeeds + [
             OutputJob(path: "sitemap.xml", work: .text { Feeds.sitemap(config, entries: entries) }),
-            OutputJob(path: "feed.xml", work: .text { [listed] in
+            OutputJob(path: "feed.xml", work: .text(fingerprint: Feeds.atomFingerprint(config, .site(config), products: listed,
+                                                                                       updated: generated)) { [listed] in
                 Feeds.atom(config, .site(config), products: listed, updated: generated)
             }),
             OutputJob(path: "robots.txt", work: .text { Feeds.robots(config) }),

@@ -177,6 +177,20 @@ import Testing
         #expect(checker.resolves("//cdn.example/x.js", from: "/") == nil)
         #expect(checker.resolves("#top", from: "/") == nil)
     }
+
+    /// The byte check that skips `normalize` says yes only where `normalize` gives the path back,
+    /// and the paths it turns away include every one that `normalize` changes.
+    @Test func normalPathsAreThoseNormalizeKeeps() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["/", "/", ".", "..", "a", "tea", "é", "\u{301}", "%2e", "..."]
+        for _ in 0..<20_000 {
+            let path = (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            if LinkChecker.isNormal(path) { #expect(LinkChecker.normalize(path) == path, "\(path)") }
+            if path.hasPrefix("/"), LinkChecker.normalize(path) != path { #expect(!LinkChecker.isNormal(path), "\(path)") }
+        }
+        for path in ["/", "/a", "/a/", "/a/b/index.html", "/.../", "/a.b/"] { #expect(LinkChecker.isNormal(path), "\(path)") }
+        for path in ["", "a/", "//", "/a//b", "/./", "/../", "/a/.", "/a/..", "/a/./b"] { #expect(!LinkChecker.isNormal(path), "\(path)") }
+    }
 }
 
 /// The JSON-LD writer gives the bytes Foundation's `JSONSerialization` gave (sorted keys, slashes

@@ -128,6 +128,37 @@ import Testing
         let full = try TestSite.snapshot(of: fresh.outputDirectory)
         #expect(try site.snapshot() == full)
     }
+
+    /// Feeds are made again only when their fingerprint changes (`Feeds.atomFingerprint`): after
+    /// each edit of something a feed shows, one at a time, the output is a fresh build's.
+    @Test func feedsFollowEveryEditOfWhatTheyShow() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let edits: [(file: String, from: String, to: String)] = [
+            ("site.yml", "title: Tea & Co", "title: Tea & Sons"),
+            ("site.yml", "base_url: https://tea.example/shop", "base_url: https://leaves.example/"),
+            ("products/green/sencha.md", "date: 2026-03-01", "date: 2026-03-09"),
+            ("products/green/sencha.md", "price: 12.5", "price: 13"),
+            ("products/green/sencha.md", "A **bright** tea.", "A *brighter* tea."),
+            ("products/green/gyokuro.md", "name: Gyokuro", "name: Gyokuro Asahi"),
+            ("products/green/gyokuro.md", "category: green-tea", "category: black-tea"),
+            ("people/ana.md", "name: Ana Silva", "name: Ana S. Silva"),
+            ("products/green/sencha.md", "maker: ana", "maker: bea"),
+            ("categories/black-tea.md", "name: Black Tea", "name: Red Tea"),
+        ]
+        for edit in edits {
+            let text = try String(contentsOf: site.content.appendingPathComponent(edit.file), encoding: .utf8)
+            #expect(text.contains(edit.from), "\(edit.file)")
+            try site.write(edit.file, text.replacingOccurrences(of: edit.from, with: edit.to))
+            try site.build()
+            var fresh = site.options
+            fresh.outputDirectory = site.root.appendingPathComponent("fresh")
+            fresh.cacheDirectory = nil
+            try? FileManager.default.removeItem(at: fresh.outputDirectory)
+            try SiteBuilder(options: fresh).build()
+            #expect(try site.snapshot() == TestSite.snapshot(of: fresh.outputDirectory), "after \(edit.to)")
+        }
+    }
 }
 
 /// After a deploy, pages that browsers and caches still hold keep finding their stylesheet: the
