@@ -46,8 +46,8 @@ struct SitePlan {
     let activePeople: [PersonView]
     /// `partials/product_card` and `partials/person_card` rendered once per item (Hugo's
     /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
-    let productEntries: [String: SharedValues]
-    let personEntries: [String: SharedValues]
+    let productEntries: [String: ListEntry]
+    let personEntries: [String: ListEntry]
     /// `search.json`, built up front so the summary can report its size.
     let searchIndex: Data
     /// Markdown and cards from the last build that are still valid.
@@ -100,41 +100,57 @@ struct SitePlan {
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
         // Cards are rendered once, apart from any page, so they get the site-wide values themselves.
         let chrome = self.chrome
-        productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme) {
-            $0.context().merging(chrome.sharedValues) { own, _ in own }
-        }
+        productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme,
+                                          shared: chrome.sharedValues) { $0.context() }
         let makerCounts = productsByMaker.mapValues(\.count)
-        personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme) {
-            var values = $0.context().merging(chrome.sharedValues) { own, _ in own }
+        personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme,
+                                         shared: chrome.sharedValues) {
+            var values = $0.context()
             values["product_count"] = makerCounts[$0.person.username] ?? 0
             return values
         }
     }
 
-    /// Products and people as lists show them: their values plus `card_html`, made once and
-    /// fingerprinted once for every list. A card is rendered when the first page that shows it
-    /// is; until then its fingerprint (values and partial) is all an unchanged list needs.
+    /// A product or person as lists show it (`card`: its own values, the site-wide ones and
+    /// `card_html`) and its own values alone (`own`, for its page), each keyed by a digest.
+    struct ListEntry: Sendable {
+        let own: SharedValues
+        let card: SharedValues
+    }
+
+    /// The entries of products or people, made once and hashed once for every list and page: a
+    /// view's own values are hashed, and the card's key is made from that digest, the site-wide
+    /// values' and the partial's. A card is rendered when the first page that shows it is; until
+    /// then its key is all an unchanged list needs.
     private static func listEntries<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
-                                                    theme: Theme,
-                                                    context: @escaping @Sendable (View) -> [String: Any]) -> [String: SharedValues] {
+                                                    theme: Theme, shared: [String: Any],
+                                                    own: @escaping @Sendable (View) -> [String: Any]) -> [String: ListEntry] {
         let hasCard = theme.hasTemplate(partial)
         let digest = hasCard ? theme.templateDigest(partial) : 0
+        let shared = UncheckedContext(values: shared)
+        let sharedKey = Fingerprint.of(shared.values).description
         let entries = ParallelMap.map(views) { view in
-            let cardValues = UncheckedContext(values: context(view))
-            let fingerprint = Fingerprint.page(templateDigest: digest, context: cardValues.values).description
-            let card = hasCard ? DeferredHTML(key: fingerprint) { (try? theme.render(partial, cardValues.values)) ?? "" }
-                : DeferredHTML("")
-            return (key(view), SharedValues(cardValues.values, adding: ["card_html": card], key: fingerprint))
+            let ownValues = UncheckedContext(values: own(view))
+            let ownKey = Fingerprint.of(ownValues.values).description
+            let cardKey = Fingerprint.of(texts: ["card 1", String(digest), ownKey, sharedKey]).description
+            // The card sees its own values first, then the site-wide ones: layered, not merged into
+            // a copy of the own values that every product would hold twice (merged only to render).
+            let card = hasCard ? DeferredHTML(key: cardKey) {
+                (try? theme.render(partial, ownValues.values.merging(shared.values) { own, _ in own })) ?? ""
+            } : DeferredHTML("")
+            return (key(view), ListEntry(own: SharedValues(ownValues.values, key: ownKey),
+                                         card: SharedValues(ownValues.values, adding: ["card_html": card], below: shared.values,
+                                                            key: cardKey)))
         }
         return Dictionary(entries, uniquingKeysWith: { first, _ in first })
     }
 
     private func cardContext(_ view: ProductView) -> SharedValues {
-        productEntries[view.product.sku] ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
+        productEntries[view.product.sku]?.card ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
     }
 
     private func cardContext(_ view: PersonView) -> SharedValues {
-        personEntries[view.person.username] ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
+        personEntries[view.person.username]?.card ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
     }
 
     func jobs() -> [OutputJob] {
@@ -231,9 +247,13 @@ struct SitePlan {
     }
 
     private func productPage(_ view: ProductView) -> OutputJob {
-        page(view.url, "product") { [chrome] in
-            var product = view.context()
-            product["json_ld"] = StructuredData.product(view, config: chrome.config)
+        page(view.url, "product") { [chrome, productEntries] in
+            // The product's values, made and hashed once for its card, plus the JSON-LD: the page's
+            // fingerprint reads their keys instead of hashing the product's values again.
+            let own = productEntries[view.product.sku]?.own
+                ?? SharedValues(view.context(), key: Fingerprint.of(view.context()).description)
+            let jsonLD = StructuredData.product(view, config: chrome.config, valuesKey: own.key)
+            let product = SharedValues(own.values, adding: ["json_ld": jsonLD], key: own.key + " " + jsonLD.key)
             return chrome.context(title: view.product.name, description: view.excerpt, url: view.url,
                                   section: view.product.category, image: view.imageAbsoluteURL, values: ["product": product])
         }

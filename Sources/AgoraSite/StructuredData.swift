@@ -6,7 +6,15 @@ import Foundation
 /// (SPEC §3.3). The JSON is safe to place inside `<script>`: `<` is written as `\u003c`.
 /// It is encoded only when the page is rendered; until then its fingerprint stands for it.
 enum StructuredData {
-    static func product(_ view: ProductView, config: SiteConfig) -> DeferredHTML {
+    /// A product page's JSON-LD. Everything it reads of the product is among the product's own
+    /// template values (`ProductView.context()`), so their digest (`valuesKey`) and the three
+    /// settings it reads key it: an unchanged page costs neither building the value nor hashing it.
+    static func product(_ view: ProductView, config: SiteConfig, valuesKey: String) -> DeferredHTML {
+        let key = Fingerprint.of(texts: ["product json-ld 1", valuesKey, config.currency, config.title, config.baseURL])
+        return DeferredHTML(key: key.description, keepsResult: false) { encode(productValue(view, config: config)) }
+    }
+
+    static func productValue(_ view: ProductView, config: SiteConfig) -> [String: Any] {
         let product = view.product
         var offer: [String: Any] = [
             "@type": "Offer",
@@ -31,7 +39,7 @@ enum StructuredData {
         if let maker = view.maker {
             value["brand"] = ["@type": "Brand", "name": maker.name]
         }
-        return deferred(value)
+        return value
     }
 
     static func person(_ view: PersonView, config: SiteConfig) -> DeferredHTML {

@@ -9,16 +9,20 @@ public final class SharedValues: MustacheParent, @unchecked Sendable {
     public let values: [String: Any]
     /// Values on top of `values` (a card's HTML), kept apart so `values` is not copied to add them.
     public let extra: [String: Any]
+    /// Values under `values`, found only where `values` has no such name (the site-wide values a
+    /// card sees): one dictionary many `SharedValues` share.
+    public let below: [String: Any]
     /// Equal keys promise equal values.
     public let key: String
 
-    public init(_ values: [String: Any], adding extra: [String: Any] = [:], key: String) {
+    public init(_ values: [String: Any], adding extra: [String: Any] = [:], below: [String: Any] = [:], key: String) {
         self.values = values
         self.extra = extra
+        self.below = below
         self.key = key
     }
 
-    public func child(named name: String) -> Any? { extra[name] ?? values[name] }
+    public func child(named name: String) -> Any? { extra[name] ?? values[name] ?? below[name] }
 }
 
 /// A template context handed to another thread or kept for later. Contexts hold only strings,

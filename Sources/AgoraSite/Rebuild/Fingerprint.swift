@@ -34,6 +34,13 @@ struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         return encoder.fingerprint()
     }
 
+    /// The fingerprint of a sequence of texts (each length-prefixed, so they cannot run together).
+    static func of(texts: [String]) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        for text in texts { encoder.append(text) }
+        return encoder.fingerprint()
+    }
+
     static func of(_ data: Data) -> Fingerprint {
         var encoder = CanonicalEncoder()
         encoder.bytes.append(contentsOf: data)
