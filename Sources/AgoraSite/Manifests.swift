@@ -20,24 +20,61 @@ enum Manifests {
                       thumbnail: product.image.flatMap { thumbnails[$0]?[.small] }.map(\.manifestValue))
             }
         )
-        return try encode(manifest)
+        return try write(manifest)
+    }
+
+    /// `manifest` in the bytes `encode` gives it: `CatalogManifest`'s keys in sorted order, the
+    /// site's settings through `JSONEncoder`.
+    static func write(_ manifest: CatalogManifest) throws -> Data {
+        var json = ManifestJSON(capacity: 400 * manifest.products.count + 8192)
+        json.raw("{\"categories\":")
+        json.array(manifest.categories) { json, category in
+            json.raw("{\"name\":"); json.string(category.name)
+            json.raw(",\"slug\":"); json.string(category.slug)
+            json.raw(",\"url\":"); json.string(category.url)
+            json.raw("}")
+        }
+        json.raw(",\"currency\":"); json.string(manifest.currency)
+        json.raw(",\"generated\":"); json.string(manifest.generated)
+        json.raw(",\"products\":"); json.array(manifest.products) { $0.product($1) }
+        if let site = manifest.site {
+            json.raw(",\"site\":")
+            json.raw(try encodeCompact(site))
+        }
+        json.raw("}\n")
+        return Data(json.bytes)
     }
 
     static func people(_ content: SiteContent, thumbnails: [String: Thumbnails.Set] = [:]) throws -> Data {
-        try encode(PeopleManifest(people: content.people.map {
-            .init(username: $0.username, name: $0.name, url: SitePaths.person($0.username),
-                  photo: $0.photo.map(SitePaths.file), active: $0.active,
-                  thumbnail: $0.photo.flatMap { thumbnails[$0]?[.small] }.map(\.manifestValue))
-        }))
+        let people = content.people.map {
+            PeopleManifest.Person(username: $0.username, name: $0.name, url: SitePaths.person($0.username),
+                                  photo: $0.photo.map(SitePaths.file), active: $0.active,
+                                  thumbnail: $0.photo.flatMap { thumbnails[$0]?[.small] }.map(\.manifestValue))
+        }
+        return write(PeopleManifest(people: people))
+    }
+
+    /// `manifest` in the bytes `encode` gives it.
+    static func write(_ manifest: PeopleManifest) -> Data {
+        var json = ManifestJSON(capacity: 300 * manifest.people.count + 64)
+        json.raw("{\"people\":")
+        json.array(manifest.people) { $0.person($1) }
+        json.raw("}\n")
+        return Data(json.bytes)
     }
 
     /// Stable bytes: sorted keys, unescaped slashes, one trailing newline.
     static func encode<Value: Encodable>(_ value: Value) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
+        var data = try encodeCompact(value)
         data.append(0x0A)
         return data
+    }
+
+    /// The same bytes without the newline, for a value inside a larger one.
+    static func encodeCompact<Value: Encodable>(_ value: Value) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 }
 

@@ -42,7 +42,38 @@ enum SearchIndex {
                 .init(username: $0.person.username, name: $0.person.name, url: $0.url, location: $0.person.location,
                       text: shorten($0.excerpt))
             })
-        return try Manifests.encode(index)
+        return write(index)
+    }
+
+    /// `index` in the bytes `Manifests.encode` gives it (a test holds them equal): keys sorted,
+    /// absent optionals left out, as the synthesized `Encodable` leaves them.
+    static func write(_ index: Index) -> Data {
+        var json = ManifestJSON(capacity: 300 * (index.products.count + index.people.count) + 64)
+        json.raw("{\"currency_symbol\":"); json.string(index.currency_symbol)
+        json.raw(",\"people\":")
+        json.array(index.people) { json, person in
+            json.raw("{")
+            if let location = person.location { json.raw("\"location\":"); json.string(location); json.raw(",") }
+            json.raw("\"name\":"); json.string(person.name)
+            json.raw(",\"text\":"); json.string(person.text)
+            json.raw(",\"url\":"); json.string(person.url)
+            json.raw(",\"username\":"); json.string(person.username)
+            json.raw("}")
+        }
+        json.raw(",\"products\":")
+        json.array(index.products) { json, product in
+            json.raw("{\"category\":"); json.string(product.category)
+            if let maker = product.maker { json.raw(",\"maker\":"); json.string(maker) }
+            json.raw(",\"name\":"); json.string(product.name)
+            json.raw(",\"price\":"); json.string(product.price)
+            json.raw(",\"sku\":"); json.string(product.sku)
+            json.raw(",\"tags\":"); json.array(product.tags) { $0.string($1) }
+            json.raw(",\"text\":"); json.string(product.text)
+            json.raw(",\"url\":"); json.string(product.url)
+            json.raw("}")
+        }
+        json.raw("}\n")
+        return Data(json.bytes)
     }
 
     private static func shorten(_ text: String) -> String {
