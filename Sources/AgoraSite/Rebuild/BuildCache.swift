@@ -39,9 +39,12 @@ struct BuildCache: Sendable {
     func save(_ file: URL) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.appendingPathExtension("tmp")
-        // Sized up front from the last cache: growing by doubling (and the copy a `Data` would make)
-        // was the build's peak of memory.
-        var writer = BinaryWriter(capacity: Int(FileStamp.of(file.path).size) + 1 << 20)
+        // Sized up front from the last cache, or on a first build from the number of entries (a
+        // cache holds well under 1 KiB per output and body): growing by doubling (and the copy a
+        // `Data` would make) was the build's peak of memory. Reserved pages never written to are
+        // never resident, so a generous guess costs nothing.
+        let guess = max(Int(FileStamp.of(file.path).size), (outputs.count + markdown.count) * 1024)
+        var writer = BinaryWriter(capacity: guess + 1 << 20)
         write(to: &writer)
         try writer.bytes.withUnsafeBytes { try OutputWriter.writeFile($0, to: temporary.path) }
         guard rename(temporary.path, file.path) == 0 else {
