@@ -13,6 +13,9 @@ final class OutputWriter: @unchecked Sendable {
         var written = 0
         var unchanged = 0
         var removed = 0
+        /// Every file the output folder holds after the commit, with its size: what
+        /// `InputStamps.outputs` would find, taken on the walk that removes stale files.
+        var files: [String: Int] = [:]
     }
 
     static let stagingName = ".agora-staging"
@@ -115,7 +118,7 @@ final class OutputWriter: @unchecked Sendable {
         var stats = Stats(written: changedPaths.count, unchanged: unchanged)
         try merge(staging.path, into: output.path)
         try? fileManager.removeItem(at: staging)
-        stats.removed = removeStale(keeping: keep)
+        (stats.removed, stats.files) = removeStale(keeping: keep)
         return stats
     }
 
@@ -200,15 +203,20 @@ final class OutputWriter: @unchecked Sendable {
 
     /// Deletes files not produced by this build, then the folders left empty. Hashed assets are
     /// kept for `retiredAssetLifetime` after the build that first left them over.
-    private func removeStale(keeping keep: Set<String>) -> Int {
-        let listing = DirectoryWalk.list(output.path)
+    private func removeStale(keeping keep: Set<String>) -> (removed: Int, remaining: [String: Int]) {
+        var remaining: [String: Int] = [:]
+        var stale: [String] = []
+        for (path, info) in DirectoryWalk.statFiles(output.path) {
+            remaining[path] = Int(info.st_size)
+            if !keep.contains(path) { stale.append(path) }
+        }
         var removed = 0
         var emptied: Set<String> = []
         let registry = output.appendingPathComponent(Self.retiredAssetsName)
         let retiredBefore = Self.readRetired(registry)
         var retired: [String: Int64] = [:]
         let now = Int64(Date().timeIntervalSince1970)
-        for path in listing.files where !keep.contains(path) {
+        for path in stale {
             // A compressed copy of an asset still produced is not retired: it only went out of fashion.
             let base = path.hasSuffix(".gz") || path.hasSuffix(".br") ? String(path.dropLast(3)) : path
             if path.hasPrefix("assets/"), !keep.contains(base) {
@@ -218,7 +226,10 @@ final class OutputWriter: @unchecked Sendable {
                     continue
                 }
             }
-            if unlink(output.path + "/" + path) == 0 { removed += 1 }
+            if unlink(output.path + "/" + path) == 0 {
+                removed += 1
+                remaining[path] = nil
+            }
             var folder = path
             while let slash = folder.lastIndex(of: "/") {
                 folder = String(folder[..<slash])
@@ -228,8 +239,8 @@ final class OutputWriter: @unchecked Sendable {
         for folder in emptied.sorted(by: { $0.count > $1.count }) {
             rmdir(output.path + "/" + folder)  // fails, harmlessly, unless the folder is now empty
         }
-        if retired != retiredBefore { Self.writeRetired(retired, to: registry) }
-        return removed
+        if retired != retiredBefore { Self.writeRetired(retired, to: registry) }  // a dotfile: not walked, not stamped
+        return (removed, remaining)
     }
 
     private static func readRetired(_ file: URL) -> [String: Int64] {

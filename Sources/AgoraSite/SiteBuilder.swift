@@ -137,7 +137,7 @@ public struct SiteBuilder: Sendable {
             contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
             searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings,
             contentWarnings: load.warnings)
-        saveStamps(inputStamps, taken: stampsTaken, summary: summary)
+        saveStamps(inputStamps, outputs: stats.files, taken: stampsTaken, summary: summary)
         timer.mark("save stamps")
         return summary
     }
@@ -162,7 +162,8 @@ public struct SiteBuilder: Sendable {
 
     /// Stamps for the next build's fast path, unless an input was touched too close to the moment
     /// they were taken to be trusted; then the next build takes the full way (and stamps again).
-    private func saveStamps(_ inputs: [String: InputStamps.Stamp], taken: Int64, summary: BuildSummary) {
+    /// `outputs` is what the commit's walk of the output folder found (`OutputWriter.Stats.files`).
+    private func saveStamps(_ inputs: [String: InputStamps.Stamp], outputs: [String: Int], taken: Int64, summary: BuildSummary) {
         guard let file = options.stampsFile else { return }
         guard InputStamps.settled(inputs, taken: taken) else {
             try? FileManager.default.removeItem(at: file)
@@ -172,8 +173,7 @@ public struct SiteBuilder: Sendable {
             pages: summary.pages, products: summary.products, categories: summary.categories, people: summary.people,
             searchIndexBytes: summary.searchIndexBytes, links: InputStamps.warnings(summary.linkWarnings),
             images: InputStamps.warnings(summary.imageWarnings), content: InputStamps.warnings(summary.contentWarnings))
-        let stamps = InputStamps(key: options.stampsKey, inputs: inputs, outputs: InputStamps.outputs(options.outputDirectory),
-                                 summary: saved)
+        let stamps = InputStamps(key: options.stampsKey, inputs: inputs, outputs: outputs, summary: saved)
         if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }
     }
 

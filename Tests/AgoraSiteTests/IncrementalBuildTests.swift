@@ -216,6 +216,21 @@ import Testing
         #expect(try site.snapshot() == before)
     }
 
+    /// The output stamps a build saves come from the walk that removes stale files; they must be
+    /// what a walk of the output folder finds afterwards, or the next build could not be up to date.
+    @Test func savedOutputStampsAreWhatAWalkFinds() throws {
+        let site = try settledSite()
+        try site.build()
+        try Data("stray".utf8).write(to: site.output.appendingPathComponent("stray.html"))
+        let second = try site.build()
+        #expect(!second.upToDate && second.filesRemoved == 1)
+        let stampsFile = try #require(site.options.stampsFile)
+        let saved = try #require(InputStamps.load(stampsFile))
+        #expect(saved.outputs == InputStamps.outputs(site.output))
+        #expect(!saved.outputs.isEmpty && saved.outputs["stray.html"] == nil)
+        #expect(try site.build().upToDate)
+    }
+
     @Test func aTouchedFileTakesTheFullWayAndChangesNothing() throws {
         let site = try settledSite()
         try site.build()
