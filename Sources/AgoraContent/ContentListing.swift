@@ -23,7 +23,9 @@ struct ContentListing {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: directory.path])
         }
         var listing = ContentListing()
-        for relative in DirectoryWalk.list(directory.path).files.sorted() {
+        // Stamped as listed (`fstatat` in each open folder): a `stat` by full path per file made
+        // the kernel walk every path again.
+        for (relative, info) in DirectoryWalk.statFiles(directory.path).sorted(by: { $0.relative < $1.relative }) {
             if relative == "site.yml" {
                 listing.hasSiteConfig = true
                 continue
@@ -38,7 +40,7 @@ struct ContentListing {
                 listing.strayMarkdown.append(relative)
                 continue
             }
-            let stamp = fileStamp(directory.path + "/" + relative)
+            let stamp = FileStamp(info)
             listing.markdownFiles.append(MarkdownFile(
                 path: relative, stem: String(name.dropLast(3)),
                 modified: Date(timeIntervalSince1970: TimeInterval(stamp.modified / 1_000_000_000)), stamp: stamp))
@@ -49,8 +51,7 @@ struct ContentListing {
     static func fileStamp(_ path: String) -> FileStamp {
         var info = stat()
         guard stat(path, &info) == 0 else { return FileStamp(size: -1, modified: 0) }
-        return FileStamp(size: Int64(info.st_size),
-                         modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        return FileStamp(info)
     }
 
     /// Markdown files of one section; `recursive: false` reports files in subfolders as stray.
@@ -59,5 +60,11 @@ struct ContentListing {
             guard file.path.hasPrefix(section + "/") else { return false }
             return recursive || !file.path.dropFirst(section.count + 1).contains("/")
         }
+    }
+}
+
+extension FileStamp {
+    init(_ info: stat) {
+        self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 }
