@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         // gzip, shared by the build (--precompress) and the server (on the fly).
         .target(name: "AgoraCompression", dependencies: ["CZlib"]),
-        .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "AgoraContent", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "AgoraTheme", dependencies: [
             "AgoraContent", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),

@@ -96,8 +96,11 @@ extension Page: BinaryCodable {
 }
 
 extension FileStamp: BinaryCodable {
-    public init(from reader: inout BinaryReader) throws { self.init(size: try reader.read(), modified: try reader.read()) }
-    public func write(to writer: inout BinaryWriter) { writer.write(size); writer.write(modified) }
+    public init(from reader: inout BinaryReader) throws {
+        self.init(size: try reader.read(), modified: try reader.read(), changed: try reader.read(), inode: try reader.read())
+    }
+
+    public func write(to writer: inout BinaryWriter) { writer.write(size); writer.write(modified); writer.write(changed); writer.write(inode) }
 }
 
 extension FrontMatterKey: BinaryCodable {
@@ -137,16 +140,21 @@ extension ContentIssue: BinaryCodable {
 extension ParsedFile: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         key = try reader.read()
+        stamp = try reader.read()
+        bodyDigest = try reader.read()
         item = try reader.read()
         keys = try reader.read()
     }
 
-    func write(to writer: inout BinaryWriter) { writer.write(key); writer.write(item); writer.write(keys) }
+    func write(to writer: inout BinaryWriter) {
+        writer.write(key); writer.write(stamp); writer.write(bodyDigest); writer.write(item); writer.write(keys)
+    }
 }
 
 extension ParsedFiles: BinaryCodable {
     public init(from reader: inout BinaryReader) throws {
         self.init()
+        listedAt = try reader.read()
         categories = try reader.read()
         products = try reader.read()
         people = try reader.read()
@@ -154,6 +162,6 @@ extension ParsedFiles: BinaryCodable {
     }
 
     public func write(to writer: inout BinaryWriter) {
-        writer.write(categories); writer.write(products); writer.write(people); writer.write(pages)
+        writer.write(listedAt); writer.write(categories); writer.write(products); writer.write(people); writer.write(pages)
     }
 }

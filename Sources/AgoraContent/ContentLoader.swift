@@ -19,12 +19,17 @@ public struct ContentLoader: Sendable {
         try load(reusing: ParsedFiles()).content
     }
 
-    /// Loads the folder, taking each Markdown file whose front matter is unchanged from `previous`
-    /// instead of parsing its YAML again. Checks across files (duplicates, references) always run on
-    /// the whole folder, so reused files cannot hide a problem.
+    /// Loads the folder with what `previous` knows: a Markdown file whose stamp is as it was (and
+    /// settled, see `FileStamp.settled`) is not read at all, its body read later only if needed
+    /// (`MarkdownBody`); a file read whose front matter is unchanged is not parsed again. Checks
+    /// across files (duplicates, references) always run on the whole folder, so reused files
+    /// cannot hide a problem.
     public func load(reusing previous: ParsedFiles) throws(ContentIssues) -> ContentLoad {
         var log = IssueLog()
         var parsed = ParsedFiles()
+        // Taken before the listing, so that a file changed while it runs is not trusted next time.
+        parsed.listedAt = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let listedBefore = previous.listedAt
         let listing: ContentListing
         do {
             listing = try ContentListing.scan(directory)
@@ -38,19 +43,19 @@ public struct ContentLoader: Sendable {
         }
 
         let categories = parseAll(listing.markdown(in: "categories", recursive: false), previous: previous.categories,
-                                  into: &parsed.categories, log: &log) { doc, stem, _, log in
+                                  listedAt: listedBefore, into: &parsed.categories, log: &log) { doc, stem, _, log in
             ItemParsers.category(&doc, stem: stem, log: &log)
         }
         let allProducts = parseAll(listing.markdown(in: "products", recursive: true), previous: previous.products,
-                                   into: &parsed.products, log: &log) { doc, stem, modified, log in
+                                   listedAt: listedBefore, into: &parsed.products, log: &log) { doc, stem, modified, log in
             ItemParsers.product(&doc, stem: stem, modified: modified, log: &log)
         }
         let people = parseAll(listing.markdown(in: "people", recursive: false), previous: previous.people,
-                              into: &parsed.people, log: &log) { doc, stem, _, log in
+                              listedAt: listedBefore, into: &parsed.people, log: &log) { doc, stem, _, log in
             ItemParsers.person(&doc, stem: stem, log: &log)
         }
         let pages = parseAll(listing.markdown(in: "pages", recursive: false), previous: previous.pages,
-                             into: &parsed.pages, log: &log) { doc, stem, _, log in
+                             listedAt: listedBefore, into: &parsed.pages, log: &log) { doc, stem, _, log in
             ItemParsers.page(&doc, stem: stem, log: &log)
         }
         let products = (includeDrafts ? allProducts.items : allProducts.items.filter { !$0.draft })
@@ -70,9 +75,10 @@ public struct ContentLoader: Sendable {
             staticFiles: staticFiles
         )
         let reused = [categories.reused, allProducts.reused, people.reused, pages.reused].reduce(0, +)
+        let unread = [categories.unread, allProducts.unread, people.unread, pages.unread].reduce(0, +)
         warnings += (categories.keys + allProducts.keys + people.keys + pages.keys).flatMap(\.warnings)
         return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused,
-                           warnings: warnings.sorted())
+                           filesRead: listing.markdownFiles.count - unread, warnings: warnings.sorted())
     }
 
     // MARK: steps
@@ -92,19 +98,27 @@ public struct ContentLoader: Sendable {
     }
 
     /// Reads and parses files on all cores; results keep the listing's (sorted) order. A file whose
-    /// front matter is as in `previous` takes its parse result from there with its body read anew;
-    /// every valid file is recorded in `cache`.
+    /// settled stamp is as in `previous` (listed at `listedAt`) is taken from there unread, its
+    /// body to be read when needed; a file whose front matter is as in `previous` takes its parse
+    /// result from there with its body read anew; every valid file is recorded in `cache`.
     private func parseAll<Item: ContentItem>(
         _ files: [ContentListing.MarkdownFile],
         previous: [String: ParsedFile<Item>],
+        listedAt: Int64,
         into cache: inout [String: ParsedFile<Item>],
         log: inout IssueLog,
         _ parse: @escaping @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
-    ) -> (items: [Item], keys: [ItemKeys], reused: Int) {
+    ) -> (items: [Item], keys: [ItemKeys], reused: Int, unread: Int) {
         let results = ParallelMap.map(files) { file -> FileResult<Item> in
+            let url = directory.appendingPathComponent(file.path)
+            if let earlier = previous[file.path], earlier.stamp == file.stamp, file.stamp.settled(before: listedAt) {
+                let body = MarkdownBody(digest: earlier.bodyDigest, file: url)
+                return FileResult(parsed: Parsed(item: earlier.item.with(body: body), keys: earlier.keys), key: earlier.key,
+                                  reused: true, unread: true)
+            }
             var fileLog = IssueLog()
             let shown = display(file.path)
-            guard let data = try? Data(contentsOf: directory.appendingPathComponent(file.path)) else {
+            guard let data = try? Data(contentsOf: url) else {
                 return FileResult(issues: [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
             }
             guard let text = SourceText.decode(data, file: shown, log: &fileLog),
@@ -114,8 +128,8 @@ public struct ContentLoader: Sendable {
             let modified = CalendarDate.string(from: file.modified)
             let key = FrontMatterKey(yaml: parts.yaml, modifiedDay: modified)
             if let earlier = previous[file.path], earlier.key == key {
-                return FileResult(parsed: Parsed(item: earlier.item.with(body: parts.body), keys: earlier.keys), key: key,
-                                  reused: true)
+                return FileResult(parsed: Parsed(item: earlier.item.with(body: MarkdownBody(parts.body)), keys: earlier.keys),
+                                  key: key, reused: true)
             }
             guard var doc = FrontMatterDocument.parse(parts, file: shown, log: &fileLog) else {
                 return FileResult(issues: fileLog.issues)
@@ -127,6 +141,7 @@ public struct ContentLoader: Sendable {
         var items: [Item] = []
         var keys: [ItemKeys] = []
         var reused = 0
+        var unread = 0
         for (file, result) in zip(files, results) {
             log.append(contentsOf: result.issues)
             guard let parsed = result.parsed else { continue }
@@ -134,11 +149,13 @@ public struct ContentLoader: Sendable {
             guard let item = parsed.item else { continue }
             items.append(item)
             if let key = result.key, result.issues.isEmpty {
-                cache[file.path] = ParsedFile(key: key, item: item.with(body: ""), keys: parsed.keys)
+                cache[file.path] = ParsedFile(key: key, stamp: file.stamp, bodyDigest: item.body.digest, item: item.with(body: .empty),
+                                              keys: parsed.keys)
             }
             if result.reused { reused += 1 }
+            if result.unread { unread += 1 }
         }
-        return (items, keys, reused)
+        return (items, keys, reused, unread)
     }
 
     private func display(_ relativePath: String) -> String {
@@ -152,4 +169,6 @@ private struct FileResult<Item: Sendable>: Sendable {
     var key: FrontMatterKey?
     var issues: [ContentIssue] = []
     var reused = false
+    /// Taken from the earlier results by its stamp, without reading the file.
+    var unread = false
 }

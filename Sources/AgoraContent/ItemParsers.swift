@@ -18,7 +18,7 @@ enum ItemParsers {
         let weight = doc.fields.int("weight", in: Int(Int32.min)...Int(Int32.max), log: &log) ?? 0
         let keys = ItemKeys(location: doc.location, values: ["slug": slug])
         guard log.issues.count == before, let name, let slug else { return Parsed(item: nil, keys: keys) }
-        return Parsed(item: Category(slug: slug, name: name, weight: weight, descriptionMarkdown: doc.body,
+        return Parsed(item: Category(slug: slug, name: name, weight: weight, descriptionMarkdown: MarkdownBody(doc.body),
                                      params: doc.fields.params(), source: doc.location), keys: keys)
     }
 
@@ -51,7 +51,7 @@ enum ItemParsers {
         guard log.issues.count == before, let name, let slug, let category, let price else { return Parsed(item: nil, keys: keys) }
         return Parsed(item: Product(sku: sku ?? slug, slug: slug, name: name, category: category, price: price, stock: stock,
                                     available: available, image: image, maker: maker, date: date, draft: draft, tags: tags,
-                                    descriptionMarkdown: doc.body, params: doc.fields.params(), source: doc.location),
+                                    descriptionMarkdown: MarkdownBody(doc.body), params: doc.fields.params(), source: doc.location),
                       keys: keys)
     }
 
@@ -75,7 +75,7 @@ enum ItemParsers {
         let keys = ItemKeys(location: doc.location, values: ["username": username, "photo": photo])
         guard log.issues.count == before, let name else { return Parsed(item: nil, keys: keys) }
         return Parsed(item: Person(username: username, name: name, photo: photo, location: location, website: website,
-                                   active: active, bioMarkdown: doc.body, params: doc.fields.params(), source: doc.location),
+                                   active: active, bioMarkdown: MarkdownBody(doc.body), params: doc.fields.params(), source: doc.location),
                       keys: keys)
     }
 
@@ -89,7 +89,7 @@ enum ItemParsers {
         }
         let keys = ItemKeys(location: doc.location, values: ["slug": slug])
         guard log.issues.count == before, let title, let slug else { return Parsed(item: nil, keys: keys) }
-        return Parsed(item: Page(slug: slug, title: title, bodyMarkdown: doc.body, params: doc.fields.params(),
+        return Parsed(item: Page(slug: slug, title: title, bodyMarkdown: MarkdownBody(doc.body), params: doc.fields.params(),
                                  source: doc.location), keys: keys)
     }
 

@@ -3,11 +3,11 @@ public struct Category: Hashable, Sendable {
     public let slug: String
     public let name: String
     public let weight: Int
-    public let descriptionMarkdown: String
+    public let descriptionMarkdown: MarkdownBody
     public let params: [String: ParamValue]
     public let source: SourceLocation
 
-    public init(slug: String, name: String, weight: Int, descriptionMarkdown: String,
+    public init(slug: String, name: String, weight: Int, descriptionMarkdown: MarkdownBody,
                 params: [String: ParamValue], source: SourceLocation) {
         self.slug = slug
         self.name = name
@@ -35,13 +35,13 @@ public struct Product: Hashable, Sendable {
     public let date: String
     public let draft: Bool
     public let tags: [String]
-    public let descriptionMarkdown: String
+    public let descriptionMarkdown: MarkdownBody
     public let params: [String: ParamValue]
     public let source: SourceLocation
 
     public init(sku: String, slug: String, name: String, category: String, price: Money, stock: Int,
                 available: Bool, image: String?, maker: String?, date: String, draft: Bool, tags: [String],
-                descriptionMarkdown: String, params: [String: ParamValue], source: SourceLocation) {
+                descriptionMarkdown: MarkdownBody, params: [String: ParamValue], source: SourceLocation) {
         self.sku = sku
         self.slug = slug
         self.name = name
@@ -68,12 +68,12 @@ public struct Person: Hashable, Sendable {
     public let location: String?
     public let website: String?
     public let active: Bool
-    public let bioMarkdown: String
+    public let bioMarkdown: MarkdownBody
     public let params: [String: ParamValue]
     public let source: SourceLocation
 
     public init(username: String, name: String, photo: String?, location: String?, website: String?, active: Bool,
-                bioMarkdown: String, params: [String: ParamValue], source: SourceLocation) {
+                bioMarkdown: MarkdownBody, params: [String: ParamValue], source: SourceLocation) {
         self.username = username
         self.name = name
         self.photo = photo
@@ -90,11 +90,11 @@ public struct Person: Hashable, Sendable {
 public struct Page: Hashable, Sendable {
     public let slug: String
     public let title: String
-    public let bodyMarkdown: String
+    public let bodyMarkdown: MarkdownBody
     public let params: [String: ParamValue]
     public let source: SourceLocation
 
-    public init(slug: String, title: String, bodyMarkdown: String, params: [String: ParamValue], source: SourceLocation) {
+    public init(slug: String, title: String, bodyMarkdown: MarkdownBody, params: [String: ParamValue], source: SourceLocation) {
         self.slug = slug
         self.title = title
         self.bodyMarkdown = bodyMarkdown

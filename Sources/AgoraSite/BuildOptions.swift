@@ -88,6 +88,9 @@ public struct BuildSummary: Sendable {
     public let pagesRendered: Int
     /// Content files parsed; the rest came from the build cache.
     public let contentFilesParsed: Int
+    /// Content files read; the rest were unchanged by their stamps and their bodies read only for
+    /// pages made again.
+    public var contentFilesRead = 0
     public let seconds: Double
     /// Size of `search.json` in bytes.
     public let searchIndexBytes: Int
@@ -115,12 +118,12 @@ public struct BuildSummary: Sendable {
             + "\(grouped(categories)) categories, \(grouped(people)) people)"
     }
 
-    /// `Rendered 5 of 12,855 pages, wrote 14 files, removed 0, parsed 1 content file`: what the
-    /// build cache saved.
+    /// `Rendered 5 of 12,855 pages, wrote 14 files, removed 0, read 1 content file, parsed 1`: what
+    /// the build cache saved.
     public var incrementalLine: String {
         "Rendered \(grouped(pagesRendered)) of \(grouped(pages)) pages, wrote \(grouped(filesWritten)) files, "
-            + "removed \(grouped(filesRemoved)), parsed \(grouped(contentFilesParsed)) content "
-            + (contentFilesParsed == 1 ? "file" : "files")
+            + "removed \(grouped(filesRemoved)), read \(grouped(contentFilesRead)) content "
+            + (contentFilesRead == 1 ? "file" : "files") + ", parsed \(grouped(contentFilesParsed))"
     }
 
     private func grouped(_ number: Int) -> String {

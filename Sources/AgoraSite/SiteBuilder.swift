@@ -130,13 +130,14 @@ public struct SiteBuilder: Sendable {
             timer.mark("save cache")
         }
         let pagesRendered = zip(jobs, results).filter { $0.isPage && !$1.skipped }.count
-        let summary = BuildSummary(
+        var summary = BuildSummary(
             pages: jobs.filter(\.isPage).count, products: content.products.count, categories: content.categories.count,
             people: content.people.count, filesWritten: stats.written, filesUnchanged: stats.unchanged,
             filesRemoved: stats.removed, pagesRendered: pagesRendered,
             contentFilesParsed: load.filesParsed, seconds: Date().timeIntervalSince(started),
             searchIndexBytes: plan.searchIndex.count, linkWarnings: warnings, imageWarnings: thumbnails.warnings,
             contentWarnings: load.warnings)
+        summary.contentFilesRead = load.filesRead
         saveStamps(inputStamps, outputs: stats.files, taken: stampsTaken, summary: summary)
         timer.mark("save stamps")
         return summary
@@ -144,7 +145,7 @@ public struct SiteBuilder: Sendable {
 
     /// The last build's summary when no input changed and the output folder is as it left it
     /// (`InputStamps`); nil when anything differs, or an asset is retired and waits for removal.
-    private func unchangedSummary(_ inputs: [String: InputStamps.Stamp], started: Date) -> BuildSummary? {
+    private func unchangedSummary(_ inputs: [String: FileStamp], started: Date) -> BuildSummary? {
         guard let file = options.stampsFile, let last = InputStamps.load(file), last.key == options.stampsKey,
               last.inputs == inputs else { return nil }
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
@@ -163,7 +164,7 @@ public struct SiteBuilder: Sendable {
     /// Stamps for the next build's fast path, unless an input was touched too close to the moment
     /// they were taken to be trusted; then the next build takes the full way (and stamps again).
     /// `outputs` is what the commit's walk of the output folder found (`OutputWriter.Stats.files`).
-    private func saveStamps(_ inputs: [String: InputStamps.Stamp], outputs: [String: Int], taken: Int64, summary: BuildSummary) {
+    private func saveStamps(_ inputs: [String: FileStamp], outputs: [String: Int], taken: Int64, summary: BuildSummary) {
         guard let file = options.stampsFile else { return }
         guard InputStamps.settled(inputs, taken: taken) else {
             try? FileManager.default.removeItem(at: file)

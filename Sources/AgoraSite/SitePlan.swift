@@ -227,7 +227,7 @@ struct SitePlan {
     private func listPages(_ products: [ProductView], title: String, heading: String, description: String, section: String,
                            url: @escaping @Sendable (Int) -> String, category: Category?, tag: TagGroup? = nil) -> [OutputJob] {
         let pages = Pagination.pages(products, size: content.config.productsPerPage)
-        let descriptionHTML = category.map { Markdown.html($0.descriptionMarkdown) } ?? ""
+        let descriptionHTML = category.map { Markdown.html($0.descriptionMarkdown.text) } ?? ""
         let feedURL = category.map { SitePaths.categoryFeed($0.slug) } ?? ""
         let total = products.count
         return pages.enumerated().map { index, slice in
@@ -292,7 +292,7 @@ struct SitePlan {
     }
 
     private func contentPage(_ item: AgoraContent.Page) -> OutputJob {
-        let html = Markdown.html(item.bodyMarkdown)
+        let html = Markdown.html(item.bodyMarkdown.text)
         let description = memos.markdown.render(item.bodyMarkdown, excerptLimit: 160).excerpt
         let url = SitePaths.page(item.slug)
         return page(url, "page") { [chrome] in

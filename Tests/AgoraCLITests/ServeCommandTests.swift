@@ -134,9 +134,10 @@ import Testing
         let mailFolder = site.appendingPathComponent("mail-out")
         server = try ServerProcess(site: site, arguments: ["--mail", "file:\(mailFolder.path)"])
         var files: [String] = []
+        // The message file is written before the delivery is recorded as sent: wait for both.
         for _ in 0..<100 {
             files = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path))?.filter { $0.hasSuffix(".eml") } ?? []
-            if !files.isEmpty { break }
+            if !files.isEmpty, try await store.outbox.all().map(\.status) == [.sent] { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(files.count == 1)

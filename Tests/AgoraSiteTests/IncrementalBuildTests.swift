@@ -272,6 +272,55 @@ import Testing
         #expect(try site.read("products/sencha/index.html").contains("14.50"))
     }
 
+    /// A fresh build's output of the site's content as it is now.
+    private func freshBuild(_ site: TestSite) throws -> [String: Data] {
+        var fresh = site.options
+        fresh.outputDirectory = site.root.appendingPathComponent("fresh")
+        fresh.cacheDirectory = nil
+        try? FileManager.default.removeItem(at: fresh.outputDirectory)
+        try SiteBuilder(options: fresh).build()
+        return try TestSite.snapshot(of: fresh.outputDirectory)
+    }
+
+    /// Content files whose stamps are as they were are not read (`ContentLoader`), their bodies
+    /// read only for pages made again. After a touch, an edit with its old modification time put
+    /// back, and a template change that makes every page again from bodies not read, the output
+    /// is a fresh build's each time.
+    @Test func filesSkippedByTheirStampsGiveAFreshBuildsOutput() throws {
+        let site = try settledSite()
+        try site.build()
+        let sencha = site.content.appendingPathComponent("products/green/sencha.md")
+
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: sencha.path)
+        let touched = try site.build()
+        #expect(!touched.upToDate && touched.contentFilesRead == 1 && touched.contentFilesParsed == 0 && touched.pagesRendered == 0)
+        #expect(try site.snapshot() == freshBuild(site))
+
+        var info = stat()
+        #expect(stat(sencha.path, &info) == 0)
+        let text = try String(contentsOf: sencha, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "A **bright** tea.", with: "A **bitter** tea.")
+        #expect(edited != text && edited.utf8.count == text.utf8.count)
+        try edited.write(to: sencha, atomically: false, encoding: .utf8)
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, sencha.path, &times, 0) == 0)
+        let sameTime = try site.build()
+        #expect(sameTime.contentFilesRead == 1 && sameTime.pagesRendered >= 1)
+        #expect(try site.read("products/sencha/index.html").contains("<strong>bitter</strong>"))
+        #expect(try site.snapshot() == freshBuild(site))
+
+        // The edit came within a second of that build's listing: the next build reads it again,
+        // and the one after reads no content file.
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try site.build().contentFilesRead == 1)
+        let template = site.root.appendingPathComponent("themes/default/templates/product.mustache")
+        try (String(contentsOf: template, encoding: .utf8) + "<!-- edited -->\n").write(to: template, atomically: true, encoding: .utf8)
+        let retemplated = try site.build()
+        #expect(retemplated.contentFilesRead == 0 && retemplated.pagesRendered == 4)   // the four product pages
+        #expect(try site.read("products/gyokuro/index.html").contains("Shaded."))
+        #expect(try site.snapshot() == freshBuild(site))
+    }
+
     @Test func theOutputFolderIsCheckedToo() throws {
         let site = try settledSite()
         try site.build()

@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraTheme
 import Crypto
 import Foundation
@@ -31,6 +32,15 @@ struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         var encoder = CanonicalEncoder()
         encoder.append(UInt64(bitPattern: Int64(salt)))
         encoder.append(text)
+        return encoder.fingerprint()
+    }
+
+    /// The fingerprint of a Markdown body by its digest (with what was made of it, `salt`).
+    static func of(_ digest: MarkdownBody.Digest, salt: Int) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.append(UInt64(bitPattern: Int64(salt)))
+        encoder.append(digest.high)
+        encoder.append(digest.low)
         return encoder.fingerprint()
     }
 

@@ -16,16 +16,6 @@ import Glibc
 /// the next one takes the full way. The change time (`ctime`) catches a file changed and then
 /// given its old modification time back.
 struct InputStamps: Equatable {
-    struct Stamp: Equatable {
-        let size: Int64
-        let modified: Int64
-        let changed: Int64
-        let inode: UInt64
-
-        /// Nanoseconds since 1970 of the later of the two times.
-        var latest: Int64 { max(modified, changed) }
-    }
-
     struct Warning: Equatable {
         let file: String
         let line: Int
@@ -45,17 +35,17 @@ struct InputStamps: Equatable {
     }
 
     var key: String
-    var inputs: [String: Stamp]
+    var inputs: [String: FileStamp]
     var outputs: [String: Int]
     var summary: Summary
 
     /// Every file under the folders a build reads, by absolute path.
-    static func inputs(_ folders: [URL]) -> [String: Stamp] {
-        var stamps: [String: Stamp] = [:]
+    static func inputs(_ folders: [URL]) -> [String: FileStamp] {
+        var stamps: [String: FileStamp] = [:]
         for folder in folders {
             let root = folder.standardizedFileURL.path
             for (file, info) in DirectoryWalk.statFiles(root) {
-                stamps[root + "/" + file] = Stamp(info)
+                stamps[root + "/" + file] = FileStamp(info)
             }
         }
         return stamps
@@ -72,8 +62,8 @@ struct InputStamps: Equatable {
 
     /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so the
     /// stamps can be trusted next time.
-    static func settled(_ inputs: [String: Stamp], taken: Int64) -> Bool {
-        inputs.values.allSatisfy { $0.latest < taken - 1_000_000_000 }
+    static func settled(_ inputs: [String: FileStamp], taken: Int64) -> Bool {
+        inputs.values.allSatisfy { $0.settled(before: taken) }
     }
 
     static func load(_ file: URL) -> InputStamps? {
@@ -114,19 +104,6 @@ extension InputStamps: BinaryCodable {
     }
 }
 
-extension InputStamps.Stamp: BinaryCodable {
-    init(from reader: inout BinaryReader) throws {
-        self.init(size: try reader.read(), modified: try reader.read(), changed: try reader.read(), inode: try reader.read())
-    }
-
-    func write(to writer: inout BinaryWriter) {
-        writer.write(size)
-        writer.write(modified)
-        writer.write(changed)
-        writer.write(inode)
-    }
-}
-
 extension InputStamps.Warning: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         self.init(file: try reader.read(), line: try reader.read(), key: try reader.read(), message: try reader.read())
@@ -151,14 +128,5 @@ extension InputStamps.Summary: BinaryCodable {
         writer.write(links)
         writer.write(images)
         writer.write(content)
-    }
-}
-
-extension InputStamps.Stamp {
-    init(_ info: stat) {
-        self.init(size: Int64(info.st_size),
-                  modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                  changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
-                  inode: UInt64(info.st_ino))
     }
 }

@@ -1,3 +1,4 @@
+import AgoraContent
 import AgoraMarkdown
 import AgoraTheme
 import Foundation
@@ -44,14 +45,16 @@ struct RenderedMarkdown: Sendable {
 }
 
 extension Memo where Value == MarkdownSummary {
-    /// `source` with an excerpt of at most `excerptLimit` characters; its HTML is rendered on first use.
-    func render(_ source: String, excerptLimit: Int) -> RenderedMarkdown {
-        let key = Fingerprint.of(source, salt: excerptLimit)
+    /// `body` with an excerpt of at most `excerptLimit` characters; its HTML is rendered on first
+    /// use. Looked up by the body's digest, so a body the build did not read stays unread unless
+    /// its summary is new or its HTML is printed.
+    func render(_ body: MarkdownBody, excerptLimit: Int) -> RenderedMarkdown {
+        let key = Fingerprint.of(body.digest, salt: excerptLimit)
         let summary = value(for: key) {
-            let summary = Markdown.summary(source, excerptLimit: excerptLimit)
+            let summary = Markdown.summary(body.text, excerptLimit: excerptLimit)
             return MarkdownSummary(excerpt: summary.excerpt, links: summary.links)
         }
-        return RenderedMarkdown(html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(source) },
+        return RenderedMarkdown(html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(body.text) },
                                 excerpt: summary.excerpt, links: summary.links)
     }
 }
