@@ -30,7 +30,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // libvips is loaded with dlopen when thumbnails are made (Sources/CVips/include/agora_vips.h).
+        .target(name: "CVips", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .target(name: "AgoraMarkdown", dependencies: ["CCmark"]),
         // gzip, shared by the build (--precompress) and the server (on the fly).

@@ -90,16 +90,20 @@ struct Check: ParsableCommand {
 /// Broken links that did not fail the build: the same `file:line: link: …` lines, on stderr.
 func printLinkWarnings(_ warnings: [ContentIssue]) {
     guard !warnings.isEmpty else { return }
-    var standardError = FileHandle.standardError
-    for warning in warnings { print(warning.description, to: &standardError) }
     let count = warnings.count == 1 ? "1 broken link" : "\(warnings.count) broken links"
-    print("Warning: \(count); --strict-links makes them errors.", to: &standardError)
+    writeLines(warnings.map(\.description) + ["Warning: \(count); --strict-links makes them errors."])
 }
 
 /// Other problems that did not fail the build, one `file:line: key: message` line each, on stderr.
 func printWarnings(_ warnings: [ContentIssue]) {
-    var standardError = FileHandle.standardError
-    for warning in warnings { print("warning: " + warning.description, to: &standardError) }
+    writeLines(warnings.map { "warning: " + $0.description })
+}
+
+/// Lines on stderr in one write: a `print` per line was two system calls each, and a large site
+/// can have thousands of warnings.
+private func writeLines(_ lines: [String]) {
+    guard !lines.isEmpty else { return }
+    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
 }
 
 /// A counter on one terminal line, redrawn in place; silent when stderr is not a terminal.

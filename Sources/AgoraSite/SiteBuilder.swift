@@ -59,7 +59,7 @@ public struct SiteBuilder: Sendable {
         var timer = PhaseTimer()
         // Stamped before anything is read, so that an edit made during this build shows next time.
         let stampsTaken = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
-        let inputStamps = options.stampsFile == nil ? [:] : InputStamps.inputs(options.stampedFolders)
+        let inputStamps = options.stampsFile == nil ? InputStamps.Inputs() : InputStamps.inputs(options.stampedFolders)
         if options.reuseCache, let unchanged = unchangedSummary(inputStamps, started: started) {
             timer.mark("nothing changed")
             return unchanged
@@ -145,9 +145,9 @@ public struct SiteBuilder: Sendable {
 
     /// The last build's summary when no input changed and the output folder is as it left it
     /// (`InputStamps`); nil when anything differs, or an asset is retired and waits for removal.
-    private func unchangedSummary(_ inputs: [String: FileStamp], started: Date) -> BuildSummary? {
+    private func unchangedSummary(_ inputs: InputStamps.Inputs, started: Date) -> BuildSummary? {
         guard let file = options.stampsFile, let last = InputStamps.load(file), last.key == options.stampsKey,
-              last.inputs == inputs else { return nil }
+              last.inputs == inputs.files else { return nil }
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
         guard !FileManager.default.fileExists(atPath: retired), InputStamps.outputs(options.outputDirectory) == last.outputs else {
             return nil
@@ -164,9 +164,9 @@ public struct SiteBuilder: Sendable {
     /// Stamps for the next build's fast path, unless an input was touched too close to the moment
     /// they were taken to be trusted; then the next build takes the full way (and stamps again).
     /// `outputs` is what the commit's walk of the output folder found (`OutputWriter.Stats.files`).
-    private func saveStamps(_ inputs: [String: FileStamp], outputs: [String: Int], taken: Int64, summary: BuildSummary) {
+    private func saveStamps(_ inputs: InputStamps.Inputs, outputs: [String: Int], taken: Int64, summary: BuildSummary) {
         guard let file = options.stampsFile else { return }
-        guard InputStamps.settled(inputs, taken: taken) else {
+        guard inputs.settled(before: taken) else {
             try? FileManager.default.removeItem(at: file)
             return
         }
@@ -174,7 +174,8 @@ public struct SiteBuilder: Sendable {
             pages: summary.pages, products: summary.products, categories: summary.categories, people: summary.people,
             searchIndexBytes: summary.searchIndexBytes, links: InputStamps.warnings(summary.linkWarnings),
             images: InputStamps.warnings(summary.imageWarnings), content: InputStamps.warnings(summary.contentWarnings))
-        let stamps = InputStamps(key: options.stampsKey, inputs: inputs, outputs: outputs, summary: saved)
+        let stamps = InputStamps(key: options.stampsKey, inputs: inputs.files, outputs: InputStamps.outputs(outputs.lazy.map { ($0.key, $0.value) }),
+                                 summary: saved)
         if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }
     }
 

@@ -129,7 +129,7 @@ struct Thumbnails: Sendable {
         } else {
             guard let data = try? Data(contentsOf: source) else { return .failure(Problem(reason: "the file cannot be read")) }
             record = HashRecord(stamp: stamp, hash: String(Fingerprint.of(data).description.prefix(12)))
-            guard Self.vips else { return .failure(Problem(reason: "libvips could not start")) }
+            guard Self.vips else { return .failure(Self.vipsProblem()) }
             var width: Int32 = 0
             var height: Int32 = 0
             let problem: Problem? = Self.vipsLock.withLock {
@@ -217,12 +217,7 @@ struct Thumbnails: Sendable {
     }
 
     /// libvips, once per process; each build spreads images over the cores itself.
-    static let vips: Bool = {
-        guard vips_init("agora") == 0 else { return false }
-        vips_concurrency_set(1)
-        vips_cache_set_max(0)
-        return true
-    }()
+    static let vips: Bool = agora_vips_start() == 0
 
     private static let errorLock = NSLock()
 
@@ -237,15 +232,15 @@ struct Thumbnails: Sendable {
     /// The first line of libvips's error buffer, cleared.
     private static func vipsProblem() -> Problem {
         errorLock.withLock {
-            let message = String(cString: vips_error_buffer()).split(separator: "\n").first.map(String.init) ?? "unknown error"
-            vips_error_clear()
+            let message = String(cString: agora_vips_error()).split(separator: "\n").first.map(String.init) ?? "unknown error"
+            agora_vips_error_clear()
             return Problem(reason: message.isEmpty ? "not an image libvips can read" : message)
         }
     }
 
     /// Writes `source` shrunk to at most `width` pixels wide to `target`, through a temporary name; nil on success.
     private static func resize(_ source: URL, to target: URL, width: Int) -> Problem? {
-        guard vips else { return Problem(reason: "libvips could not start") }
+        guard vips else { return vipsProblem() }
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".tmp-\(UUID().uuidString)-" + target.lastPathComponent)
         let problem: Problem? = vipsLock.withLock {
@@ -262,7 +257,7 @@ struct Thumbnails: Sendable {
     /// Writes a width×height centre crop of `source` to `target` (through a temporary name, so a
     /// crash never leaves half a file under the final name); nil on success.
     private static func thumbnail(_ source: URL, to target: URL, width: Int, height: Int) -> Problem? {
-        guard vips else { return Problem(reason: "libvips could not start") }
+        guard vips else { return vipsProblem() }
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".tmp-\(UUID().uuidString)-" + target.lastPathComponent)
         let problem: Problem? = vipsLock.withLock {

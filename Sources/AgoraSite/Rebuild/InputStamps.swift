@@ -1,4 +1,5 @@
 import AgoraContent
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,9 @@ import Glibc
 /// the same times on a coarse clock ("racy" in git's words), so such a build saves no stamps and
 /// the next one takes the full way. The change time (`ctime`) catches a file changed and then
 /// given its old modification time back.
+///
+/// Both sets are kept as a `StampSet` digest, not file by file: comparing digests needs no
+/// dictionary of every path, which was most of a "nothing changed" build's own work.
 struct InputStamps: Equatable {
     struct Warning: Equatable {
         let file: String
@@ -34,36 +38,48 @@ struct InputStamps: Equatable {
         let content: [Warning]
     }
 
+    /// The stamps of the files under the folders a build reads.
+    struct Inputs: Equatable {
+        var files = StampSet()
+        /// The latest modification or change time among them (nanoseconds since 1970).
+        var latest: Int64 = 0
+
+        /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so
+        /// the stamps can be trusted next time (`FileStamp.settled`).
+        func settled(before taken: Int64) -> Bool {
+            FileStamp(size: 0, modified: latest).settled(before: taken)
+        }
+    }
+
     var key: String
-    var inputs: [String: FileStamp]
-    var outputs: [String: Int]
+    var inputs: StampSet
+    var outputs: StampSet
     var summary: Summary
 
     /// Every file under the folders a build reads, by absolute path.
-    static func inputs(_ folders: [URL]) -> [String: FileStamp] {
-        var stamps: [String: FileStamp] = [:]
+    static func inputs(_ folders: [URL]) -> Inputs {
+        var inputs = Inputs()
         for folder in folders {
             let root = folder.standardizedFileURL.path
             for (file, info) in DirectoryWalk.statFiles(root) {
-                stamps[root + "/" + file] = FileStamp(info)
+                let stamp = FileStamp(info)
+                inputs.files.add(root + "/" + file, [stamp.size, stamp.modified, stamp.changed, Int64(bitPattern: stamp.inode)])
+                inputs.latest = max(inputs.latest, stamp.latest)
             }
         }
-        return stamps
+        return inputs
     }
 
     /// Every file of the output folder (hidden ones aside), by relative path, with its size.
-    static func outputs(_ folder: URL) -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        for (file, info) in DirectoryWalk.statFiles(folder.standardizedFileURL.path) {
-            sizes[file] = Int(info.st_size)
-        }
-        return sizes
+    static func outputs(_ folder: URL) -> StampSet {
+        outputs(DirectoryWalk.statFiles(folder.standardizedFileURL.path).lazy.map { ($0.relative, Int($0.info.st_size)) })
     }
 
-    /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so the
-    /// stamps can be trusted next time.
-    static func settled(_ inputs: [String: FileStamp], taken: Int64) -> Bool {
-        inputs.values.allSatisfy { $0.settled(before: taken) }
+    /// The set of output files given by relative path and size.
+    static func outputs<Files: Sequence>(_ files: Files) -> StampSet where Files.Element == (String, Int) {
+        var set = StampSet()
+        for (path, size) in files { set.add(path, [Int64(size)]) }
+        return set
     }
 
     static func load(_ file: URL) -> InputStamps? {
@@ -74,12 +90,10 @@ struct InputStamps: Equatable {
     }
 
     func save(_ file: URL) throws {
-        var writer = BinaryWriter(capacity: 64 * (inputs.count + outputs.count) + 4096)
+        var writer = BinaryWriter(capacity: 4096)
         write(to: &writer)
         try Data(writer.bytes).write(to: file, options: .atomic)
     }
-
-    // MARK: binary form
 
     static func warnings(_ issues: [ContentIssue]) -> [Warning] {
         issues.map { Warning(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
@@ -87,6 +101,30 @@ struct InputStamps: Equatable {
 
     static func issues(_ warnings: [Warning]) -> [ContentIssue] {
         warnings.map { ContentIssue(file: $0.file, line: $0.line, key: $0.key, message: $0.message) }
+    }
+}
+
+/// A set of files with their stamps, as a digest that does not depend on the order they were
+/// found in: the count, and the sums (wrapping, half by half) of a SHA-256 of each file's path and
+/// numbers. Two sets that differ in any file differ in the digest but for a chance of about one
+/// in 2^128.
+struct StampSet: Equatable {
+    private(set) var count = 0
+    private(set) var high: UInt64 = 0
+    private(set) var low: UInt64 = 0
+
+    mutating func add(_ path: String, _ numbers: [Int64]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(path.utf8.count + 1 + numbers.count * 8)
+        bytes.append(contentsOf: path.utf8)
+        bytes.append(0)   // a path cannot hold NUL: the numbers cannot run into it
+        for number in numbers { withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) } }
+        let digest = SHA256.hash(data: bytes)
+        digest.withUnsafeBytes { raw in
+            high &+= raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            low &+= raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        }
+        count += 1
     }
 }
 
@@ -101,6 +139,20 @@ extension InputStamps: BinaryCodable {
         writer.write(inputs)
         writer.write(outputs)
         writer.write(summary)
+    }
+}
+
+extension StampSet: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        count = try reader.read()
+        high = try reader.read()
+        low = try reader.read()
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(count)
+        writer.write(high)
+        writer.write(low)
     }
 }
 
