@@ -37,6 +37,7 @@ struct Build: ParsableCommand {
         var options = location.buildOptions()
         options.reuseCache = !noCache
         options.precompress = precompress
+        options.keepsMemoryUntilExit = true
         let builder = SiteBuilder(options: options)
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let show: @Sendable (Int, Int) -> Void = { done, total in progress.show(done, total) }

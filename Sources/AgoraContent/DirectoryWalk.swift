@@ -17,71 +17,81 @@ public enum DirectoryWalk {
 
     public static func list(_ root: String) -> Listing {
         var listing = Listing()
-        walk(root, relative: "", into: &listing, statting: nil)
+        walk(openFolder(AT_FDCWD, root), relative: "", into: &listing, statting: nil)
         return listing
     }
 
     /// Every regular file under `root`, relative and `/`-separated, with what `stat` says of it,
-    /// in no particular order. Each file is looked up by its name in its already open folder
-    /// (`fstatat`), not by a path the kernel walks from the root again: that walk was most of a
-    /// "nothing changed" build. The first two levels are listed on this thread; what lies below
-    /// them (a product's output folder, a content file in a section) is stamped on all cores.
+    /// in no particular order. Folders are opened by name in their open parent (`openat`) and
+    /// files looked up by name in their open folder (`fstatat`), never by a path the kernel walks
+    /// from the root again: those walks were most of a "nothing changed" build. The first two
+    /// levels are listed on this thread; what lies below them (a product's output folder, a
+    /// content file in a section) is stamped on all cores.
     public static func statFiles(_ root: String) -> [(relative: String, info: stat)] {
         var stats: [(relative: String, info: stat)] = []
-        var below: [String] = []
-        var firstLevel = Listing()
-        walk(root, relative: "", into: &firstLevel, depth: 1) { relative, info in stats.append((relative, info)) }
-        for folder in firstLevel.folders {
-            var secondLevel = Listing()
-            walk(root + "/" + folder, relative: folder, into: &secondLevel, depth: 1, statting: nil)
-            below += secondLevel.files + secondLevel.folders
-        }
-        let rootFolder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let rootFolder = openFolder(AT_FDCWD, root)
         guard rootFolder >= 0 else { return stats }
         defer { close(rootFolder) }
-        let parts = ParallelMap.map(below) { relative -> [(relative: String, info: stat)] in
-            var info = stat()
-            guard fstatat(rootFolder, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return [] }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: return [(relative, info)]
-            case S_IFDIR:
-                var found: [(relative: String, info: stat)] = []
+        var firstLevel = Listing()
+        walk(dup(rootFolder), relative: "", into: &firstLevel, depth: 1) { relative, info in stats.append((relative, info)) }
+        var below: [(relative: String, isFolder: Bool)] = []
+        for folder in firstLevel.folders {
+            var secondLevel = Listing()
+            walk(openFolder(rootFolder, folder), relative: folder, into: &secondLevel, depth: 1, statting: nil)
+            below += secondLevel.files.map { ($0, false) } + secondLevel.folders.map { ($0, true) }
+        }
+        let parts = ParallelMap.map(below) { unit -> [(relative: String, info: stat)] in
+            var found: [(relative: String, info: stat)] = []
+            if unit.isFolder {
                 var listing = Listing()
-                walk(root + "/" + relative, relative: relative, into: &listing) { found.append(($0, $1)) }
-                return found
-            default: return []
+                walk(openFolder(rootFolder, unit.relative), relative: unit.relative, into: &listing) { found.append(($0, $1)) }
+            } else {
+                var info = stat()
+                if fstatat(rootFolder, unit.relative, &info, 0) == 0 { found.append((unit.relative, info)) }
             }
+            return found
         }
         for part in parts { stats += part }
         return stats
     }
 
-    /// Lists `path` and, below `depth` levels (unlimited by default), leaves folders listed but
-    /// not entered; with `visit`, regular files are stamped instead of listed.
-    private static func walk(_ path: String, relative: String, into listing: inout Listing, depth: Int = .max,
+    private static func openFolder(_ parent: Int32, _ path: String) -> Int32 {
+        openat(parent, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    /// Lists the open folder `folder` (and closes it) and, below `depth` levels (unlimited by
+    /// default), leaves folders listed but not entered; with `visit`, regular files are stamped
+    /// instead of listed.
+    private static func walk(_ folder: Int32, relative: String, into listing: inout Listing, depth: Int = .max,
                              statting visit: ((String, stat) -> Void)?) {
-        guard let directory = opendir(path) else { return }
+        guard folder >= 0 else { return }
+        guard let directory = fdopendir(folder) else {
+            close(folder)
+            return
+        }
         defer { closedir(directory) }
+        let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             guard !name.hasPrefix(".") else { continue }
-            let childPath = path + "/" + name
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                guard lstat(childPath, &info) == 0 else { continue }
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : ((info.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0)
             }
             if type == UInt8(DT_DIR) {
                 listing.folders.append(childRelative)
-                if depth > 1 { walk(childPath, relative: childRelative, into: &listing, depth: depth - 1, statting: visit) }
+                if depth > 1 {
+                    walk(openFolder(descriptor, name), relative: childRelative, into: &listing, depth: depth - 1, statting: visit)
+                }
             } else if type == UInt8(DT_REG) {
                 if let visit {
                     var info = stat()
-                    if fstatat(dirfd(directory), name, &info, 0) == 0 { visit(childRelative, info) }
+                    if fstatat(descriptor, name, &info, 0) == 0 { visit(childRelative, info) }
                 } else {
                     listing.files.append(childRelative)
                 }

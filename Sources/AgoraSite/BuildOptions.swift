@@ -24,6 +24,9 @@ public struct BuildOptions: Sendable {
     /// Writes `.gz` and `.br` copies beside text files, for a web server that sends them as they
     /// are (nginx's `gzip_static`); off by default, which halves the files a build writes.
     public var precompress = false
+    /// The process ends after this build (`agora build`): its memory is left for the exit to free
+    /// (`MemoryKeeper`). Never for a server that builds again.
+    public var keepsMemoryUntilExit = false
 
     public init(contentDirectory: URL, contentDisplayName: String = "content", themeDirectory: URL? = nil,
                 themesDirectory: URL, outputDirectory: URL, includeDrafts: Bool = false, strictLinks: Bool = false,
@@ -91,7 +94,7 @@ public struct BuildSummary: Sendable {
     /// Content files read; the rest were unchanged by their stamps and their bodies read only for
     /// pages made again.
     public var contentFilesRead = 0
-    public let seconds: Double
+    public internal(set) var seconds: Double
     /// Size of `search.json` in bytes.
     public let searchIndexBytes: Int
     /// Broken internal links (a build with `--strict-links` fails instead).

@@ -276,7 +276,7 @@ import Testing
         let files: [(String, [Int64])] = (0..<200).map { ("products/p\($0)/index.html", [Int64($0 * 7), 1_700_000_000_000_000_000]) }
         func set(_ entries: [(String, [Int64])]) -> StampSet {
             var set = StampSet()
-            for (path, numbers) in entries { set.add(path, numbers) }
+            for (path, numbers) in entries { set.add("", path, (numbers[0], numbers.count > 1 ? numbers[1] : 0, 0, 0)) }
             return set
         }
         let reference = set(files)
@@ -289,8 +289,14 @@ import Testing
         #expect(set(renamed) != reference)
         #expect(set(Array(files.dropLast())) != reference)
         #expect(set(files + [files[0]]) != reference)                     // the same file twice
-        // A path and a number cannot trade places.
+        // A path and a number cannot trade places; a root and its path are joined by `/`.
         #expect(set([("a1", [2])]) != set([("a", [0x31, 2])]))
+        var underRoot = StampSet()
+        underRoot.add("/site/content", "products/p1/index.html", (7, 1_700_000_000_000_000_000, 0, 0))
+        #expect(underRoot == set([("/site/content/products/p1/index.html", [7, 1_700_000_000_000_000_000])]))
+        // Hashed on several threads, the same set.
+        let many = (0..<5000).map { ("f\($0)", [Int64($0)]) }
+        #expect(StampSet.of(many) { $0.add("", $1.0, ($1.1[0], 0, 0, 0)) } == set(many))
     }
 
     /// A fresh build's output of the site's content as it is now.

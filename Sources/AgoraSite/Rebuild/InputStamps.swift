@@ -61,25 +61,24 @@ struct InputStamps: Equatable {
         var inputs = Inputs()
         for folder in folders {
             let root = folder.standardizedFileURL.path
-            for (file, info) in DirectoryWalk.statFiles(root) {
-                let stamp = FileStamp(info)
-                inputs.files.add(root + "/" + file, [stamp.size, stamp.modified, stamp.changed, Int64(bitPattern: stamp.inode)])
-                inputs.latest = max(inputs.latest, stamp.latest)
-            }
+            let files = DirectoryWalk.statFiles(root)
+            inputs.files.add(StampSet.of(files) { set, file in
+                let stamp = FileStamp(file.info)
+                set.add(root, file.relative, (stamp.size, stamp.modified, stamp.changed, Int64(bitPattern: stamp.inode)))
+            })
+            inputs.latest = max(inputs.latest, files.map { FileStamp($0.info).latest }.max() ?? 0)
         }
         return inputs
     }
 
     /// Every file of the output folder (hidden ones aside), by relative path, with its size.
     static func outputs(_ folder: URL) -> StampSet {
-        outputs(DirectoryWalk.statFiles(folder.standardizedFileURL.path).lazy.map { ($0.relative, Int($0.info.st_size)) })
+        StampSet.of(DirectoryWalk.statFiles(folder.standardizedFileURL.path)) { $0.add("", $1.relative, (Int64($1.info.st_size), 0, 0, 0)) }
     }
 
     /// The set of output files given by relative path and size.
-    static func outputs<Files: Sequence>(_ files: Files) -> StampSet where Files.Element == (String, Int) {
-        var set = StampSet()
-        for (path, size) in files { set.add(path, [Int64(size)]) }
-        return set
+    static func outputs(_ files: [String: Int]) -> StampSet {
+        StampSet.of(Array(files)) { $0.add("", $1.key, (Int64($1.value), 0, 0, 0)) }
     }
 
     static func load(_ file: URL) -> InputStamps? {
@@ -113,13 +112,39 @@ struct StampSet: Equatable {
     private(set) var high: UInt64 = 0
     private(set) var low: UInt64 = 0
 
-    mutating func add(_ path: String, _ numbers: [Int64]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(path.utf8.count + 1 + numbers.count * 8)
-        bytes.append(contentsOf: path.utf8)
-        bytes.append(0)   // a path cannot hold NUL: the numbers cannot run into it
-        for number in numbers { withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) } }
-        let digest = SHA256.hash(data: bytes)
+    /// The set of `entries`, each added by `add`, hashed on all cores.
+    static func of<Entry: Sendable>(_ entries: [Entry], _ add: @escaping @Sendable (inout StampSet, Entry) -> Void) -> StampSet {
+        let chunk = 1024
+        let parts = ParallelMap.map(Array(stride(from: 0, to: entries.count, by: chunk))) { start -> StampSet in
+            var part = StampSet()
+            for entry in entries[start..<min(start + chunk, entries.count)] { add(&part, entry) }
+            return part
+        }
+        return parts.reduce(into: StampSet()) { $0.add($1) }
+    }
+
+    /// Adds the files of `other` (a set without files in common with this one).
+    mutating func add(_ other: StampSet) {
+        count += other.count
+        high &+= other.high
+        low &+= other.low
+    }
+
+    /// Adds the file at `path` under `root` (joined by `/` when `root` is not empty) with its
+    /// four numbers (unused ones zero).
+    mutating func add(_ root: String, _ path: String, _ numbers: (Int64, Int64, Int64, Int64)) {
+        var hasher = SHA256()
+        var root = root, path = path
+        if !root.isEmpty {
+            root.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            withUnsafeBytes(of: UInt8(ascii: "/")) { hasher.update(bufferPointer: $0) }
+        }
+        path.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        // A NUL after the path (no path holds one), so that the numbers cannot run into it.
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+        let numbers = (numbers.0.littleEndian, numbers.1.littleEndian, numbers.2.littleEndian, numbers.3.littleEndian)
+        withUnsafeBytes(of: numbers) { hasher.update(bufferPointer: $0) }
+        let digest = hasher.finalize()
         digest.withUnsafeBytes { raw in
             high &+= raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
             low &+= raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
