@@ -5,9 +5,11 @@ import Foundation
 /// Internal links in Markdown bodies, resolved against the files the build produces (SPEC §3.3).
 /// External links are never fetched.
 struct LinkChecker: Sendable {
-    /// The links of a rendered Markdown body, where it came from and the URL of the page that shows it.
+    /// The links of a rendered Markdown body, what stands for the body (`RenderedMarkdown.key`),
+    /// where it came from and the URL of the page that shows it.
     struct Document: Sendable {
         let links: [MarkdownLink]
+        let body: Fingerprint
         let source: SourceLocation
         let pageURL: String
     }
@@ -17,13 +19,29 @@ struct LinkChecker: Sendable {
 
     /// Output paths, relative: `products/tea/index.html`, `images/tea.png`, `feed.xml`.
     let outputs: Set<String>
+    /// Stands for the outputs: a document's broken links are the same while it and they are.
+    let outputsKey: Fingerprint
 
-    func brokenLinks(in documents: [Document]) -> [ContentIssue] {
+    /// `outputs` in the order the build makes them (any fixed order gives a fixed key).
+    init(outputs: [String]) {
+        self.outputs = Set(outputs)
+        outputsKey = Fingerprint.of(texts: outputs)
+    }
+
+    /// The broken links of every document, sorted. A document whose body, place and page are as in
+    /// the last build, among the same outputs, takes its result from `memo` (most of an edit's link
+    /// checking was checking again what had not changed).
+    func brokenLinks(in documents: [Document], memo: Memo<[ContentIssue]> = Memo()) -> [ContentIssue] {
         let found = ParallelMap.map(documents) { document -> [ContentIssue] in
-            document.links.compactMap { link in
-                guard let exists = resolves(link.destination, from: document.pageURL), !exists else { return nil }
-                return ContentIssue(file: document.source.file, line: document.source.bodyStartLine + link.line - 1,
-                                    key: "link", message: "\(link.destination) does not exist")
+            guard !document.links.isEmpty else { return [] }
+            let key = Fingerprint.of(texts: [outputsKey.description, document.body.description, document.source.file,
+                                             String(document.source.bodyStartLine), document.pageURL])
+            return memo.value(for: key) {
+                document.links.compactMap { link in
+                    guard let exists = resolves(link.destination, from: document.pageURL), !exists else { return nil }
+                    return ContentIssue(file: document.source.file, line: document.source.bodyStartLine + link.line - 1,
+                                        key: "link", message: "\(link.destination) does not exist")
+                }
             }
         }
         return found.flatMap { $0 }.sorted()

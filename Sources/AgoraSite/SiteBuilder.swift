@@ -122,7 +122,7 @@ public struct SiteBuilder: Sendable {
         timer.mark("commit")
         let next: BuildCache? = options.cacheFile.map { _ in
             var cache = BuildCache(key: options.cacheKey, parsed: load.parsed, markdown: memos.markdown.entries,
-                                   images: thumbnails.hashes)
+                                   links: memos.links.entries, images: thumbnails.hashes)
             for (job, result) in zip(jobs, results) {
                 if let record = result.record { cache.outputs[job.path] = record }
             }
@@ -269,7 +269,7 @@ public struct SiteBuilder: Sendable {
 
     /// Broken links are warnings, or with `strictLinks` a failure before anything is written.
     private func checkLinks(_ plan: SitePlan, jobs: [OutputJob]) throws(BuildFailure) -> [ContentIssue] {
-        let broken = LinkChecker(outputs: Set(jobs.map(\.path))).brokenLinks(in: plan.linkDocuments())
+        let broken = LinkChecker(outputs: jobs.map(\.path)).brokenLinks(in: plan.linkDocuments(), memo: plan.memos.links)
         if options.strictLinks, !broken.isEmpty { throw .links(ContentIssues(broken)) }
         return broken
     }

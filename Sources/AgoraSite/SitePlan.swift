@@ -83,7 +83,7 @@ struct SitePlan {
                 imageAbsoluteURL: config.absoluteURL(product.image.map(SitePaths.file) ?? placeholder),
                 hasImage: product.image != nil, thumbnails: product.image.flatMap { thumbnails.thumbnails[$0] },
                 display: product.image.flatMap { thumbnails.displays[$0] },
-                descriptionHTML: description.html, excerpt: description.excerpt, links: description.links,
+                descriptionHTML: description.html, excerpt: description.excerpt, links: description.links, bodyKey: description.key,
                 priceDisplay: symbol + product.price.decimalString,
                 categoryName: categoryNames[product.category] ?? product.category, maker: maker)
         }
@@ -95,7 +95,7 @@ struct SitePlan {
             return PersonView(person: person, url: SitePaths.person(person.username),
                               photoURL: person.photo.map(SitePaths.file) ?? placeholder, hasPhoto: person.photo != nil,
                               thumbnails: person.photo.flatMap { thumbnails.thumbnails[$0] },
-                              bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, initials: Self.initials(person.name))
+                              bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, bodyKey: bio.key, initials: Self.initials(person.name))
         }
         searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
         // Cards are rendered once, apart from any page, so they get the site-wide values themselves.
@@ -312,15 +312,20 @@ struct SitePlan {
 
     /// Every Markdown body that is rendered on a page, for the link checker.
     func linkDocuments() -> [LinkChecker.Document] {
-        var documents = listed.map { LinkChecker.Document(links: $0.links, source: $0.product.source, pageURL: $0.url) }
-        documents += content.categories.map {
-            LinkChecker.Document(links: memos.markdown.render($0.descriptionMarkdown, excerptLimit: 160).links, source: $0.source,
-                                 pageURL: SitePaths.category($0.slug))
+        var documents = listed.map {
+            LinkChecker.Document(links: $0.links, body: $0.bodyKey, source: $0.product.source, pageURL: $0.url)
         }
-        documents += activePeople.map { LinkChecker.Document(links: $0.links, source: $0.person.source, pageURL: $0.url) }
+        documents += content.categories.map {
+            let description = memos.markdown.render($0.descriptionMarkdown, excerptLimit: 160)
+            return LinkChecker.Document(links: description.links, body: description.key, source: $0.source,
+                                        pageURL: SitePaths.category($0.slug))
+        }
+        documents += activePeople.map {
+            LinkChecker.Document(links: $0.links, body: $0.bodyKey, source: $0.person.source, pageURL: $0.url)
+        }
         documents += content.pages.map {
-            LinkChecker.Document(links: memos.markdown.render($0.bodyMarkdown, excerptLimit: 160).links, source: $0.source,
-                                 pageURL: SitePaths.page($0.slug))
+            let body = memos.markdown.render($0.bodyMarkdown, excerptLimit: 160)
+            return LinkChecker.Document(links: body.links, body: body.key, source: $0.source, pageURL: SitePaths.page($0.slug))
         }
         return documents
     }

@@ -18,8 +18,9 @@ struct ProductView: Sendable {
     var display: DisplayImage? = nil
     let descriptionHTML: DeferredHTML
     let excerpt: String
-    /// Links in the description, for the link checker.
+    /// Links in the description, for the link checker, and what stands for the description.
     let links: [MarkdownLink]
+    let bodyKey: Fingerprint
     let priceDisplay: String
     let categoryName: String
     let maker: PersonLink?
@@ -69,6 +70,7 @@ struct PersonView: Sendable {
     let bioHTML: DeferredHTML
     let excerpt: String
     let links: [MarkdownLink]
+    let bodyKey: Fingerprint
     let initials: String
 
     func context() -> [String: Any] {

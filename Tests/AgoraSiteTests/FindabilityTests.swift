@@ -142,6 +142,36 @@ import Testing
         #expect(site.exists("about/index.html"))
     }
 
+    /// Link results are kept between builds by body, place, page and outputs: a later build
+    /// reports what a build without the cache reports, when a linked page comes and goes, when an
+    /// unrelated edit changes nothing about the links, and when a body moves down its file.
+    @Test func keptLinkResultsFollowTheOutputsAndTheLines() throws {
+        let site = try TestSite(Self.brokenLinks)
+        func uncached() throws -> [String] {
+            var options = site.options
+            options.cacheDirectory = nil
+            options.outputDirectory = site.root.appendingPathComponent("fresh")
+            return try SiteBuilder(options: options).build().linkWarnings.map(\.description)
+        }
+        #expect(try site.build().linkWarnings.count == 4)
+
+        try site.write("products/green/nope.md", "---\nname: Nope\ncategory: green-tea\nprice: 1\n---\nNow it exists.\n")
+        let added = try site.build().linkWarnings.map(\.description)
+        #expect(!added.contains("content/pages/about.md:4: link: /products/nope/ does not exist") && added.count == 3)
+        #expect(try added == uncached())
+
+        try site.write("products/green/gyokuro.md", "---\nname: Gyokuro\nsku: GT-2\ncategory: green-tea\nprice: 31\n---\nShaded.\n")
+        #expect(try site.build().linkWarnings.map(\.description) == added)
+
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("products/green/nope.md"))
+        #expect(try site.build().linkWarnings.count == 4)
+        try site.write("pages/about.md", try String(contentsOf: site.content.appendingPathComponent("pages/about.md"), encoding: .utf8)
+            .replacingOccurrences(of: "title: About us\n", with: "title: About us\nweight: 2\n"))
+        let moved = try site.build().linkWarnings.map(\.description)
+        #expect(moved.first == "content/pages/about.md:5: link: /products/nope/ does not exist" && moved.count == 4)
+        #expect(try moved == uncached())
+    }
+
     @Test func strictLinksFailTheBuildAndKeepTheOldOutput() throws {
         let site = try TestSite(TestSite.shop)
         try site.build()

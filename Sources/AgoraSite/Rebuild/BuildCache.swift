@@ -7,7 +7,7 @@ import Foundation
 /// Deleting it only makes the next build a full one.
 struct BuildCache: Sendable {
     /// Bumped whenever what the cache holds changes meaning.
-    static let format = 3
+    static let format = 4
 
     /// An output file as the last build left it.
     struct OutputRecord: Sendable {
@@ -20,6 +20,8 @@ struct BuildCache: Sendable {
     var key = ""
     var parsed = ParsedFiles()
     var markdown: [Fingerprint: MarkdownSummary] = [:]
+    /// Broken links by document (`LinkChecker.Document.key`).
+    var links: [Fingerprint: [ContentIssue]] = [:]
     /// Content hashes of images, which name their thumbnails.
     var images: [String: Thumbnails.HashRecord] = [:]
     var outputs: [String: OutputRecord] = [:]
@@ -67,6 +69,7 @@ extension BuildCache: BinaryCodable {
         key = try reader.read()
         parsed = try reader.read()
         markdown = try reader.readFingerprinted()
+        links = (try reader.readFingerprinted() as [Fingerprint: BrokenLinks]).mapValues(\.issues)
         images = try reader.read()
         outputs = try reader.read()
     }
@@ -76,6 +79,7 @@ extension BuildCache: BinaryCodable {
         writer.write(key)
         writer.write(parsed)
         writer.writeFingerprinted(markdown)
+        writer.writeFingerprinted(links.mapValues(BrokenLinks.init))
         writer.write(images)
         writer.write(outputs)
     }
@@ -115,6 +119,23 @@ extension MarkdownSummary: BinaryCodable {
             writer.write(link.destination)
             writer.write(link.line)
         }
+    }
+}
+
+/// One document's broken links in the cache's binary form.
+private struct BrokenLinks: BinaryCodable {
+    let issues: [ContentIssue]
+
+    init(issues: [ContentIssue]) {
+        self.issues = issues
+    }
+
+    init(from reader: inout BinaryReader) throws {
+        issues = try reader.read()
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(issues)
     }
 }
 

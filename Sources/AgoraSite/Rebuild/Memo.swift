@@ -39,6 +39,8 @@ struct MarkdownSummary: Sendable {
 
 /// A Markdown body ready for templates.
 struct RenderedMarkdown: Sendable {
+    /// Stands for the body and what was made of it (its memo key).
+    let key: Fingerprint
     let html: DeferredHTML
     let excerpt: String
     let links: [MarkdownLink]
@@ -54,7 +56,7 @@ extension Memo where Value == MarkdownSummary {
             let summary = Markdown.summary(body.text, excerptLimit: excerptLimit)
             return MarkdownSummary(excerpt: summary.excerpt, links: summary.links)
         }
-        return RenderedMarkdown(html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(body.text) },
+        return RenderedMarkdown(key: key, html: DeferredHTML(key: key.description, keepsResult: false) { Markdown.html(body.text) },
                                 excerpt: summary.excerpt, links: summary.links)
     }
 }
@@ -62,12 +64,15 @@ extension Memo where Value == MarkdownSummary {
 /// The memos one build shares between its steps.
 struct BuildMemos: Sendable {
     let markdown: Memo<MarkdownSummary>
+    /// The broken links of each body as shown on its page, by `LinkChecker.Document` key.
+    let links: Memo<[ContentIssue]>
 
-    init(markdown: Memo<MarkdownSummary> = Memo()) {
+    init(markdown: Memo<MarkdownSummary> = Memo(), links: Memo<[ContentIssue]> = Memo()) {
         self.markdown = markdown
+        self.links = links
     }
 
     init(_ cache: BuildCache) {
-        self.init(markdown: Memo(previous: cache.markdown))
+        self.init(markdown: Memo(previous: cache.markdown), links: Memo(previous: cache.links))
     }
 }
