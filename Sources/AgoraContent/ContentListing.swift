@@ -30,13 +30,15 @@ struct ContentListing {
                 listing.hasSiteConfig = true
                 continue
             }
-            let name = relative.split(separator: "/").last.map(String.init) ?? relative
+            // Cut at the first and last `/` rather than split into every part (a tenth of an edit's listing).
+            let name = relative.lastIndex(of: "/").map { String(relative[relative.index(after: $0)...]) } ?? relative
             guard name.lowercased().hasSuffix(".md") else {
                 listing.otherFiles.append(relative)
                 continue
             }
-            let section = relative.split(separator: "/").first.map(String.init) ?? ""
-            guard ["categories", "products", "people", "pages"].contains(section), relative.contains("/") else {
+            let firstSlash = relative.firstIndex(of: "/")
+            let section = firstSlash.map { String(relative[..<$0]) } ?? ""
+            guard firstSlash != nil, ["categories", "products", "people", "pages"].contains(section) else {
                 listing.strayMarkdown.append(relative)
                 continue
             }
