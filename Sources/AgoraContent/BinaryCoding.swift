@@ -54,6 +54,12 @@ public struct BinaryWriter {
 
     public mutating func write<Value: BinaryCodable>(_ value: Value) { value.write(to: &self) }
 
+    /// A length-prefixed section (`BinaryReader.readSection`): sections can be read side by side.
+    public mutating func writeSection(_ section: [UInt8]) {
+        write(UInt64(section.count))
+        bytes.append(contentsOf: section)
+    }
+
     public mutating func write<Value: BinaryCodable>(_ value: Value?) {
         write(value != nil)
         if let value { value.write(to: &self) }
@@ -141,6 +147,13 @@ public struct BinaryReader {
             values[key] = try Value(from: &self)
         }
         return values
+    }
+
+    /// The bytes of a section written by `BinaryWriter.writeSection`, to be read by a reader of its own.
+    public mutating func readSection() throws -> [UInt8] {
+        let count = try boundedCount()
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
     }
 
     /// A count no larger than the bytes left (each element takes at least one), so a damaged

@@ -151,7 +151,19 @@ final class OutputWriter: @unchecked Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
-        guard let base = buffer.baseAddress else { return }  // empty file
+        try writeAll(buffer, to: descriptor)
+    }
+
+    /// A file made of `parts`, one after the other.
+    static func writeFile(parts: [[UInt8]], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        for part in parts { try part.withUnsafeBytes { try writeAll($0, to: descriptor) } }
+    }
+
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        guard let base = buffer.baseAddress else { return }  // nothing to write
         var offset = 0
         while offset < buffer.count {
             let written = write(descriptor, base + offset, buffer.count - offset)

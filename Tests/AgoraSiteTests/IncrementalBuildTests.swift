@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 import Testing
 @testable import AgoraSite
@@ -45,6 +46,29 @@ import Testing
         #expect(summary.contentFilesParsed == 1)
         #expect(try site.read("products/sencha/index.html").contains("13.75"))
         #expect(try site.modificationDate("products/gyokuro/index.html") == untouched)
+    }
+
+    /// The cache is saved in two sections encoded side by side and read back the same way: the
+    /// file holds what `write(to:)` writes, it reads back whole, and a damaged one reads as empty.
+    @Test func theCacheReadsBackWhatWasSaved() throws {
+        let site = try TestSite(TestSite.shop)
+        try site.build()
+        let file = try #require(site.options.cacheFile)
+        let cache = BuildCache.load(file, key: site.options.cacheKey)
+        let loader = ContentLoader(directory: site.content)
+        #expect(try loader.load(reusing: cache.parsed).filesParsed == 0)
+        #expect(cache.outputs.count > 20 && !cache.markdown.isEmpty)
+        var writer = BinaryWriter()
+        cache.write(to: &writer)
+        let saved = try Data(contentsOf: file)
+        #expect([UInt8](saved) == writer.bytes)
+        try cache.save(file)
+        #expect(try Data(contentsOf: file) == saved)
+
+        try saved.dropLast(7).write(to: file)
+        let damaged = BuildCache.load(file, key: site.options.cacheKey)
+        #expect(try loader.load(reusing: damaged.parsed).filesParsed == 12)
+        #expect(damaged.outputs.isEmpty && damaged.markdown.isEmpty)
     }
 
     @Test func changingATemplateRendersThePagesThatUseIt() throws {

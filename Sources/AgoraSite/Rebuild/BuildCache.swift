@@ -7,7 +7,7 @@ import Foundation
 /// Deleting it only makes the next build a full one.
 struct BuildCache: Sendable {
     /// Bumped whenever what the cache holds changes meaning.
-    static let format = 4
+    static let format = 5
 
     /// An output file as the last build left it.
     struct OutputRecord: Sendable {
@@ -46,9 +46,9 @@ struct BuildCache: Sendable {
         // `Data` would make) was the build's peak of memory. Reserved pages never written to are
         // never resident, so a generous guess costs nothing.
         let guess = max(Int(FileStamp.of(file.path).size), (outputs.count + markdown.count) * 1024)
-        var writer = BinaryWriter(capacity: guess + 1 << 20)
-        write(to: &writer)
-        try writer.bytes.withUnsafeBytes { try OutputWriter.writeFile($0, to: temporary.path) }
+        // The two sections are encoded side by side and go to the file one after the other, never
+        // copied into one buffer.
+        try OutputWriter.writeFile(parts: fileParts(capacity: guess + 1 << 20), to: temporary.path)
         guard rename(temporary.path, file.path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
         }
@@ -62,26 +62,73 @@ struct BuildCache: Sendable {
     }
 }
 
+// The cache's binary form: format and key, then two length-prefixed sections (the parsed content
+// files, about two thirds of it, and everything else), decoded and encoded on two threads.
 extension BuildCache: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         format = try reader.read()
         guard format == Self.format else { throw BinaryCodingError(message: "another cache format") }
         key = try reader.read()
-        parsed = try reader.read()
-        markdown = try reader.readFingerprinted()
-        links = (try reader.readFingerprinted() as [Fingerprint: BrokenLinks]).mapValues(\.issues)
-        images = try reader.read()
-        outputs = try reader.read()
+        let sections = [try reader.readSection(), try reader.readSection()]
+        let decoded = ParallelMap.map([0, 1]) { index -> Result<BuildCache, Error> in
+            Result {
+                var reader = BinaryReader(sections[index])
+                var part = BuildCache()
+                if index == 0 {
+                    part.parsed = try reader.read()
+                } else {
+                    part.markdown = try reader.readFingerprinted()
+                    part.links = (try reader.readFingerprinted() as [Fingerprint: BrokenLinks]).mapValues(\.issues)
+                    part.images = try reader.read()
+                    part.outputs = try reader.read()
+                }
+                guard reader.isAtEnd else { throw BinaryCodingError(message: "a section runs short") }
+                return part
+            }
+        }
+        let parsedPart = try decoded[0].get(), rest = try decoded[1].get()
+        parsed = parsedPart.parsed
+        markdown = rest.markdown
+        links = rest.links
+        images = rest.images
+        outputs = rest.outputs
     }
 
     func write(to writer: inout BinaryWriter) {
+        let sections = sections(capacity: 0)
         writer.write(format)
         writer.write(key)
-        writer.write(parsed)
-        writer.writeFingerprinted(markdown)
-        writer.writeFingerprinted(links.mapValues(BrokenLinks.init))
-        writer.write(images)
-        writer.write(outputs)
+        writer.writeSection(sections[0])
+        writer.writeSection(sections[1])
+    }
+
+    /// The bytes of the file, in parts to be written one after the other: the same bytes as
+    /// `write(to:)`, without copying the two sections into one buffer.
+    fileprivate func fileParts(capacity: Int) -> [[UInt8]] {
+        let sections = sections(capacity: capacity)
+        var header = BinaryWriter(capacity: 256)
+        header.write(format)
+        header.write(key)
+        header.write(UInt64(sections[0].count))
+        var between = BinaryWriter(capacity: 10)
+        between.write(UInt64(sections[1].count))
+        return [header.bytes, sections[0], between.bytes, sections[1]]
+    }
+
+    /// The parsed content files, and everything else, encoded side by side.
+    private func sections(capacity: Int) -> [[UInt8]] {
+        ParallelMap.map([0, 1]) { index -> [UInt8] in
+            var section = BinaryWriter(capacity: index == 0 ? capacity * 2 / 3 : capacity / 3)
+            if index == 0 {
+                section.write(parsed)
+            } else {
+                section.writeFingerprinted(markdown)
+                section.writeFingerprinted(links.mapValues(BrokenLinks.init))
+                section.write(images)
+                section.write(outputs)
+            }
+            return section.bytes
+        }
     }
 }
 
