@@ -20,7 +20,7 @@ struct BuildCache: Sendable {
     var key = ""
     var parsed = ParsedFiles()
     var markdown: [Fingerprint: MarkdownSummary] = [:]
-    /// Broken links by document (`LinkChecker.Document.key`).
+    /// Broken links by document, keyed as `LinkChecker.brokenLinks(in:memo:)` keys them.
     var links: [Fingerprint: [ContentIssue]] = [:]
     /// Content hashes of images, which name their thumbnails.
     var images: [String: Thumbnails.HashRecord] = [:]
