@@ -16,6 +16,8 @@ public final class SQLiteDatabase: Sendable {
     let writer: GroupCommitWriter
     /// Where `read` and `snapshot` run.
     private let readers: ReaderThreads
+    /// Moves the log into the database file when the server asks (`checkpoint()`), off the writer.
+    private let checkpointer: Checkpointer
     /// Sessions read in the last few seconds; this process is the only server on the file.
     let sessionCache = SessionCache()
     /// Statements run on any connection, when counting was asked for (tests of hot paths).
@@ -34,6 +36,8 @@ public final class SQLiteDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // The server's checkpointer copies the log long before this (see `Checkpointer`).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.writerBackstopPages)")
             if let statements { db.trace(options: .statement) { _ in statements.withLock { $0 += 1 } } }
         }
         self.statements = statements
@@ -43,6 +47,7 @@ public final class SQLiteDatabase: Sendable {
         writer = GroupCommitWriter(pool: pool)
         try Migrations.migrator.migrate(pool)
         readers = try ReaderThreads(path: path, configuration: configuration)
+        checkpointer = try Checkpointer(path: path, configuration: configuration)
     }
 
     deinit {
@@ -55,6 +60,12 @@ public final class SQLiteDatabase: Sendable {
     /// `PRAGMA quick_check` says "ok".
     public func isHealthy() async -> Bool {
         (try? await read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }) == "ok"
+    }
+
+    /// One passive checkpoint of the write-ahead log, on a thread kept for blocking work; the
+    /// writer goes on committing meanwhile.
+    public func checkpoint() async throws -> WALCheckpoint {
+        try await BlockingWork.run { [checkpointer] in try checkpointer.checkpoint() }
     }
 
     /// The journal mode SQLite reports (`wal`).

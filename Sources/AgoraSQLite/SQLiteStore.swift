@@ -46,6 +46,14 @@ public final class SQLiteStore: ShopStore {
         }
     }
 
+    /// Often enough that the log stays around a thousand pages under a heavy write load (the
+    /// size SQLite would checkpoint at by itself), rarely enough that an idle server barely wakes.
+    public var maintenanceInterval: Duration? { .milliseconds(200) }
+
+    public func maintain() async throws {
+        _ = try await database.checkpoint()
+    }
+
     public func isHealthy() async -> Bool {
         await database.isHealthy()
     }

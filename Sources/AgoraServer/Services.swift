@@ -66,6 +66,33 @@ struct Housekeeper: Service {
     }
 }
 
+/// Runs the store's background upkeep (`ShopStore.maintain`) at the store's own interval. A failure
+/// is logged once, when it starts, and once when a round succeeds again: the rounds are frequent.
+struct StoreMaintenance: Service {
+    let store: any ShopStore
+    let log: LogSink
+
+    func run() async throws {
+        guard let interval = store.maintenanceInterval else {
+            try? await gracefulShutdown()  // a service that ends would stop the group
+            return
+        }
+        let failing = Locked(false)
+        await repeatUntilShutdown(every: interval) {
+            do {
+                try await store.maintain()
+                if failing.withLock({ state in defer { state = false }; return state }) {
+                    log.write("store upkeep: working again")
+                }
+            } catch {
+                if !failing.withLock({ state in defer { state = true }; return state }) {
+                    log.write("store upkeep failed, will retry: \(error)")
+                }
+            }
+        }
+    }
+}
+
 /// Runs `round` now and then every `interval` until the service group stops (a round in progress
 /// finishes first). A round handles its own failures: a periodic chore never stops the server.
 func repeatUntilShutdown(every interval: Duration, _ round: @escaping @Sendable () async -> Void) async {

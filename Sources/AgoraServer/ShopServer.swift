@@ -162,7 +162,8 @@ public struct ShopServer: Sendable {
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDeadlines(timeouts: configuration.timeouts)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Agora"),
             services: [LogFlusher(sink: configuration.log), ReloadListener(store: store) { await self.reloadAnnounced() },
-                       Housekeeper(store: store, interval: configuration.housekeepingInterval, log: configuration.log)]
+                       Housekeeper(store: store, interval: configuration.housekeepingInterval, log: configuration.log),
+                       StoreMaintenance(store: store, log: configuration.log)]
                 + (paymentDesk.map { [UnpaidOrderRelease(desk: $0, hours: configuration.unpaidHours, clock: store.clock,
                                                          interval: configuration.unpaidCheckInterval, log: configuration.log)] } ?? [])
                 + (mailWorker.map { [$0] } ?? []) + services,

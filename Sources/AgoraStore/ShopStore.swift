@@ -31,11 +31,18 @@ public protocol ShopStore: Sendable {
     /// Calls `heard` each time another server announces a reload, until the calling task is
     /// cancelled. Returns at once for a store one server uses.
     func listenForReloads(_ heard: @escaping @Sendable () async -> Void) async throws
+    /// How often a server runs `maintain()`; nil for a store that needs no upkeep in the background.
+    var maintenanceInterval: Duration? { get }
+    /// One round of the store's background upkeep, run by the server between requests' work
+    /// (SQLite: a checkpoint of its write-ahead log, so that its writer never stops to do one).
+    func maintain() async throws
 }
 
 extension ShopStore {
     public func announceReload() async throws {}
     public func listenForReloads(_ heard: @escaping @Sendable () async -> Void) async throws {}
+    public var maintenanceInterval: Duration? { nil }
+    public func maintain() async throws {}
 
     /// Registration and login rules over this store's accounts.
     public var accountRules: Accounts { Accounts(accounts, clock: clock) }

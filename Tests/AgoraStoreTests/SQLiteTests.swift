@@ -1,4 +1,5 @@
 import AgoraStore
+import AgoraTestSupport
 import Dispatch
 import Foundation
 import GRDB
@@ -96,5 +97,30 @@ import Testing
         let stored = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT id_hash FROM sessions ORDER BY id_hash") }
         #expect(stored == ["first", "s0", "s1", "s2", "s4", "s5", "s7", "s8", "s9"])
         #expect(store.groupCommitStatistics.batches == 2)  // the held one, then all ten together
+    }
+
+    /// The writer never checkpoints inside a commit at SQLite's usual 1,000 pages; `checkpoint()`,
+    /// from a connection of its own, copies the whole log.
+    @Test func theLogIsCopiedByTheCheckpointerNotTheWriter() async throws {
+        let store = try temporarySQLiteStore()
+        let database = store.database
+        try await database.write { db in try db.execute(sql: "CREATE TABLE filler (bytes BLOB)") }
+        for _ in 0..<30 {  // about 50 pages per commit
+            try await database.write { db in
+                try db.execute(sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+                    INSERT INTO filler SELECT randomblob(4000) FROM n
+                    """)
+            }
+        }
+        let written = try WALIndex(databasePath: database.path)
+        #expect(written.logFrames > 1_400)
+        #expect(written.copiedFrames == 0)
+
+        let checkpoint = try await database.checkpoint()
+        #expect(checkpoint.logPages == written.logFrames)
+        #expect(checkpoint.copiedPages == written.logFrames)
+        #expect(try WALIndex(databasePath: database.path).copiedFrames == written.logFrames)
+        #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler") } == 1_500)
     }
 }
