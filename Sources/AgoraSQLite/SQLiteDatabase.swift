@@ -38,7 +38,10 @@ public final class SQLiteDatabase: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // The server's checkpointer copies the log long before this (see `Checkpointer`).
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.writerBackstopPages)")
-            if let statements { db.trace(options: .statement) { _ in statements.withLock { $0 += 1 } } }
+        }
+        let untraced = configuration  // the checkpointer's statements are no request's
+        if let statements {
+            configuration.prepareDatabase { db in db.trace(options: .statement) { _ in statements.withLock { $0 += 1 } } }
         }
         self.statements = statements
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -47,7 +50,7 @@ public final class SQLiteDatabase: Sendable {
         writer = GroupCommitWriter(pool: pool)
         try Migrations.migrator.migrate(pool)
         readers = try ReaderThreads(path: path, configuration: configuration)
-        checkpointer = try Checkpointer(path: path, configuration: configuration)
+        checkpointer = try Checkpointer(path: path, configuration: untraced)
     }
 
     deinit {

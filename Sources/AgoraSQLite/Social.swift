@@ -17,14 +17,15 @@ struct SQLiteSocial: SocialStore {
                 try db.run(sql: "INSERT OR IGNORE INTO follows (follower, followed, created_at) VALUES (?, ?, ?)",
                            arguments: [follower, person, now])
                 if db.changesCount > 0 {
-                    try Self.bump(db, follower: follower, followed: person, by: 1)
+                    let followers = try Self.bump(db, follower: follower, followed: person, by: 1)
                     try Self.record(db, actor: follower, verb: "follows", target: ("person", person), at: now)
+                    return (followers, true)
                 }
             } else {
                 try db.run(sql: "DELETE FROM follows WHERE follower = ? AND followed = ?", arguments: [follower, person])
-                if db.changesCount > 0 { try Self.bump(db, follower: follower, followed: person, by: -1) }
+                if db.changesCount > 0 { return (try Self.bump(db, follower: follower, followed: person, by: -1), false) }
             }
-            return (try Self.counts(db, person).followers, following)
+            return (try Self.counts(db, person).followers, following)  // nothing changed
         }
     }
 
@@ -82,29 +83,29 @@ struct SQLiteSocial: SocialStore {
         }
     }
 
-    /// Stores an action unless the same one was stored within the dedupe window. Inside a write
-    /// transaction, so two racing requests cannot both store it.
+    /// Stores an action unless the same one was stored within the dedupe window, in one statement.
+    /// Inside a write transaction, so two racing requests cannot both store it.
     @discardableResult
     static func record(_ db: Database, actor: String, verb: String, target: (kind: String, key: String)?, at now: Int64) throws -> Bool {
-        let recent = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM actions WHERE actor = ? AND verb = ? AND target_kind IS ? AND target_key IS ? AND created_at > ?
-            ORDER BY id DESC LIMIT 1
-            """), arguments: [actor, verb, target?.kind, target?.key, now - SocialRules.dedupeWindow])
-        guard recent == nil else { return false }
-        try db.run(sql: "INSERT INTO actions (actor, verb, target_kind, target_key, created_at) VALUES (?, ?, ?, ?, ?)",
-                   arguments: [actor, verb, target?.kind, target?.key, now])
-        return true
+        try db.run(sql: """
+            INSERT INTO actions (actor, verb, target_kind, target_key, created_at) SELECT ?1, ?2, ?3, ?4, ?5
+            WHERE NOT EXISTS (SELECT 1 FROM actions WHERE actor = ?1 AND verb = ?2 AND target_kind IS ?3 AND target_key IS ?4 AND created_at > ?6)
+            """, arguments: [actor, verb, target?.kind, target?.key, now, now - SocialRules.dedupeWindow])
+        return db.changesCount > 0
     }
 
-    private static func bump(_ db: Database, follower: String, followed: String, by delta: Int) throws {
-        try db.run(sql: """
+    /// Moves both counts of a follow by `delta`; returns the followed person's new follower count.
+    private static func bump(_ db: Database, follower: String, followed: String, by delta: Int) throws -> Int {
+        let followers = try Int.fetchOne(db.cachedStatement(sql: """
             INSERT INTO follow_counts (username, followers) VALUES (?, MAX(0, ?))
             ON CONFLICT (username) DO UPDATE SET followers = MAX(0, followers + ?)
-            """, arguments: [followed, delta, delta])
+            RETURNING followers
+            """), arguments: [followed, delta, delta]) ?? 0
         try db.run(sql: """
             INSERT INTO follow_counts (username, following) VALUES (?, MAX(0, ?))
             ON CONFLICT (username) DO UPDATE SET following = MAX(0, following + ?)
             """, arguments: [follower, delta, delta])
+        return followers
     }
 
     private static func bumpLikes(_ db: Database, sku: String, by delta: Int) throws {

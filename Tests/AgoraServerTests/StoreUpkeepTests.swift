@@ -20,12 +20,14 @@ import Testing
                         """)
                 }
             }
+            // The service's rounds are 200 ms apart. One may come between two of the commits above;
+            // the writer then starts the log again from its first frame, so only the end state is sure.
             var log = try WALIndex(databasePath: database.path)
-            for _ in 0..<500 where log.copiedFrames < 1_400 {  // the service's rounds are 200 ms apart
+            for _ in 0..<500 where log.copiedFrames != log.logFrames {
                 try await Task.sleep(for: .milliseconds(20))
                 log = try WALIndex(databasePath: database.path)
             }
-            #expect(log.copiedFrames >= 1_400)
+            #expect(log.logFrames > 0)
             #expect(log.copiedFrames == log.logFrames)
         }
     }
