@@ -102,28 +102,38 @@ enum StructuredData {
         }
     }
 
+    /// The text's runs of bytes that need no escape are copied whole: every escape is ASCII, and
+    /// no byte of a multi-byte UTF-8 sequence is, so the runs are whole characters. (Appending
+    /// scalar by scalar was 4 % of a cold build's CPU.)
     private static func writeString(_ text: String, to output: inout String) {
         output.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case "\u{8}": output.append("\\b")
-            case "\u{c}": output.append("\\f")
-            case "<": output.append("\\u003c")
-            case ">": output.append("\\u003e")
-            case "&": output.append("\\u0026")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    output.unicodeScalars.append(scalar)
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in bytes.indices {
+                let escape: String
+                switch bytes[index] {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case 0x08: escape = "\\b"
+                case 0x0C: escape = "\\f"
+                case UInt8(ascii: "<"): escape = "\\u003c"
+                case UInt8(ascii: ">"): escape = "\\u003e"
+                case UInt8(ascii: "&"): escape = "\\u0026"
+                case let byte where byte < 0x20:
+                    let hex = String(byte, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default:
+                    continue
                 }
+                if run < index { output.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self)) }
+                output.append(escape)
+                run = index + 1
             }
+            if run < bytes.count { output.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self)) }
         }
         output.append("\"")
     }
