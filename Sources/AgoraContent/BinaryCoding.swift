@@ -118,8 +118,10 @@ public struct BinaryReader {
     }
 
     public mutating func read() throws -> String {
-        let count = Int(try read() as UInt64)
-        guard count <= bytes.count - offset else { throw BinaryCodingError(message: "truncated text") }
+        // A damaged file can hold any number here: too large for an `Int` is damage too, not a trap.
+        guard let count = Int(exactly: try read() as UInt64), count <= bytes.count - offset else {
+            throw BinaryCodingError(message: "truncated text")
+        }
         defer { offset += count }
         return String(decoding: bytes[offset..<(offset + count)], as: UTF8.self)
     }

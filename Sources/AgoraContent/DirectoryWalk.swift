@@ -55,6 +55,15 @@ public enum DirectoryWalk {
         return stats
     }
 
+    /// The names of the regular files and of the folders directly inside the folder at `path`,
+    /// relative to the open folder `parent`, hidden ones aside, each sorted; empty when it
+    /// cannot be opened.
+    public static func entries(_ parent: Int32, _ path: String) -> (files: [String], folders: [String]) {
+        var listing = Listing()
+        walk(openFolder(parent, path), relative: "", into: &listing, depth: 1, statting: nil)
+        return (listing.files.sorted(), listing.folders.sorted())
+    }
+
     private static func openFolder(_ parent: Int32, _ path: String) -> Int32 {
         openat(parent, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }

@@ -161,13 +161,13 @@ public struct SiteBuilder: Sendable {
         guard let file = options.stampsFile, let last = InputStamps.load(file), last.key == options.stampsKey,
               last.inputs == inputs.files else { return nil }
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
-        guard !FileManager.default.fileExists(atPath: retired), InputStamps.outputs(options.outputDirectory) == last.outputs else {
+        guard !FileManager.default.fileExists(atPath: retired), last.outputs.isIntact(options.outputDirectory) else {
             return nil
         }
         let saved = last.summary
         return BuildSummary(
             pages: saved.pages, products: saved.products, categories: saved.categories, people: saved.people, filesWritten: 0,
-            filesUnchanged: last.outputs.count, filesRemoved: 0, pagesRendered: 0, contentFilesParsed: 0,
+            filesUnchanged: last.outputs.fileCount, filesRemoved: 0, pagesRendered: 0, contentFilesParsed: 0,
             seconds: Date().timeIntervalSince(started), searchIndexBytes: saved.searchIndexBytes,
             linkWarnings: InputStamps.issues(saved.links), imageWarnings: InputStamps.issues(saved.images),
             contentWarnings: InputStamps.issues(saved.content), upToDate: true)
@@ -186,7 +186,9 @@ public struct SiteBuilder: Sendable {
             pages: summary.pages, products: summary.products, categories: summary.categories, people: summary.people,
             searchIndexBytes: summary.searchIndexBytes, links: InputStamps.warnings(summary.linkWarnings),
             images: InputStamps.warnings(summary.imageWarnings), content: InputStamps.warnings(summary.contentWarnings))
-        let stamps = InputStamps(key: options.stampsKey, inputs: inputs.files, outputs: InputStamps.outputs(outputs),
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let stamps = InputStamps(key: options.stampsKey, inputs: inputs.files,
+                                 outputs: OutputTree.of(outputs, in: options.outputDirectory, taken: now),
                                  summary: saved)
         if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }
     }

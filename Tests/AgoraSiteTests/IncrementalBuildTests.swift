@@ -250,8 +250,9 @@ import Testing
         #expect(!second.upToDate && second.filesRemoved == 1)
         let stampsFile = try #require(site.options.stampsFile)
         let saved = try #require(InputStamps.load(stampsFile))
-        #expect(saved.outputs == InputStamps.outputs(site.output))
-        #expect(saved.outputs.count == (try site.snapshot()).count && !site.exists("stray.html"))
+        let walked = Dictionary(uniqueKeysWithValues: DirectoryWalk.statFiles(site.output.path).map { ($0.relative, Int($0.info.st_size)) })
+        #expect(saved.outputs.files == walked)
+        #expect(saved.outputs.fileCount == (try site.snapshot()).count && !site.exists("stray.html"))
         #expect(try site.build().upToDate)
     }
 
@@ -385,5 +386,56 @@ import Testing
         #expect(!cleaned.upToDate && !site.exists("stray.html"))
         #expect(try site.build().upToDate)
         #expect(!(try SiteBuilder(options: { var options = site.options; options.precompress = true; return options }()).build().upToDate))
+    }
+
+    /// A site whose output folders settled before the stamps were saved: built, then, more than a
+    /// second later, built again the full way (a touched content file) so the stamps are saved anew.
+    private func siteWithSettledOutput() throws -> TestSite {
+        let site = try settledSite()
+        try site.build()
+        Thread.sleep(forTimeInterval: 1.1)
+        let file = site.content.appendingPathComponent("products/green/sencha.md").path
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -5)], ofItemAtPath: file)
+        #expect(!(try site.build().upToDate))
+        Thread.sleep(forTimeInterval: 1.1)   // the touch itself must settle for the stamps to be saved
+        #expect(!(try site.build().upToDate))
+        #expect(try site.build().upToDate)
+        return site
+    }
+
+    /// Settled output folders are checked by their own stamp, not listed: a file added to one, or
+    /// a page whose size changed in place, is still seen, and the next build puts the output right.
+    @Test func settledOutputFoldersAreCheckedByTheirStamps() throws {
+        let site = try siteWithSettledOutput()
+        let stampsFile = try #require(site.options.stampsFile)
+        let saved = try #require(InputStamps.load(stampsFile))
+        let assam = try #require(saved.outputs.folders.first { $0.path == "products/assam" })
+        #expect(assam.stamp != nil)   // this check goes by the stamp, not by a listing
+        #expect(saved.outputs.folders.filter { $0.stamp == nil }.count < saved.outputs.folders.count / 2)
+        let before = try site.snapshot()
+
+        try Data("stray".utf8).write(to: site.output.appendingPathComponent("products/assam/stray.html"))
+        let cleaned = try site.build()
+        #expect(!cleaned.upToDate && !site.exists("products/assam/stray.html"))
+        #expect(try site.snapshot() == before)
+
+        let again = try siteWithSettledOutput()
+        let page = again.output.appendingPathComponent("products/assam/index.html")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        try (text + "<!-- edited in place -->").write(to: page, atomically: false, encoding: .utf8)
+        let restored = try again.build()
+        #expect(!restored.upToDate)
+        #expect(try again.read("products/assam/index.html") == text)
+    }
+
+    /// A stamps file that cannot be read (damaged, or from another version) means the full way,
+    /// never a crash: a number too large for an `Int` where a text's length belongs, say.
+    @Test func aDamagedStampsFileTakesTheFullWay() throws {
+        let site = try settledSite()
+        try site.build()
+        let stampsFile = try #require(site.options.stampsFile)
+        try Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x41]).write(to: stampsFile)
+        let summary = try site.build()
+        #expect(!summary.upToDate && summary.pages > 0)
     }
 }

@@ -17,8 +17,9 @@ import Glibc
 /// the next one takes the full way. The change time (`ctime`) catches a file changed and then
 /// given its old modification time back.
 ///
-/// Both sets are kept as a `StampSet` digest, not file by file: comparing digests needs no
-/// dictionary of every path, which was most of a "nothing changed" build's own work.
+/// The inputs are kept as a `StampSet` digest, not file by file: comparing digests needs no
+/// dictionary of every path, which was most of a "nothing changed" build's own work. The outputs
+/// are kept folder by folder (`OutputTree`), so that they can be checked without listing them.
 struct InputStamps: Equatable {
     struct Warning: Equatable {
         let file: String
@@ -53,7 +54,7 @@ struct InputStamps: Equatable {
 
     var key: String
     var inputs: StampSet
-    var outputs: StampSet
+    var outputs: OutputTree
     var summary: Summary
 
     /// Every file under the folders a build reads, by absolute path.
@@ -69,16 +70,6 @@ struct InputStamps: Equatable {
             inputs.latest = max(inputs.latest, files.map { FileStamp($0.info).latest }.max() ?? 0)
         }
         return inputs
-    }
-
-    /// Every file of the output folder (hidden ones aside), by relative path, with its size.
-    static func outputs(_ folder: URL) -> StampSet {
-        StampSet.of(DirectoryWalk.statFiles(folder.standardizedFileURL.path)) { $0.add("", $1.relative, (Int64($1.info.st_size), 0, 0, 0)) }
-    }
-
-    /// The set of output files given by relative path and size.
-    static func outputs(_ files: [String: Int]) -> StampSet {
-        StampSet.of(Array(files)) { $0.add("", $1.key, (Int64($1.value), 0, 0, 0)) }
     }
 
     static func load(_ file: URL) -> InputStamps? {

@@ -1,0 +1,163 @@
+import AgoraContent
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the output folder held after the last build, folder by folder: the "nothing changed"
+/// check of the output without listing every folder again.
+///
+/// A folder's modification and change times move whenever an entry is added to it, removed or
+/// renamed, so a folder whose times are as they were holds the same names as before; only its
+/// files' sizes need a look. Listing each of a 10,000-product site's 12,900 output folders (open,
+/// read its entries, close) was most of a "nothing changed" build; a `stat` of each folder and of
+/// each file by its path is half the system calls and no descriptors.
+///
+/// Folder times come from a coarse clock, like files' (`FileStamp.settled`): a folder changed
+/// within a second of the build's look could change again with the same times. Such a folder is
+/// kept without a stamp and is listed, entry by entry, by the next check. After a build that
+/// rewrote one product page, that is the product's folder and the output folder itself.
+struct OutputTree: Equatable, Sendable {
+    struct File: Equatable, Sendable {
+        let name: String
+        let size: Int64
+    }
+
+    struct Folder: Equatable, Sendable {
+        /// Relative to the output folder, `/`-separated; empty for the output folder itself.
+        let path: String
+        /// Modification time, change time and inode, when they had settled; nil when the folder
+        /// must be listed.
+        let stamp: FileStamp?
+        let files: [File]
+        /// The names of the folders directly inside it.
+        let folders: [String]
+    }
+
+    var folders: [Folder] = []
+
+    /// The tree of `files` (relative path → size, what the commit's walk found) in `output`, its
+    /// folders stamped as they are now (`taken`, nanoseconds since 1970: now).
+    static func of(_ files: [String: Int], in output: URL, taken: Int64) -> OutputTree {
+        var filesByFolder: [String: [File]] = [:]
+        var folderPaths: Set<String> = [""]
+        for (path, size) in files {
+            let (parent, name) = split(path)
+            filesByFolder[parent, default: []].append(File(name: name, size: Int64(size)))
+            var folder = parent
+            while folderPaths.insert(folder).inserted { folder = split(folder).parent }  // its ancestors, once
+        }
+        var subfolders: [String: [String]] = [:]
+        for folder in folderPaths where !folder.isEmpty {
+            let (parent, name) = split(folder)
+            subfolders[parent, default: []].append(name)
+        }
+        let root = output.standardizedFileURL.path
+        let paths = folderPaths.sorted()
+        let (filesIn, foldersIn) = (filesByFolder, subfolders)
+        let folders = ParallelMap.map(paths) { path -> Folder in
+            var info = stat()
+            let stamp = fstatat(AT_FDCWD, path.isEmpty ? root : root + "/" + path, &info, AT_SYMLINK_NOFOLLOW) == 0
+                ? FileStamp(size: 0, modified: Self.nanoseconds(info.st_mtim), changed: Self.nanoseconds(info.st_ctim),
+                            inode: UInt64(info.st_ino))
+                : nil
+            return Folder(path: path, stamp: stamp.flatMap { $0.settled(before: taken) ? $0 : nil },
+                          files: (filesIn[path] ?? []).sorted { $0.name < $1.name },
+                          folders: (foldersIn[path] ?? []).sorted())
+        }
+        return OutputTree(folders: folders)
+    }
+
+    var fileCount: Int { folders.reduce(0) { $0 + $1.files.count } }
+
+    /// Every file, relative path → size.
+    var files: [String: Int] {
+        var files: [String: Int] = [:]
+        for folder in folders {
+            for file in folder.files { files[folder.path.isEmpty ? file.name : folder.path + "/" + file.name] = Int(file.size) }
+        }
+        return files
+    }
+
+    /// True when `output` still holds exactly these files (hidden ones aside), with these sizes.
+    func isIntact(_ output: URL) -> Bool {
+        let root = open(output.standardizedFileURL.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return false }
+        defer { close(root) }
+        let chunks = stride(from: 0, to: folders.count, by: 256).map { $0..<min($0 + 256, folders.count) }
+        return ParallelMap.map(chunks) { chunk in
+            chunk.allSatisfy { Self.isIntact(folders[$0], in: root) }
+        }.allSatisfy { $0 }
+    }
+
+    private static func isIntact(_ folder: Folder, in root: Int32) -> Bool {
+        let prefix = folder.path.isEmpty ? "" : folder.path + "/"
+        if let stamp = folder.stamp {
+            var info = stat()
+            guard fstatat(root, folder.path.isEmpty ? "." : folder.path, &info, AT_SYMLINK_NOFOLLOW) == 0,
+                  nanoseconds(info.st_mtim) == stamp.modified, nanoseconds(info.st_ctim) == stamp.changed,
+                  UInt64(info.st_ino) == stamp.inode else { return false }
+        } else {
+            let listing = DirectoryWalk.entries(root, folder.path.isEmpty ? "." : folder.path)
+            guard listing.files == folder.files.map(\.name), listing.folders == folder.folders else { return false }
+        }
+        for file in folder.files {
+            var info = stat()
+            guard fstatat(root, prefix + file.name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                  Int64(info.st_size) == file.size else { return false }
+        }
+        return true
+    }
+
+    private static func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    private static func nanoseconds(_ time: timespec) -> Int64 {
+        Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+}
+
+// The tree's binary form for the stamps file.
+extension OutputTree: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        self.init(folders: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(folders)
+    }
+}
+
+extension OutputTree.Folder: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        let path: String = try reader.read()
+        let stamped: Bool = try reader.read()
+        let stamp = stamped ? FileStamp(size: 0, modified: try reader.read(), changed: try reader.read(), inode: try reader.read()) : nil
+        self.init(path: path, stamp: stamp, files: try reader.read(), folders: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(path)
+        writer.write(stamp != nil)
+        if let stamp {
+            writer.write(stamp.modified)
+            writer.write(stamp.changed)
+            writer.write(stamp.inode)
+        }
+        writer.write(files)
+        writer.write(folders)
+    }
+}
+
+extension OutputTree.File: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        self.init(name: try reader.read(), size: try reader.read())
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(name)
+        writer.write(size)
+    }
+}
