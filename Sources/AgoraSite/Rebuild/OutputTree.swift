@@ -52,12 +52,14 @@ struct OutputTree: Equatable, Sendable {
             let (parent, name) = split(folder)
             subfolders[parent, default: []].append(name)
         }
-        let root = output.standardizedFileURL.path
+        // Looked up from the open output folder: a short path for the kernel to walk.
+        let root = open(output.standardizedFileURL.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if root >= 0 { close(root) } }
         let paths = folderPaths.sorted()
         let (filesIn, foldersIn) = (filesByFolder, subfolders)
         let folders = ParallelMap.map(paths) { path -> Folder in
             var info = stat()
-            let stamp = fstatat(AT_FDCWD, path.isEmpty ? root : root + "/" + path, &info, AT_SYMLINK_NOFOLLOW) == 0
+            let stamp = root >= 0 && fstatat(root, path.isEmpty ? "." : path, &info, AT_SYMLINK_NOFOLLOW) == 0
                 ? FileStamp(size: 0, modified: Self.nanoseconds(info.st_mtim), changed: Self.nanoseconds(info.st_ctim),
                             inode: UInt64(info.st_ino))
                 : nil
