@@ -251,6 +251,10 @@ enum PostgresMigrations {
             "INSERT INTO order_events (order_id, status, at) SELECT id, status, updated_at FROM orders WHERE status <> 'pending' ORDER BY id",
             "CREATE TABLE payment_events (id TEXT PRIMARY KEY, order_number TEXT NOT NULL, received_at BIGINT NOT NULL)",
         ]),
+        // The dedupe check of a new action reads only the actor's actions of the last minute.
+        (6, "actions by actor and time", [
+            "CREATE INDEX actions_by_actor_time ON actions(actor, created_at)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, holding the lock.

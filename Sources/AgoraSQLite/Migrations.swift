@@ -284,6 +284,14 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v11: actions by actor and time") { db in
+            try db.execute(sql: """
+                -- The dedupe check of a new action (SocialRules.dedupeWindow) reads only the actor's
+                -- actions of the last minute; by `actions_by_actor` it read all of them whenever
+                -- none matched, inside the group commit, so a prolific actor slowed every write.
+                CREATE INDEX actions_by_actor_time ON actions(actor, created_at);
+                """)
+        }
         return migrator
     }
 }

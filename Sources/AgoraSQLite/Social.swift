@@ -87,12 +87,16 @@ struct SQLiteSocial: SocialStore {
     /// Inside a write transaction, so two racing requests cannot both store it.
     @discardableResult
     static func record(_ db: Database, actor: String, verb: String, target: (kind: String, key: String)?, at now: Int64) throws -> Bool {
-        try db.run(sql: """
-            INSERT INTO actions (actor, verb, target_kind, target_key, created_at) SELECT ?1, ?2, ?3, ?4, ?5
-            WHERE NOT EXISTS (SELECT 1 FROM actions WHERE actor = ?1 AND verb = ?2 AND target_kind IS ?3 AND target_key IS ?4 AND created_at > ?6)
-            """, arguments: [actor, verb, target?.kind, target?.key, now, now - SocialRules.dedupeWindow])
+        try db.run(sql: recordSQL, arguments: [actor, verb, target?.kind, target?.key, now, now - SocialRules.dedupeWindow])
         return db.changesCount > 0
     }
+
+    /// The new action unless the same one is among the actor's actions of the dedupe window (read
+    /// by `actions_by_actor_time`: only that window, however many actions the actor has).
+    static let recordSQL = """
+        INSERT INTO actions (actor, verb, target_kind, target_key, created_at) SELECT ?1, ?2, ?3, ?4, ?5
+        WHERE NOT EXISTS (SELECT 1 FROM actions WHERE actor = ?1 AND verb = ?2 AND target_kind IS ?3 AND target_key IS ?4 AND created_at > ?6)
+        """
 
     /// Moves both counts of a follow by `delta`; returns the followed person's new follower count.
     private static func bump(_ db: Database, follower: String, followed: String, by delta: Int) throws -> Int {

@@ -123,4 +123,15 @@ import Testing
         #expect(try WALIndex(databasePath: database.path).copiedFrames == written.logFrames)
         #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM filler") } == 1_500)
     }
+
+    /// A new action's dedupe check reads only the actor's last minute, by index: before, it read
+    /// every action of the actor whenever none matched, inside the group commit.
+    @Test func theDedupeCheckReadsOnlyTheWindow() async throws {
+        let store = try temporarySQLiteStore()
+        let plan = try await store.database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteSocial.recordSQL,
+                             arguments: ["ana", "follows", "person", "bea", 100, 40]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains("SEARCH actions USING INDEX actions_by_actor_time (actor=? AND created_at>?)"), "\(plan)")
+    }
 }
