@@ -75,10 +75,16 @@ public enum TestLocalstripe {
         let port = try HTTPClient.freePort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-localstripe-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The watcher outlives this process by at most a few seconds. It ends localstripe with
+        // SIGKILL if SIGTERM does not: a child inherits the blocked-signal mask of the thread that
+        // spawned it, which here can block SIGTERM, and Python does not unblock it (localstripe
+        // servers were found running hours after their tests, SIGTERM pending).
         let watcher = """
             cd '\(folder)' && python3 -m localstripe --port \(port) --from-scratch >'\(folder)/localstripe.log' 2>&1 & server=$!
             while [ -d /proc/\(getpid()) ] && kill -0 $server 2>/dev/null; do sleep 1; done
-            kill $server 2>/dev/null; wait $server; rm -rf '\(folder)'
+            kill $server 2>/dev/null
+            for _ in 1 2 3 4 5; do kill -0 $server 2>/dev/null || break; sleep 1; done
+            kill -9 $server 2>/dev/null; wait $server; rm -rf '\(folder)'
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
