@@ -26,8 +26,7 @@ struct OutputTree: Equatable, Sendable {
     struct Folder: Equatable, Sendable {
         /// Relative to the output folder, `/`-separated; empty for the output folder itself.
         let path: String
-        /// Modification time, change time and inode, when they had settled; nil when the folder
-        /// must be listed.
+        /// What `stat` said of the folder, when its times had settled; nil when it must be listed.
         let stamp: FileStamp?
         let files: [File]
         /// The names of the folders directly inside it.
@@ -59,10 +58,7 @@ struct OutputTree: Equatable, Sendable {
         let (filesIn, foldersIn) = (filesByFolder, subfolders)
         let folders = ParallelMap.map(paths) { path -> Folder in
             var info = stat()
-            let stamp = root >= 0 && fstatat(root, path.isEmpty ? "." : path, &info, AT_SYMLINK_NOFOLLOW) == 0
-                ? FileStamp(size: 0, modified: Self.nanoseconds(info.st_mtim), changed: Self.nanoseconds(info.st_ctim),
-                            inode: UInt64(info.st_ino))
-                : nil
+            let stamp = root >= 0 && fstatat(root, path.isEmpty ? "." : path, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileStamp(info) : nil
             return Folder(path: path, stamp: stamp.flatMap { $0.settled(before: taken) ? $0 : nil },
                           files: (filesIn[path] ?? []).sorted { $0.name < $1.name },
                           folders: (foldersIn[path] ?? []).sorted())
@@ -97,8 +93,7 @@ struct OutputTree: Equatable, Sendable {
         if let stamp = folder.stamp {
             var info = stat()
             guard fstatat(root, folder.path.isEmpty ? "." : folder.path, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                  nanoseconds(info.st_mtim) == stamp.modified, nanoseconds(info.st_ctim) == stamp.changed,
-                  UInt64(info.st_ino) == stamp.inode else { return false }
+                  FileStamp(info) == stamp else { return false }
         } else {
             let listing = DirectoryWalk.entries(root, folder.path.isEmpty ? "." : folder.path)
             guard listing.files == folder.files.map(\.name), listing.folders == folder.folders else { return false }
@@ -115,10 +110,6 @@ struct OutputTree: Equatable, Sendable {
         guard let slash = path.lastIndex(of: "/") else { return ("", path) }
         return (String(path[..<slash]), String(path[path.index(after: slash)...]))
     }
-
-    private static func nanoseconds(_ time: timespec) -> Int64 {
-        Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
 }
 
 // The tree's binary form for the stamps file.
@@ -134,20 +125,12 @@ extension OutputTree: BinaryCodable {
 
 extension OutputTree.Folder: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
-        let path: String = try reader.read()
-        let stamped: Bool = try reader.read()
-        let stamp = stamped ? FileStamp(size: 0, modified: try reader.read(), changed: try reader.read(), inode: try reader.read()) : nil
-        self.init(path: path, stamp: stamp, files: try reader.read(), folders: try reader.read())
+        self.init(path: try reader.read(), stamp: try reader.read(), files: try reader.read(), folders: try reader.read())
     }
 
     func write(to writer: inout BinaryWriter) {
         writer.write(path)
-        writer.write(stamp != nil)
-        if let stamp {
-            writer.write(stamp.modified)
-            writer.write(stamp.changed)
-            writer.write(stamp.inode)
-        }
+        writer.write(stamp)
         writer.write(files)
         writer.write(folders)
     }
