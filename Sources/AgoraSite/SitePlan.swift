@@ -101,14 +101,15 @@ struct SitePlan {
         // Cards are rendered once, apart from any page, so they get the site-wide values themselves.
         let chrome = self.chrome
         productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme,
-                                          shared: chrome.sharedValues) { $0.context() }
+                                          shared: chrome.sharedValues, own: { $0.context() },
+                                          ownKey: { $0.contextFingerprint() })
         let makerCounts = productsByMaker.mapValues(\.count)
         personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme,
-                                         shared: chrome.sharedValues) {
+                                         shared: chrome.sharedValues, own: {
             var values = $0.context()
             values["product_count"] = makerCounts[$0.person.username] ?? 0
             return values
-        }
+        }, ownKey: { $0.contextFingerprint(productCount: makerCounts[$0.person.username] ?? 0) })
     }
 
     /// A product or person as lists show it (`card`: its own values, the site-wide ones and
@@ -119,19 +120,20 @@ struct SitePlan {
     }
 
     /// The entries of products or people, made once and hashed once for every list and page: a
-    /// view's own values are hashed, and the card's key is made from that digest, the site-wide
-    /// values' and the partial's. A card is rendered when the first page that shows it is; until
-    /// then its key is all an unchanged list needs.
+    /// view's own values are hashed (`ownKey`, the fingerprint of what `own` makes), and the card's
+    /// key is made from that digest, the site-wide values' and the partial's. A card is rendered
+    /// when the first page that shows it is; until then its key is all an unchanged list needs.
     private static func listEntries<View: Sendable>(_ views: [View], key: @escaping @Sendable (View) -> String, partial: String,
                                                     theme: Theme, shared: [String: Any],
-                                                    own: @escaping @Sendable (View) -> [String: Any]) -> [String: ListEntry] {
+                                                    own: @escaping @Sendable (View) -> [String: Any],
+                                                    ownKey: @escaping @Sendable (View) -> Fingerprint) -> [String: ListEntry] {
         let hasCard = theme.hasTemplate(partial)
         let digest = hasCard ? theme.templateDigest(partial) : 0
         let shared = UncheckedContext(values: shared)
         let sharedKey = Fingerprint.of(shared.values).description
         let entries = ParallelMap.map(views) { view in
             let ownValues = UncheckedContext(values: own(view))
-            let ownKey = Fingerprint.of(ownValues.values).description
+            let ownKey = ownKey(view).description
             let cardKey = Fingerprint.of(texts: ["card 1", String(digest), ownKey, sharedKey]).description
             // The card sees its own values first, then the site-wide ones: layered, not merged into
             // a copy of the own values that every product would hold twice (merged only to render).

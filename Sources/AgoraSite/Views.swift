@@ -85,10 +85,15 @@ struct PersonView: Sendable {
         values["website"] = false
         if let website = person.website {
             values["website"] = website
-            values["website_display"] = website.replacingOccurrences(of: "https://", with: "")
-                .replacingOccurrences(of: "http://", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            values["website_display"] = websiteDisplay(website)
         }
         return values
+    }
+
+    /// The website as shown: without its scheme and slashes at either end.
+    func websiteDisplay(_ website: String) -> String {
+        website.replacingOccurrences(of: "https://", with: "")
+            .replacingOccurrences(of: "http://", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 }
 

@@ -127,7 +127,7 @@ struct CanonicalEncoder {
         append(shared.key)
     }
 
-    private mutating func append(map: [String: Any]) {
+    mutating func append(map: [String: Any]) {
         bytes.append(0x7B)
         append(UInt64(map.count))
         for (key, value) in map.sorted(by: { $0.key < $1.key }) {
