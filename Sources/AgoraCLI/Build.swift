@@ -5,6 +5,7 @@ import Foundation
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Render the content through the theme into the output folder.",
         usage: """
         agora build [--site DIR] [--content DIR] [--theme NAME] [--output DIR]
@@ -64,6 +65,7 @@ struct Build: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate the content and the theme without writing anything.",
         usage: """
         agora check [--site DIR] [--content DIR] [--theme NAME] [--output DIR]

@@ -14,6 +14,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
     struct Copy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy a SQLite shop into an empty PostgreSQL database.",
             discussion: """
             Reads every table of the SQLite file in one snapshot (the shop may keep running) and writes \

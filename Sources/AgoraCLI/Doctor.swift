@@ -5,6 +5,7 @@ import Foundation
 
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check the database: integrity, the denormalized follower, following and like counts, accounts that share a profile's username, and rows due for purging.",
         discussion: "Counts are recomputed from the follow and like rows; --fix-counts writes the true values."
     )

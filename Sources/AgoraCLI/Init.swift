@@ -3,6 +3,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a new site with sample content and the default theme.",
         discussion: """
         Copies the sample shop and the default theme from Agora's installation (the source checkout, \

@@ -4,6 +4,7 @@ import Foundation
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Create a content file (product, person, page or category) from an archetype.",
         usage: """
         agora new <kind> <slug> [--category SLUG] [--site DIR] [--content DIR]

@@ -5,12 +5,14 @@ import Foundation
 
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "orders",
         abstract: "List, inspect, mark paid, ship, deliver, refund, cancel and export orders.",
         subcommands: [List.self, Show.self, MarkPaid.self, Ship.self, Deliver.self, Refund.self, Cancel.self, Export.self]
     )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List orders, newest first.",
             usage: "agora orders list [--status STATUS] [--json] [--site DIR] [--db DB]"
         )
@@ -42,7 +44,7 @@ struct Orders: ParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an order with its items.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an order with its items.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
@@ -78,6 +80,7 @@ struct Orders: ParsableCommand {
 
     struct Ship: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ship",
             abstract: "Mark a paid order shipped; the customer gets the order_shipped mail.")
 
         @Argument var number: String
@@ -106,7 +109,7 @@ struct Orders: ParsableCommand {
     }
 
     struct Deliver: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a shipped order delivered.")
+        static let configuration = CommandConfiguration(commandName: "deliver", abstract: "Mark a shipped order delivered.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
@@ -124,6 +127,7 @@ struct Orders: ParsableCommand {
 
     struct Refund: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "refund",
             abstract: "Refund a paid, shipped or delivered order.",
             discussion: "An order paid by card is refunded through the payment provider (give the same --payments options "
                 + "as `agora serve`); one paid by hand is marked refunded. Units go back on sale if it had not shipped.")
@@ -160,7 +164,7 @@ struct Orders: ParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel an order; its units go back on sale.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an order; its units go back on sale.")
 
         @Argument var number: String
         @OptionGroup var database: DatabaseLocation
@@ -177,6 +181,7 @@ struct Orders: ParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write every order as CSV (RFC 4180) to standard output.",
             usage: "agora orders export [--csv] [--status STATUS] [--site DIR] [--db DB]"
         )

@@ -10,7 +10,7 @@ struct OutboxCommand: ParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List messages, newest first, with attempts and the last error.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List messages, newest first, with attempts and the last error.")
 
         @Option(name: .long, help: "Only messages with this status: pending, sent or failed.")
         var status: String?
@@ -32,6 +32,7 @@ struct OutboxCommand: ParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Put failed messages (or one message) back in line; a running server sends them within a second.")
 
         @Argument(help: "A message id from `agora outbox list` (default: every failed message).")

@@ -12,6 +12,7 @@ import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the built site and the shop's live parts: cart, checkout and orders.",
         discussion: """
         Serves the output folder as static files and answers /cart/, /orders/, /api/ and friends \

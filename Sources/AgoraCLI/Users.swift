@@ -4,12 +4,14 @@ import Foundation
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "users",
         abstract: "Manage accounts.",
         subcommands: [Create.self, List.self, SetAdmin.self, Link.self]
     )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create an account; the password is read from standard input.",
             usage: """
             agora users create <username> [--email EMAIL] [--name NAME] [--admin]
@@ -54,7 +56,7 @@ struct Users: ParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List accounts.")
 
         @OptionGroup var database: DatabaseLocation
 
@@ -85,6 +87,7 @@ struct Users: ParsableCommand {
 
     struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "link",
             abstract: "Make an existing account the maker's profile of the same username (or with --off a shopper again).",
             discussion: """
             An account registered on the site stays a shopper even when a profile with its username \
