@@ -85,12 +85,14 @@ row() {  # label, description
   echo "| $2 | ${RPS[$1]} | $(share "${RPS[$1]}" "${RPS[nodb]}") | ${P50[$1]} | ${P99[$1]} | ${ERRORS[$1]:-0} |"
 }
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+# Whether the binary carries Swift's runtime (`make bench` builds it so) or loads it as a shared library.
+LINKING=$(ldd "$AGORA" | grep -q libswiftCore && echo "Swift's runtime as shared libraries" || echo "Swift's runtime linked in with \`--static-swift-stdlib\`")
 EXECUTOR=$([[ "${AGORA_NIO_EXECUTOR:-}" == 1 ]] && echo "Swift concurrency on NIO's event loops (\`AGORA_NIO_EXECUTOR=1\`)" || echo "Swift concurrency's own thread pool (the default)")
 SECTION=$(cat <<MD
 <!-- server-bench:start -->
 ### Server: every endpoint in one run, wrk, $CONNECTIONS connections, $DURATION each
 
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), Debian 12, the release binary serving the demo
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($CPU), Debian 12, the release binary ($LINKING) serving the demo
 shop (\`agora serve\`, SQLite in WAL mode with \`synchronous=NORMAL\`), $EXECUTOR, wrk and
 redis-server on the same machine. The database holds $ACTIONS actions by $ACTORS actors; the reader
 follows $FOLLOWED of them. After the run \`agora doctor\` found $DOCTOR in the follow counts.
