@@ -66,3 +66,21 @@ import Testing
         }
     }
 }
+
+@Suite struct FingerprintTextTests {
+    /// The text of a fingerprint is its two halves in 16 lowercase, zero-padded hexadecimal digits each.
+    @Test func aFingerprintReadsAsThirtyTwoHexDigits() {
+        #expect(Fingerprint(high: 0x0123_4567_89ab_cdef, low: 0xf).description == "0123456789abcdef000000000000000f")
+        #expect(Fingerprint(high: 0, low: 0).description == String(repeating: "0", count: 32))
+        #expect(Fingerprint(high: .max, low: 0xa0).description == String(repeating: "f", count: 16) + "00000000000000a0")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1000 {
+            let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
+            let padded = { (half: UInt64) in
+                let digits = String(half, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            #expect(Fingerprint(high: high, low: low).description == padded(high) + padded(low))
+        }
+    }
+}
