@@ -5,7 +5,10 @@ import Foundation
 
 /// Everything a template shows about a product, computed once per build (Markdown rendered,
 /// price formatted) and shared by the product page, every list it appears in and the feed.
-struct ProductView: Sendable {
+///
+/// A class: lists, tags, pages and the feed hold a product tens of thousands of times, and copying
+/// the struct retained each of its strings every time (6 % of a one-product edit's samples).
+final class ProductView: Sendable {
     let product: Product
     let url: String
     let imageURL: String
@@ -15,7 +18,7 @@ struct ProductView: Sendable {
     /// cannot read it (the image itself shows).
     let thumbnails: Thumbnails.Set?
     /// The product page's image at several widths; nil without an image of its own.
-    var display: DisplayImage? = nil
+    let display: DisplayImage?
     let descriptionHTML: DeferredHTML
     let excerpt: String
     /// Links in the description, for the link checker, and what stands for the description.
@@ -24,6 +27,25 @@ struct ProductView: Sendable {
     let priceDisplay: String
     let categoryName: String
     let maker: PersonLink?
+
+    init(product: Product, url: String, imageURL: String, imageAbsoluteURL: String, hasImage: Bool,
+         thumbnails: Thumbnails.Set?, display: DisplayImage? = nil, descriptionHTML: DeferredHTML, excerpt: String,
+         links: [MarkdownLink], bodyKey: Fingerprint, priceDisplay: String, categoryName: String, maker: PersonLink?) {
+        self.product = product
+        self.url = url
+        self.imageURL = imageURL
+        self.imageAbsoluteURL = imageAbsoluteURL
+        self.hasImage = hasImage
+        self.thumbnails = thumbnails
+        self.display = display
+        self.descriptionHTML = descriptionHTML
+        self.excerpt = excerpt
+        self.links = links
+        self.bodyKey = bodyKey
+        self.priceDisplay = priceDisplay
+        self.categoryName = categoryName
+        self.maker = maker
+    }
 
     func context() -> [String: Any] {
         let stock = product.stock
