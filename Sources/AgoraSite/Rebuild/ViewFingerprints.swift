@@ -4,10 +4,10 @@ import AgoraTheme
 /// The fingerprints of a product's and a person's own template values, written field by field.
 ///
 /// They are the bytes `CanonicalEncoder` writes for `context()`'s dictionary (a map in key order),
-/// without making the dictionary, sorting its keys and casting each value back from `Any`: that
-/// was an eighth of a one-product rebuild, for every product and person of the site. A test holds
-/// each to `Fingerprint.of(context())` over products and people that use every field, so a value
-/// added to `context()` and forgotten here fails it.
+/// without making the dictionary, sorting its keys and casting each value back from `Any`: that was
+/// a tenth of a one-product rebuild's samples, for every product and person of the site. A test
+/// holds each to `Fingerprint.of(context())` over products and people that use every field, so a
+/// value added to `context()` and forgotten here fails it.
 extension CanonicalEncoder {
     /// A map's tag and size; its entries follow, each a `key` and a value, in key order.
     mutating func beginMap(_ count: Int) {
