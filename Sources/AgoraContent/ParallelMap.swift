@@ -12,11 +12,14 @@ public enum ParallelMap {
         let slots = ResultSlots<Result>(count: elements.count)
         let workers = min(elements.count, max(1, ProcessInfo.processInfo.activeProcessorCount * threadsPerCore))
         let next = WorkCounter()
+        // Small batches from a shared counter keep every thread busy to the end; a handful of
+        // elements (two halves of a file, two files) go one at a time, or the first thread to
+        // start would take them all.
+        let batch = max(1, min(8, elements.count / (workers * 4)))
         // Plain threads rather than Dispatch, whose pool would not run more threads than cores.
         for _ in 0..<workers {
             let thread = Thread {
-                // Small batches from a shared counter keep every thread busy to the end.
-                while let range = next.take(8, limit: elements.count) {
+                while let range = next.take(batch, limit: elements.count) {
                     for index in range { slots.set(index, transform(elements[index])) }
                 }
                 next.finish()

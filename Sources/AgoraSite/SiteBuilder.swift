@@ -59,8 +59,8 @@ public struct SiteBuilder: Sendable {
         var timer = PhaseTimer()
         // Stamped before anything is read, so that an edit made during this build shows next time.
         let stampsTaken = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
-        let inputStamps = options.stampsFile == nil ? InputStamps.Inputs() : InputStamps.inputs(options.stampedFolders)
-        if options.reuseCache, let unchanged = unchangedSummary(inputStamps, started: started) {
+        let (inputStamps, lastStamps) = takeStamps()
+        if let lastStamps, let unchanged = unchangedSummary(inputStamps, last: lastStamps, started: started) {
             timer.mark("nothing changed")
             return unchanged
         }
@@ -155,11 +155,22 @@ public struct SiteBuilder: Sendable {
         return summary
     }
 
+    /// The stamps of the inputs as they are now, and the last build's stamps when this build may
+    /// reuse them: taken side by side, as the walk of the inputs and the decoding of the stamps file
+    /// need nothing of each other (a tenth of a "nothing changed" build at 10,000 products).
+    private func takeStamps() -> (now: InputStamps.Inputs, last: InputStamps?) {
+        guard let stampsFile = options.stampsFile else { return (InputStamps.Inputs(), nil) }
+        let (folders, lastFile) = (options.stampedFolders, options.reuseCache ? stampsFile : nil)
+        let parts = ParallelMap.map([true, false]) { walk -> (now: InputStamps.Inputs?, last: InputStamps?) in
+            walk ? (InputStamps.inputs(folders), nil) : (nil, lastFile.flatMap(InputStamps.load))
+        }
+        return (parts[0].now ?? InputStamps.Inputs(), parts[1].last)
+    }
+
     /// The last build's summary when no input changed and the output folder is as it left it
     /// (`InputStamps`); nil when anything differs, or an asset is retired and waits for removal.
-    private func unchangedSummary(_ inputs: InputStamps.Inputs, started: Date) -> BuildSummary? {
-        guard let file = options.stampsFile, let last = InputStamps.load(file), last.key == options.stampsKey,
-              last.inputs == inputs.files else { return nil }
+    private func unchangedSummary(_ inputs: InputStamps.Inputs, last: InputStamps, started: Date) -> BuildSummary? {
+        guard last.key == options.stampsKey, last.inputs == inputs.files else { return nil }
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
         guard !FileManager.default.fileExists(atPath: retired), last.outputs.isIntact(options.outputDirectory) else {
             return nil
