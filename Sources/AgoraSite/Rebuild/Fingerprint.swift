@@ -112,10 +112,9 @@ struct CanonicalEncoder {
             append(UInt64(list.count))
             for element in list { append(map: element) }
         } else if type == Self.boolType, let flag = value as? Bool {
-            bytes.append(flag ? 0x54 : 0x46)
+            append(flag: flag)
         } else if type == Self.intType, let number = value as? Int {
-            bytes.append(0x69)
-            append(UInt64(bitPattern: Int64(number)))
+            append(int: number)
         } else if type == Self.sharedListType, let list = value as? [SharedValues] {
             bytes.append(0x5B)
             append(UInt64(list.count))
@@ -124,8 +123,7 @@ struct CanonicalEncoder {
             append(shared: shared)
         } else if type == Self.deferredType, let deferred = value as? DeferredHTML {
             // Its key stands for the HTML, which stays unrendered unless the page is rendered.
-            bytes.append(0x68)
-            append(deferred.key)
+            append(deferred: deferred)
         } else {
             appendOther(value)
         }
@@ -138,8 +136,7 @@ struct CanonicalEncoder {
     }
 
     mutating func append(map: [String: Any]) {
-        bytes.append(0x7B)
-        append(UInt64(map.count))
+        beginMap(map.count)
         for (key, value) in map.sorted(by: { $0.key < $1.key }) {
             append(key)
             append(value)
@@ -160,8 +157,7 @@ struct CanonicalEncoder {
         case let strings as [String]:
             append(list: strings)
         case let number as Int64:
-            bytes.append(0x69)
-            append(UInt64(bitPattern: number))
+            append(int: number)
         case let number as Double:
             bytes.append(0x64)
             append(number.bitPattern)
