@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
@@ -56,8 +58,10 @@ let package = Package(
         .target(name: "AgoraPostgres", dependencies: [
             "AgoraStore", "AgoraContent", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
+        // Order mail; sendmail is spawned with swift-subprocess (see SendmailTransport).
         .target(name: "AgoraMail", dependencies: [
-            "AgoraStore", "AgoraContent", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "AgoraStore", "AgoraContent", .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Card payments behind a provider protocol (SPEC §6.9): Stripe's API over AsyncHTTPClient.
         .target(name: "AgoraPayments", dependencies: [
@@ -88,7 +92,7 @@ let package = Package(
         .executableTarget(name: "BenchHello", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ], path: "Benchmarks/HelloServer"),
-        .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme", .product(name: "Mustache", package: "swift-mustache")]),
+        .testTarget(name: "AgoraThemeTests", dependencies: ["AgoraTheme", "AgoraTestSupport", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "AgoraSiteTests", dependencies: ["AgoraSite", "CBrotli", "CZlib", "AgoraTestSupport"]),
         // Test helpers shared by the test targets: a plain HTTP client that talks to real sockets, and a
         // throwaway PostgreSQL cluster.

@@ -98,7 +98,7 @@ public final class OutboxWorker: Service, Sendable {
             let mail = try await compose(message)
             let text = try mail.rfc5322()
             let transport = self.transport
-            try await BlockingWork.run { try transport.deliver(text, messageID: mail.messageID) }
+            try await transport.deliver(text, messageID: mail.messageID)
             try await outbox.markSent(message.id)
             log("mail: sent order \(message.orderNumber) to \(message.recipient) via \(transport.description)")
         } catch {

@@ -1,3 +1,4 @@
+import AgoraTestSupport
 import Foundation
 import Testing
 
@@ -22,31 +23,9 @@ import Testing
 
     func agora(_ arguments: [String], in directory: URL? = nil, input: String? = nil,
                environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        if let input {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            pipe.fileHandleForWriting.write(Data(input.utf8))
-            try pipe.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try ChildProcess.run(Self.binary.path, arguments, environment: environment, directory: directory?.path,
+                                       input: input.map { Data($0.utf8) })
+        return Result(status: run.status, stdout: run.output, stderr: run.error)
     }
 
     func temporaryFolder() -> URL {

@@ -160,7 +160,7 @@ extension Browser {
 /// so that a dead server leaves the rotation; stopped when the test's value goes away.
 final class Balancer: @unchecked Sendable {
     let port: Int
-    private let process = Process()
+    private var process: ChildProcess?
     private let folder: URL
 
     init(servers: [Int]) throws {
@@ -189,11 +189,8 @@ final class Balancer: @unchecked Sendable {
             """
         let file = folder.appendingPathComponent("haproxy.cfg")
         try config.write(to: file, atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/usr/sbin/haproxy") ? "/usr/sbin/haproxy" : "/usr/bin/haproxy")
-        process.arguments = ["-f", file.path, "-db"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(FileManager.default.fileExists(atPath: "/usr/sbin/haproxy") ? "/usr/sbin/haproxy" : "/usr/bin/haproxy",
+                                   ["-f", file.path, "-db"])
         for _ in 0..<50 {
             if (try? HTTPClient(port: port).sendBlocking("GET", "/healthz", timeout: 1))?.status == 200 { return }
             usleep(100_000)
@@ -202,7 +199,7 @@ final class Balancer: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        process?.terminate()
         try? FileManager.default.removeItem(at: folder)
     }
 }

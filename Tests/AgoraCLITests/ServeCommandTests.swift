@@ -8,40 +8,35 @@ import Testing
 @Suite(.serialized) struct ServeCommandTests {
     /// A running `agora serve` on a free port; killed when the test ends.
     final class ServerProcess: @unchecked Sendable {
-        let process = Process()
+        let child: ChildProcess
         let port: Int
-        private let output = Pipe()
 
         init(site: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
-            process.executableURL = CommandLineTests.binary
-            process.arguments = ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            child = try ChildProcess(CommandLineTests.binary.path,
+                                     ["serve", "--site", site.path, "--port", "0", "--stop-with-parent"] + arguments,
+                                     environment: environment, output: .pipe)
             // The first line names the port: "... on http://127.0.0.1:PORT/ ...".
-            var line = Data()
-            let handle = output.fileHandleForReading
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                line.append(chunk)
-            }
-            let text = String(decoding: line, as: UTF8.self)
+            let text = child.readLine() ?? ""
             guard let match = text.firstMatch(of: /127\.0\.0\.1:(\d+)\//), let port = Int(match.1) else {
-                process.terminate()
+                child.terminate()
                 throw HTTPClientError.malformed
             }
             self.port = port
         }
 
+        /// The exit status once it has ended.
+        var terminationStatus: Int32 { child.wait() }
+
         func kill(_ signal: Int32) {
-            Glibc.kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            child.signal(signal)
+            child.wait()
         }
 
         deinit {
-            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+            if child.isRunning {
+                child.signal(SIGKILL)
+                child.wait()
+            }
         }
     }
 
@@ -77,7 +72,7 @@ import Testing
         #expect(thanks.text.contains(number))
         #expect(try await again.get("/api/cart").json["count"] as? Int == 1)  // the answered cart line is there too
         server.kill(SIGTERM)
-        #expect(server.process.terminationStatus == 0)  // SIGTERM stops gracefully
+        #expect(server.terminationStatus == 0)  // SIGTERM stops gracefully
 
         let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
         #expect(await store.isHealthy())
@@ -169,7 +164,7 @@ import Testing
         let number = try #require(try await browser.json("POST", "/api/orders", Self.customer).json["number"] as? String)
         try await Task.sleep(for: .milliseconds(300))  // the worker is inside the slow transport now
         server.kill(SIGTERM)
-        #expect(server.process.terminationStatus == 0)
+        #expect(server.terminationStatus == 0)
         #expect(try String(contentsOf: delivered, encoding: .utf8).contains("Subject: Order nr. \(number)"))
         let store = try SQLiteStore(path: site.appendingPathComponent("data/agora.sqlite").path)
         #expect(try await store.outbox.all().map(\.status) == [.sent])
@@ -188,7 +183,7 @@ import Testing
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "stock: 4", with: "stock: 40")
         try Data(text.utf8).write(to: file)
         #expect(try CommandLineTests().agora(["build", "--site", site.path]).status == 0)
-        Glibc.kill(server.process.processIdentifier, SIGHUP)
+        server.child.signal(SIGHUP)
         var stock: Int?
         for _ in 0..<50 {
             stock = try await client.send("GET", "/api/products/TC-004").json["stock"] as? Int

@@ -58,7 +58,7 @@ import Testing
         #expect(try await client.send("GET", "/cart/").text.contains("edited cart"))
 
         server.kill(SIGTERM)  // with event streams open
-        #expect(server.process.terminationStatus == 0)
+        #expect(server.terminationStatus == 0)
     }
 
     @Test func withoutWatchPagesHaveNoReloadScript() async throws {

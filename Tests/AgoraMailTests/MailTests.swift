@@ -119,7 +119,7 @@ import AgoraSQLite
 
     /// A program that exits without reading its input: the write fails (EPIPE) instead of killing
     /// this process with SIGPIPE, and the delivery is a failure to retry.
-    @Test func aSendmailThatStopsReadingIsAFailureNotACrash() throws {
+    @Test func aSendmailThatStopsReadingIsAFailureNotACrash() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-sendmail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let message = String(repeating: "A long body line.\r\n", count: 100_000)  // far more than a pipe holds
@@ -127,12 +127,35 @@ import AgoraSQLite
             let script = folder.appendingPathComponent("sendmail-\(status)")
             try Data("#!/bin/sh\nexit \(status)\n".utf8).write(to: script)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-            #expect {
-                try SendmailTransport(path: script.path).deliver(message, messageID: "m@tea.example")
+            await #expect {
+                try await SendmailTransport(path: script.path).deliver(message, messageID: "m@tea.example")
             } throws: { error in
                 "\(error)".contains(expected)
             }
         }
+    }
+
+    /// A busy server holds thousands of sockets. Sendmail must start all the same, and inherit none
+    /// of them: it sees only its standard input, output and error. (Foundation's `Process` could
+    /// crash here, reading `/proc/self/fd`.)
+    @Test func sendmailStartsBesideThousandsOfOpenFilesAndInheritsNone() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-sendmail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let script = folder.appendingPathComponent("sendmail")
+        let report = folder.appendingPathComponent("descriptors")
+        let marker = folder.appendingPathComponent("held-by-the-server")
+        try Data().write(to: marker)
+        try Data("#!/bin/sh\nls -l /proc/$$/fd > '\(report.path)'\ncat > /dev/null\n".utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let open = (0..<3000).map { _ in Glibc.open(marker.path, O_RDONLY) }  // without O_CLOEXEC, so inheritable
+        defer { for descriptor in open { close(descriptor) } }
+        #expect(open.allSatisfy { $0 >= 0 })
+        for attempt in 0..<20 {
+            try await SendmailTransport(path: script.path).deliver("Subject: \(attempt)\r\n\r\nHello\r\n", messageID: "\(attempt)@tea.example")
+        }
+        let descriptors = try String(contentsOf: report, encoding: .utf8)
+        #expect(descriptors.contains("/proc/") || descriptors.contains("->"))  // the listing was made
+        #expect(!descriptors.contains(marker.lastPathComponent), "inherited: \(descriptors)")
     }
 
     @Test func fileTransportWritesWholeMessages() async throws {

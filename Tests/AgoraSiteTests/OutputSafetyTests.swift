@@ -1,3 +1,4 @@
+import AgoraTestSupport
 import CBrotli
 import Foundation
 import Testing
@@ -142,18 +143,9 @@ import Testing
     }
 
     private func gunzip(_ data: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(data)
-        try input.fileHandleForWriting.close()
-        let result = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let child = try ChildProcess("/bin/gzip", ["-dc"], input: data, output: .pipe)
+        let result = child.readToEnd()
+        child.wait()
         return result
     }
 }

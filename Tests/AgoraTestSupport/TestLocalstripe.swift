@@ -86,12 +86,7 @@ public enum TestLocalstripe {
             for _ in 1 2 3 4 5; do kill -0 $server 2>/dev/null || break; sleep 1; done
             kill -9 $server 2>/dev/null; wait $server; rm -rf '\(folder)'
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", watcher]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        _ = try ChildProcess("/bin/sh", ["-c", watcher])
         for _ in 0..<200 {
             if let socket = try? HTTPClient.connect(host: "127.0.0.1", port: port, timeout: 0.2) {
                 close(socket)

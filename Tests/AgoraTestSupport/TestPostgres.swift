@@ -51,12 +51,7 @@ public enum TestPostgres {
             while [ -d /proc/\(getpid()) ] && kill -0 $server 2>/dev/null; do sleep 1; done
             kill -INT $server 2>/dev/null; wait $server; rm -rf '\(folder)'
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: owner.first ?? "/bin/sh")
-        process.arguments = Array(owner.dropFirst()) + (asRoot ? ["/bin/sh"] : []) + ["-c", watcher]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        _ = try ChildProcess(owner.first ?? "/bin/sh", Array(owner.dropFirst()) + (asRoot ? ["/bin/sh"] : []) + ["-c", watcher])
         for _ in 0..<300 {
             if (try? run(binaries + "/pg_isready", ["-h", folder, "-p", "5432", "-U", "agora"])) != nil {
                 return Cluster(socketFolder: folder, binaries: binaries)
@@ -84,15 +79,10 @@ public enum TestPostgres {
             try TestPostgres.run(owner + [binaries + "/initdb", "-D", socketFolder + "/data", "-U", "agora", "-A", "trust", "-E", "UTF8", "--no-sync"])
             try start()
             // Stopped and removed when this process is gone.
-            let watcher = Process()
-            watcher.executableURL = URL(fileURLWithPath: owner.first ?? "/bin/sh")
-            watcher.arguments = Array(owner.dropFirst()) + (owner.isEmpty ? [] : ["/bin/sh"]) + ["-c", """
+            _ = try ChildProcess(owner.first ?? "/bin/sh", Array(owner.dropFirst()) + (owner.isEmpty ? [] : ["/bin/sh"]) + ["-c", """
                 while [ -d /proc/\(getpid()) ]; do sleep 1; done
                 '\(binaries)/pg_ctl' -D '\(socketFolder)/data' stop -m immediate >/dev/null 2>&1; rm -rf '\(socketFolder)'
-                """]
-            watcher.standardOutput = FileHandle.nullDevice
-            watcher.standardError = FileHandle.nullDevice
-            try watcher.run()
+                """])
             try TestPostgres.run(binaries + "/createdb", ["-h", socketFolder, "-p", "5432", "-U", "agora", "shop"])
         }
 
@@ -151,17 +141,9 @@ public enum TestPostgres {
 
     @discardableResult
     static func capture(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0 else {
+        let child = try ChildProcess(executable, arguments, output: .pipe, error: .output)
+        let text = String(decoding: child.readToEnd(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard child.wait() == 0 else {
             throw TestPostgresError.commandFailed(([executable] + arguments).joined(separator: " "), text)
         }
         return text

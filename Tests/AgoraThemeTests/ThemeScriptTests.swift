@@ -1,3 +1,4 @@
+import AgoraTestSupport
 import Foundation
 import Testing
 
@@ -12,15 +13,9 @@ import Testing
     }
 
     private func run(_ program: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.node))
-        process.arguments = ["-e", program, Self.script.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let child = try ChildProcess(try #require(Self.node), ["-e", program, Self.script.path], output: .pipe)
+        let output = child.readToEnd()
+        #expect(child.wait() == 0)
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
