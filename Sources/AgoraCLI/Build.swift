@@ -35,6 +35,7 @@ struct Build: ParsableCommand {
     var precompress = false
 
     func run() throws {
+        BuildMemory.tune()
         var options = location.buildOptions()
         options.reuseCache = !noCache
         options.precompress = precompress

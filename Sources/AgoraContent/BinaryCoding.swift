@@ -81,11 +81,42 @@ public struct BinaryWriter {
 
 }
 
+/// Reads from `descriptor` until `buffer` is full or the file ends; returns the bytes read.
+private func readFully(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    guard let base = buffer.baseAddress else { return 0 }
+    var count = 0
+    while count < buffer.count {
+        let got = read(descriptor, base + count, buffer.count - count)
+        if got < 0 && errno == EINTR { continue }
+        guard got > 0 else { break }
+        count += got
+    }
+    return count
+}
+
 public struct BinaryReader {
     private let bytes: [UInt8]
     private var offset = 0
 
     public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// A reader of the whole file at `path`, read straight into its buffer (through `Data` it was
+    /// copied once more: 1.5 % of a one-product edit, for the 12 MB build cache); nil when the file
+    /// cannot be read.
+    public init?(contentsOfFile path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, count in
+            count = readFully(descriptor, into: buffer)
+            complete = count == buffer.count
+        }
+        guard complete else { return nil }
         self.bytes = bytes
     }
 

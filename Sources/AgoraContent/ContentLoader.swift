@@ -69,7 +69,7 @@ public struct ContentLoader: Sendable {
         let content = SiteContent(
             config: config,
             categories: categories.items.sorted { ($0.weight, $0.name, $0.slug) < ($1.weight, $1.name, $1.slug) },
-            products: products.sorted { ($1.date, $0.name, $0.sku) < ($0.date, $1.name, $1.sku) },
+            products: products.sorted(by: Self.newestFirst),
             people: people.items.sorted { ($0.name, $0.username) < ($1.name, $1.username) },
             pages: pages.items.sorted { $0.slug < $1.slug },
             staticFiles: staticFiles
@@ -79,6 +79,14 @@ public struct ContentLoader: Sendable {
         warnings += (categories.keys + allProducts.keys + people.keys + pages.keys).flatMap(\.warnings)
         return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused,
                            filesRead: listing.markdownFiles.count - unread, warnings: warnings.sorted())
+    }
+
+    /// Newest first, then by name and SKU. Field by field rather than as tuples: a tuple of the
+    /// two products' strings was made, retaining each, for every comparison of 10,000 products.
+    static func newestFirst(_ left: Product, _ right: Product) -> Bool {
+        if left.date != right.date { return left.date > right.date }
+        if left.name != right.name { return left.name < right.name }
+        return left.sku < right.sku
     }
 
     // MARK: steps
@@ -109,16 +117,19 @@ public struct ContentLoader: Sendable {
         log: inout IssueLog,
         _ parse: @escaping @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
     ) -> (items: [Item], keys: [ItemKeys], reused: Int, unread: Int) {
+        // Paths joined as strings: `URL.appendingPathComponent` for each of 12,000 files was 2.7 %
+        // of a one-product edit.
+        let root = directory.standardizedFileURL.path
         let results = ParallelMap.map(files) { file -> FileResult<Item> in
-            let url = directory.appendingPathComponent(file.path)
+            let path = root.hasSuffix("/") ? root + file.path : root + "/" + file.path
             if let earlier = previous[file.path], earlier.stamp == file.stamp, file.stamp.settled(before: listedAt) {
-                let body = MarkdownBody(digest: earlier.bodyDigest, file: url)
+                let body = MarkdownBody(digest: earlier.bodyDigest, file: path)
                 return FileResult(parsed: Parsed(item: earlier.item.with(body: body), keys: earlier.keys), key: earlier.key,
                                   reused: true, unread: true)
             }
             var fileLog = IssueLog()
             let shown = display(file.path)
-            guard let data = try? Data(contentsOf: url) else {
+            guard let data = FileManager.default.contents(atPath: path) else {
                 return FileResult(issues: [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
             }
             guard let text = SourceText.decode(data, file: shown, log: &fileLog),

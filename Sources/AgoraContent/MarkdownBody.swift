@@ -17,7 +17,7 @@ public final class MarkdownBody: @unchecked Sendable, Hashable, ExpressibleByStr
 
     public let digest: Digest
     /// The file to read the text from when it is first asked for; nil when the text is in hand.
-    private let file: URL?
+    private let file: String?
     private let lock = NSLock()
     private var loaded: String?
 
@@ -33,7 +33,7 @@ public final class MarkdownBody: @unchecked Sendable, Hashable, ExpressibleByStr
 
     /// A body known by its digest, to be read from `file` (a content file, front matter and all)
     /// only if its text is needed.
-    init(digest: Digest, file: URL) {
+    init(digest: Digest, file: String) {
         self.digest = digest
         self.file = file
         loaded = nil
@@ -70,12 +70,12 @@ public final class MarkdownBody: @unchecked Sendable, Hashable, ExpressibleByStr
     }
 
     /// The body of a content file, as the loader cuts it.
-    private static func readBody(_ file: URL) -> String? {
+    private static func readBody(_ file: String) -> String? {
         var log = IssueLog()
-        guard let data = try? Data(contentsOf: file), let text = SourceText.decode(data, file: file.path, log: &log) else {
+        guard let data = FileManager.default.contents(atPath: file), let text = SourceText.decode(data, file: file, log: &log) else {
             return nil
         }
-        return FrontMatterDocument.split(text, file: file.path, log: &log)?.body
+        return FrontMatterDocument.split(text, file: file, log: &log)?.body
     }
 }
 

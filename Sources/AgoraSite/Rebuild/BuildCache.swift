@@ -29,8 +29,7 @@ struct BuildCache: Sendable {
     /// The cache in `file` if it was made under `key`; an empty one otherwise (missing, damaged,
     /// from another version of Agora or other settings).
     static func load(_ file: URL, key: String) -> BuildCache {
-        guard let data = try? Data(contentsOf: file) else { return BuildCache(key: key) }
-        var reader = BinaryReader([UInt8](data))
+        guard var reader = BinaryReader(contentsOfFile: file.path) else { return BuildCache(key: key) }
         guard let cache = try? BuildCache(from: &reader), reader.isAtEnd, cache.format == format, cache.key == key else {
             return BuildCache(key: key)
         }

@@ -73,8 +73,7 @@ struct InputStamps: Equatable {
     }
 
     static func load(_ file: URL) -> InputStamps? {
-        guard let data = try? Data(contentsOf: file) else { return nil }
-        var reader = BinaryReader([UInt8](data))
+        guard var reader = BinaryReader(contentsOfFile: file.path) else { return nil }
         guard let stamps = try? InputStamps(from: &reader), reader.isAtEnd else { return nil }
         return stamps
     }
