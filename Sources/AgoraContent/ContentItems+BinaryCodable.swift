@@ -57,7 +57,7 @@ extension Category: BinaryCodable {
 }
 
 extension Product: BinaryCodable {
-    public init(from reader: inout BinaryReader) throws {
+    public convenience init(from reader: inout BinaryReader) throws {
         self.init(sku: try reader.read(), slug: try reader.read(), name: try reader.read(), category: try reader.read(),
                   price: try reader.read(), stock: try reader.read(), available: try reader.read(), image: try reader.read(),
                   maker: try reader.read(), date: try reader.read(), draft: try reader.read(), tags: try reader.read(),

@@ -19,7 +19,13 @@ public struct Category: Hashable, Sendable {
 }
 
 /// A product for sale (`content/products/**/<slug>.md`).
-public struct Product: Hashable, Sendable {
+///
+/// A class, immutable: the build holds every product several times over (the parsed files, the
+/// content, each view, lists, feeds), and each copy of a struct of fifteen fields retained every
+/// one of its strings and arrays (`initializeWithCopy for Product` and its `destroy` were 3.3 % of
+/// a one-product edit's samples; six alternating edits at 10,000 products: wall 1.16 → 1.08 s, CPU
+/// 1.67 → 1.56 s). Equality and hashing are by value, field by field, as before (`ProductValueTests`).
+public final class Product: Hashable, Sendable {
     public let sku: String
     public let slug: String
     public let name: String
@@ -57,6 +63,32 @@ public struct Product: Hashable, Sendable {
         self.descriptionMarkdown = descriptionMarkdown
         self.params = params
         self.source = source
+    }
+
+    public static func == (left: Product, right: Product) -> Bool {
+        left === right || (left.sku == right.sku && left.slug == right.slug && left.name == right.name
+            && left.category == right.category && left.price == right.price && left.stock == right.stock
+            && left.available == right.available && left.image == right.image && left.maker == right.maker
+            && left.date == right.date && left.draft == right.draft && left.tags == right.tags
+            && left.descriptionMarkdown == right.descriptionMarkdown && left.params == right.params && left.source == right.source)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sku)
+        hasher.combine(slug)
+        hasher.combine(name)
+        hasher.combine(category)
+        hasher.combine(price)
+        hasher.combine(stock)
+        hasher.combine(available)
+        hasher.combine(image)
+        hasher.combine(maker)
+        hasher.combine(date)
+        hasher.combine(draft)
+        hasher.combine(tags)
+        hasher.combine(descriptionMarkdown)
+        hasher.combine(params)
+        hasher.combine(source)
     }
 }
 
