@@ -57,7 +57,7 @@ final class OutputWriter: @unchecked Sendable {
     /// too), made only when the file itself changed.
     func stage(_ path: String, _ data: Data) throws {
         let copies = compressedCopies(of: path)
-        if let existing = Self.readFile(outputPath + "/" + path), existing == data,
+        if let existing = WholeFile.data(outputPath + "/" + path), existing == data,
            copies.allSatisfy({ access(outputPath + "/" + $0.path, F_OK) == 0 }) {
             record(path, changed: false)
             for copy in copies { record(copy.path, changed: false) }
@@ -156,28 +156,6 @@ final class OutputWriter: @unchecked Sendable {
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
         try writeAll(buffer, to: descriptor)
-    }
-
-    /// The whole file at `path`, or nil when it cannot be read (most often: it is not there yet).
-    static func readFile(_ path: String) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        var data = Data(count: Int(info.st_size))
-        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return true }  // an empty file
-            var offset = 0
-            while offset < buffer.count {
-                let got = read(descriptor, base + offset, buffer.count - offset)
-                if got < 0 && errno == EINTR { continue }
-                guard got > 0 else { return false }
-                offset += got
-            }
-            return true
-        }
-        return complete ? data : nil
     }
 
     /// `mkdir -p`: the folder at `path` and any of its parents that are missing.

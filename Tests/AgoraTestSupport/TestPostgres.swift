@@ -96,20 +96,14 @@ public enum TestPostgres {
             try pgCtl(["-m", "fast", "stop"])
         }
 
-        /// `pg_ctl -w`, spawned and waited for with `posix_spawn` and `waitpid`: Foundation's
-        /// `Process` did not notice the exit of a `pg_ctl start` whose server lives on.
+        /// `pg_ctl -w`, waited for with `waitpid` (`ChildProcess`): Foundation's `Process` did not
+        /// notice the exit of a `pg_ctl start` whose server lives on.
         private func pgCtl(_ arguments: [String]) throws {
             let command = (owner + [binaries + "/pg_ctl", "-D", socketFolder + "/data", "-w"] + arguments).map { "'\($0)'" }
-            let shell = ["/bin/sh", "-c", command.joined(separator: " ") + " >>'\(socketFolder)/pg_ctl.log' 2>&1 </dev/null"]
-            var arguments = shell.map { strdup($0) } + [nil]
-            defer { for argument in arguments { free(argument) } }
-            var pid: pid_t = 0
-            guard posix_spawn(&pid, shell[0], nil, nil, &arguments, environ) == 0 else {
-                throw TestPostgresError.commandFailed(shell.joined(separator: " "), "cannot spawn")
+            let shell = ["/bin/sh", "-c", command.joined(separator: " ") + " >>'\(socketFolder)/pg_ctl.log' 2>&1"]
+            guard try ChildProcess(shell[0], Array(shell.dropFirst())).wait() == 0 else {
+                throw TestPostgresError.commandFailed(shell.joined(separator: " "), "see \(socketFolder)/log")
             }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-            guard status == 0 else { throw TestPostgresError.commandFailed(shell.joined(separator: " "), "see \(socketFolder)/log") }
         }
     }
 
