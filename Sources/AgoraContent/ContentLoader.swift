@@ -66,19 +66,26 @@ public struct ContentLoader: Sendable {
                          people: people.keys, pages: pages.keys, log: &log)
 
         guard log.isEmpty, let config else { throw ContentIssues(log.issues) }
-        let content = SiteContent(
-            config: config,
-            categories: categories.items.sorted { ($0.weight, $0.name, $0.slug) < ($1.weight, $1.name, $1.slug) },
-            products: products.sorted(by: Self.newestFirst),
-            people: people.items.sorted { ($0.name, $0.username) < ($1.name, $1.username) },
-            pages: pages.items.sorted { $0.slug < $1.slug },
-            staticFiles: staticFiles
-        )
+        let content = Self.content(config: config, categories: categories.items, products: products, people: people.items,
+                                   pages: pages.items, staticFiles: staticFiles)
         let reused = [categories.reused, allProducts.reused, people.reused, pages.reused].reduce(0, +)
         let unread = [categories.unread, allProducts.unread, people.unread, pages.unread].reduce(0, +)
         warnings += (categories.keys + allProducts.keys + people.keys + pages.keys).flatMap(\.warnings)
         return ContentLoad(content: content, parsed: parsed, filesParsed: listing.markdownFiles.count - reused,
                            filesRead: listing.markdownFiles.count - unread, warnings: warnings.sorted())
+    }
+
+    /// The site of these items, each kind in the site's order.
+    public static func content(config: SiteConfig, categories: [Category], products: [Product], people: [Person],
+                               pages: [Page], staticFiles: [StaticFile] = []) -> SiteContent {
+        SiteContent(
+            config: config,
+            categories: categories.sorted { ($0.weight, $0.name, $0.slug) < ($1.weight, $1.name, $1.slug) },
+            products: products.sorted(by: Self.newestFirst),
+            people: people.sorted { ($0.name, $0.username) < ($1.name, $1.username) },
+            pages: pages.sorted { $0.slug < $1.slug },
+            staticFiles: staticFiles
+        )
     }
 
     /// Newest first, then by name and SKU. Field by field rather than as tuples: a tuple of the
@@ -127,27 +134,7 @@ public struct ContentLoader: Sendable {
                 return FileResult(parsed: Parsed(item: earlier.item.with(body: body), keys: earlier.keys), key: earlier.key,
                                   reused: true, unread: true)
             }
-            var fileLog = IssueLog()
-            let shown = display(file.path)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return FileResult(issues: [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
-            }
-            guard let text = SourceText.decode(data, file: shown, log: &fileLog),
-                  let parts = FrontMatterDocument.split(text, file: shown, log: &fileLog) else {
-                return FileResult(issues: fileLog.issues)
-            }
-            let modified = CalendarDate.string(from: file.modified)
-            let key = FrontMatterKey(yaml: parts.yaml, modifiedDay: modified)
-            if let earlier = previous[file.path], earlier.key == key {
-                return FileResult(parsed: Parsed(item: earlier.item.with(body: MarkdownBody(parts.body)), keys: earlier.keys),
-                                  key: key, reused: true)
-            }
-            guard var doc = FrontMatterDocument.parse(parts, file: shown, log: &fileLog) else {
-                return FileResult(issues: fileLog.issues)
-            }
-            var item = parse(&doc, file.stem, modified, &fileLog)
-            item.keys.warnings = doc.fields.unknownKeyWarnings()
-            return FileResult(parsed: item, key: key, issues: fileLog.issues)
+            return readAndParse(file, path: path, previous: previous[file.path], parse)
         }
         var items: [Item] = []
         var keys: [ItemKeys] = []
@@ -167,6 +154,98 @@ public struct ContentLoader: Sendable {
             if result.unread { unread += 1 }
         }
         return (items, keys, reused, unread)
+    }
+
+    /// Reads one file and parses it, unless its front matter is as in `earlier` (then only its
+    /// body is taken anew).
+    private func readAndParse<Item: ContentItem>(
+        _ file: ContentListing.MarkdownFile, path: String, previous earlier: ParsedFile<Item>?,
+        _ parse: @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>
+    ) -> FileResult<Item> {
+        var fileLog = IssueLog()
+        let shown = display(file.path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return FileResult(issues: [ContentIssue(file: shown, line: 1, key: "file", message: "cannot be read")])
+        }
+        guard let text = SourceText.decode(data, file: shown, log: &fileLog),
+              let parts = FrontMatterDocument.split(text, file: shown, log: &fileLog) else {
+            return FileResult(issues: fileLog.issues)
+        }
+        let modified = CalendarDate.string(from: file.modified)
+        let key = FrontMatterKey(yaml: parts.yaml, modifiedDay: modified)
+        if let earlier, earlier.key == key {
+            return FileResult(parsed: Parsed(item: earlier.item.with(body: MarkdownBody(parts.body)), keys: earlier.keys),
+                              key: key, reused: true)
+        }
+        guard var doc = FrontMatterDocument.parse(parts, file: shown, log: &fileLog) else {
+            return FileResult(issues: fileLog.issues)
+        }
+        var item = parse(&doc, file.stem, modified, &fileLog)
+        item.keys.warnings = doc.fields.unknownKeyWarnings()
+        return FileResult(parsed: item, key: key, issues: fileLog.issues)
+    }
+
+    // MARK: chosen files
+
+    /// Some files of the folder, parsed as `load(reusing:)` parses them.
+    public struct ChosenFiles: Sendable {
+        public var config: SiteConfig?
+        public var categories: [Category] = []
+        public var products: [Product] = []
+        public var people: [Person] = []
+        public var pages: [Page] = []
+        /// Front-matter warnings by file (as shown in messages), for the files that have any.
+        public var warnings: [String: [ContentIssue]] = [:]
+    }
+
+    /// The chosen files (relative paths), each read and parsed as `load(reusing:)` would, but
+    /// without listing the folder or the checks across files: for a rebuild that already knows
+    /// the folder's files and that only some of them changed. Nil when any of them (or
+    /// `site.yml`, with `config`) has a problem: a full load reports it, with every other one.
+    public func parse(config: Bool = false, categories: [String] = [], products: [String] = [], people: [String] = [],
+                      pages: [String] = []) -> ChosenFiles? {
+        var chosen = ChosenFiles()
+        if config {
+            var log = IssueLog()
+            var warnings: [ContentIssue] = []
+            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("site.yml").path),
+                  let text = SourceText.decode(data, file: display("site.yml"), log: &log),
+                  let parsed = SiteConfig.parse(text, file: display("site.yml"), log: &log, warnings: &warnings),
+                  log.isEmpty else { return nil }
+            chosen.config = parsed
+        }
+        func each<Item: ContentItem>(_ paths: [String],
+                                     _ parse: @escaping @Sendable (inout FrontMatterDocument, String, String, inout IssueLog) -> Parsed<Item>)
+            -> [Item]? {
+            let root = directory.standardizedFileURL.path
+            let results = ParallelMap.map(paths) { relative -> FileResult<Item> in
+                let path = root + "/" + relative
+                let stamp = FileStamp.of(path)
+                let name = relative.lastIndex(of: "/").map { String(relative[relative.index(after: $0)...]) } ?? relative
+                let file = ContentListing.MarkdownFile(
+                    path: relative, stem: String(name.dropLast(3)),
+                    modified: Date(timeIntervalSince1970: TimeInterval(stamp.modified / 1_000_000_000)), stamp: stamp)
+                return readAndParse(file, path: path, previous: nil, parse)
+            }
+            var items: [Item] = []
+            for (relative, result) in zip(paths, results) {
+                guard result.issues.isEmpty, let parsed = result.parsed, let item = parsed.item else { return nil }
+                if !parsed.keys.warnings.isEmpty { chosen.warnings[display(relative)] = parsed.keys.warnings }
+                items.append(item)
+            }
+            return items
+        }
+        guard let categories = each(categories, { doc, stem, _, log in ItemParsers.category(&doc, stem: stem, log: &log) }),
+              let products = each(products, { doc, stem, modified, log in
+                  ItemParsers.product(&doc, stem: stem, modified: modified, log: &log) }),
+              let people = each(people, { doc, stem, _, log in ItemParsers.person(&doc, stem: stem, log: &log) }),
+              let pages = each(pages, { doc, stem, _, log in ItemParsers.page(&doc, stem: stem, log: &log) })
+        else { return nil }
+        chosen.categories = categories
+        chosen.products = products
+        chosen.people = people
+        chosen.pages = pages
+        return chosen
     }
 
     private func display(_ relativePath: String) -> String {

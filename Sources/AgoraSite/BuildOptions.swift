@@ -52,6 +52,17 @@ public struct BuildOptions: Sendable {
         cacheDirectory?.appendingPathComponent("stamps-\(outputDirectory.standardizedFileURL.lastPathComponent).bin")
     }
 
+    /// What an edit's patch needs from the last build (`PatchRecord`).
+    var patchRecordFile: URL? {
+        cacheDirectory?.appendingPathComponent("patch-\(outputDirectory.standardizedFileURL.lastPathComponent).bin")
+    }
+
+    /// Outputs that patches rewrote since the build cache was saved, one per line: the cache's
+    /// records of them are stale, and the next full build forgets them (`PatchBuild`).
+    var patchedOutputsFile: URL? {
+        cacheDirectory?.appendingPathComponent("patched-\(outputDirectory.standardizedFileURL.lastPathComponent).txt")
+    }
+
     /// The folders a build reads: the content and the theme (all of `themes/` when site.yml picks it).
     var stampedFolders: [URL] {
         [contentDirectory, themeDirectory ?? themesDirectory]
@@ -106,6 +117,9 @@ public struct BuildSummary: Sendable {
     /// Nothing was read or rendered: no input changed since the last build and the output is as it
     /// left it (the stamps' fast path).
     public var upToDate = false
+    /// Only the outputs that show the edited products were made again, from those products
+    /// alone: the edits changed no product's place in the site (`PatchBuild`).
+    public var patched = false
 
     /// `Search index: 2.3 MB (10,000 products, 2,000 people)`-style second summary line.
     public var searchIndexLine: String {

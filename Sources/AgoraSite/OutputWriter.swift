@@ -126,6 +126,18 @@ final class OutputWriter: @unchecked Sendable {
         return stats
     }
 
+    /// Moves the staged files into place, and nothing else: for an edit's patch, which makes only
+    /// some of the outputs and knows the others are as the last build left them. The paths of
+    /// the files it changed.
+    func commitChanges() throws -> [String] {
+        lock.lock()
+        let changedPaths = changed.sorted()
+        lock.unlock()
+        try merge(staging.path, into: output.path)
+        try? fileManager.removeItem(at: staging)
+        return changedPaths
+    }
+
     /// Throws away everything staged; the output folder stays as it was.
     func discard() {
         try? fileManager.removeItem(at: staging)

@@ -60,12 +60,21 @@ public struct SiteBuilder: Sendable {
         // Stamped before anything is read, so that an edit made during this build shows next time.
         let stampsTaken = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let (inputStamps, lastStamps) = takeStamps()
+        timer.mark("stamps")
         if let lastStamps, let unchanged = unchangedSummary(inputStamps, last: lastStamps, started: started) {
             timer.mark("nothing changed")
             return unchanged
         }
-        let cache = options.reuseCache ? options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
+        if let lastStamps, let patched = PatchBuild(options: options, builder: self)
+            .run(inputStamps, last: lastStamps, taken: stampsTaken, started: started) {
+            timer.mark("patch")
+            return patched
+        }
+        var cache = options.reuseCache ? options.cacheFile.map { BuildCache.load($0, key: options.cacheKey) } ?? BuildCache()
             : BuildCache()
+        // Outputs that patches rewrote since this cache was saved: their records no longer match the files.
+        let patchedOutputs = options.patchedOutputsFile.map(PatchRecord.patchedOutputs) ?? []
+        for path in patchedOutputs { cache.outputs[path] = nil }
         timer.mark("load cache")
         let (load, theme) = try self.load(reusing: cache.parsed)
         let content = load.content
@@ -140,17 +149,23 @@ public struct SiteBuilder: Sendable {
         // The cache and the stamps are written side by side: neither needs the other. Without a
         // cache the next build is a full one, nothing worse.
         let (cacheFile, finished, outputFiles) = (options.cacheFile, summary, stats.files)
+        let record = options.patchRecordFile.map { _ in
+            PatchRecord(key: options.stampsKey, plan: plan, jobs: jobs, inputs: inputStamps, warnings: load.warnings,
+                        images: thumbnails.hashes, contentDisplayName: options.contentDisplayName)
+        }
         _ = ParallelMap.map([false, true]) { stamps in
             if stamps {
-                saveStamps(inputStamps, outputs: outputFiles, taken: stampsTaken, summary: finished)
+                saveStamps(inputStamps, outputs: outputFiles, taken: stampsTaken, summary: finished, record: record)
             } else if let cacheFile, let next {
-                try? next.save(cacheFile)
+                if (try? next.save(cacheFile)) != nil, !patchedOutputs.isEmpty, let patchedFile = options.patchedOutputsFile {
+                    try? FileManager.default.removeItem(at: patchedFile)
+                }
             }
         }
         timer.mark("save cache and stamps")
         summary.seconds = Date().timeIntervalSince(started)
         if options.keepsMemoryUntilExit {
-            MemoryKeeper.keep([plan, jobs, results, cache, load, memos, theme, next as Any, thumbnails])
+            MemoryKeeper.keep([plan, jobs, results, cache, load, memos, theme, next as Any, thumbnails, record as Any])
         }
         return summary
     }
@@ -187,11 +202,16 @@ public struct SiteBuilder: Sendable {
     /// Stamps for the next build's fast path, unless an input was touched too close to the moment
     /// they were taken to be trusted; then the next build takes the full way (and stamps again).
     /// `outputs` is what the commit's walk of the output folder found (`OutputWriter.Stats.files`).
-    private func saveStamps(_ inputs: InputStamps.Inputs, outputs: [String: Int], taken: Int64, summary: BuildSummary) {
+    private func saveStamps(_ inputs: InputStamps.Inputs, outputs: [String: Int], taken: Int64, summary: BuildSummary,
+                            record: PatchRecord?) {
         guard let file = options.stampsFile else { return }
         guard inputs.settled(before: taken) else {
             try? FileManager.default.removeItem(at: file)
+            if let recordFile = options.patchRecordFile { try? FileManager.default.removeItem(at: recordFile) }
             return
+        }
+        if let record, let recordFile = options.patchRecordFile, (try? record.save(recordFile)) == nil {
+            try? FileManager.default.removeItem(at: recordFile)
         }
         let saved = InputStamps.Summary(
             pages: summary.pages, products: summary.products, categories: summary.categories, people: summary.people,
@@ -301,7 +321,7 @@ public struct SiteBuilder: Sendable {
         return newest + "T00:00:00Z"
     }
 
-    private func displayPath(_ url: URL) -> String {
+    func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let path = url.standardizedFileURL.path
         return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path

@@ -16,6 +16,9 @@ struct OutputJob: Sendable {
 
     let path: String
     let work: Work
+    /// The products it shows, for an edit's patch (`PatchRecord`); nil when it shows none of a
+    /// product's own values.
+    var shows: Showing<String>?
 
     var isPage: Bool {
         if case .page = work { return true }
@@ -48,16 +51,24 @@ struct SitePlan {
     /// `partialCached`): a product appears in several lists, and rendering is the build's main cost.
     let productEntries: [String: ListEntry]
     let personEntries: [String: ListEntry]
+    /// How many listed products each maker has, by username.
+    let productCounts: [String: Int]
     /// `search.json`, built up front so the summary can report its size.
     let searchIndex: Data
+    /// Where each of `listed` lies in `searchIndex`.
+    let searchIndexRanges: [Range<Int>]
+    /// Where each of `content.products` lies in `catalog.json`, once its job has made it.
+    let catalogRanges = LockedRanges()
     /// Markdown and cards from the last build that are still valid.
     let memos: BuildMemos
 
     /// Thumbnails by content image path.
     let thumbnails: Thumbnails.Result
 
+    /// `productCounts`, the number of products each maker has, defaults to what `content` holds;
+    /// a patch's plan of a few products passes the whole site's.
     init(content: SiteContent, theme: Theme, contentDirectory: URL, generated: String, memos: BuildMemos = BuildMemos(),
-         thumbnails: Thumbnails.Result = Thumbnails.Result()) {
+         thumbnails: Thumbnails.Result = Thumbnails.Result(), productCounts: [String: Int]? = nil) {
         self.content = content
         self.memos = memos
         self.thumbnails = thumbnails
@@ -97,13 +108,14 @@ struct SitePlan {
                               thumbnails: person.photo.flatMap { thumbnails.thumbnails[$0] },
                               bioHTML: bio.html, excerpt: bio.excerpt, links: bio.links, bodyKey: bio.key, initials: Self.initials(person.name))
         }
-        searchIndex = (try? SearchIndex.json(products: listed, people: activePeople, config: config)) ?? Data("{}".utf8)
+        (searchIndex, searchIndexRanges) = SearchIndex.indexed(products: listed, people: activePeople, config: config)
         // Cards are rendered once, apart from any page, so they get the site-wide values themselves.
         let chrome = self.chrome
         productEntries = Self.listEntries(listed, key: \.product.sku, partial: "partials/product_card", theme: theme,
                                           shared: chrome.sharedValues, own: { $0.context() },
                                           ownKey: { $0.contextFingerprint() })
-        let makerCounts = productsByMaker.mapValues(\.count)
+        let makerCounts = productCounts ?? productsByMaker.mapValues(\.count)
+        self.productCounts = makerCounts
         personEntries = Self.listEntries(activePeople, key: \.person.username, partial: "partials/person_card", theme: theme,
                                          shared: chrome.sharedValues, own: {
             var values = $0.context()
@@ -158,13 +170,9 @@ struct SitePlan {
     func jobs() -> [OutputJob] {
         var jobs: [OutputJob] = []
         jobs.append(homePage())
-        jobs += listPages(listed, title: "Catalog", heading: "All products", description: "Everything in \(content.config.title).",
-                          section: "catalog", url: { SitePaths.catalog(page: $0) }, category: nil)
+        jobs += listPages(listed, .catalog)
         for category in content.categories {
-            jobs += listPages(productsByCategory[category.slug] ?? [], title: category.name, heading: category.name,
-                              description: memos.markdown.render(category.descriptionMarkdown, excerptLimit: 160).excerpt,
-                              section: category.slug,
-                              url: { SitePaths.category(category.slug, page: $0) }, category: category)
+            jobs += listPages(productsByCategory[category.slug] ?? [], .category(slug: category.slug))
         }
         jobs += tagPages()
         jobs += listed.map(productPage)
@@ -187,13 +195,18 @@ struct SitePlan {
     }
 
     private func homePage() -> OutputJob {
-        let newest = Array(listed.prefix(Self.homeProductCount))
-        let people = Array(activePeople.prefix(Self.homePeopleCount))
-        let categories = content.categories.map { category in
-            (category, productsByCategory[category.slug]?.count ?? 0, productsByCategory[category.slug]?.first?.imageURL)
-        }
+        homePage(newest: Array(listed.prefix(Self.homeProductCount)), people: Array(activePeople.prefix(Self.homePeopleCount)),
+                 tiles: content.categories.map {
+                     CategoryTile(count: productsByCategory[$0.slug]?.count ?? 0,
+                                          imageURL: productsByCategory[$0.slug]?.first?.imageURL)
+                 })
+    }
+
+    /// The home page of these products and people, with a tile per category (in `content.categories`' order).
+    func homePage(newest: [ProductView], people: [PersonView], tiles: [CategoryTile]) -> OutputJob {
+        let categories = zip(content.categories, tiles).map { ($0, $1.count, $1.imageURL) }
         let placeholder = chrome.placeholderImage
-        return page(SitePaths.home, "home") { [chrome, content, self] in
+        var job = page(SitePaths.home, "home") { [chrome, content, self] in
             chrome.context(title: nil, description: "\(content.config.title): \(content.categories.map(\.name).joined(separator: ", ")).",
                            url: SitePaths.home, section: "home", values: [
                 "products": newest.map(cardContext),
@@ -204,6 +217,9 @@ struct SitePlan {
                 "people": people.map(cardContext), "has_people": !people.isEmpty,
             ])
         }
+        job.shows = .home(products: newest.map(\.product.source.file), people: people.map(\.person.username),
+                          productCounts: people.map { productCounts[$0.person.username] ?? 0 }, categories: tiles)
+        return job
     }
 
     /// `/tags/` when the theme has a `tags` template, and a paginated list per tag like a category's.
@@ -219,37 +235,73 @@ struct SitePlan {
             })
         }
         for tag in tags {
-            jobs += listPages(tag.products, title: "Tagged “\(tag.name)”", heading: "Tagged “\(tag.name)”",
-                              description: "Products tagged “\(tag.name)” in \(content.config.title).", section: "tags",
-                              url: { SitePaths.tag(tag.name, page: $0) }, category: nil, tag: tag)
+            jobs += listPages(tag.products, .tag(name: tag.name))
         }
         return jobs
     }
 
-    private func listPages(_ products: [ProductView], title: String, heading: String, description: String, section: String,
-                           url: @escaping @Sendable (Int) -> String, category: Category?, tag: TagGroup? = nil) -> [OutputJob] {
-        let pages = Pagination.pages(products, size: content.config.productsPerPage)
-        let descriptionHTML = category.map { Markdown.html($0.descriptionMarkdown.text) } ?? ""
-        let feedURL = category.map { SitePaths.categoryFeed($0.slug) } ?? ""
-        let total = products.count
-        return pages.enumerated().map { index, slice in
-            let number = index + 1
-            let pagination = Pagination(current: number, total: pages.count, url: url)
-            let items = Array(slice)
-            return page(url(number), "list") { [chrome, self] in
-                chrome.context(title: number > 1 ? "\(title), page \(number)" : title, description: description,
-                               url: url(number), section: section, values: [
-                    "heading": heading, "description_html": descriptionHTML, "is_category": category != nil,
-                    "is_tag": tag != nil, "feed_url": feedURL,
-                    "products": items.map(cardContext), "has_products": !items.isEmpty, "total": total,
-                    "pagination": pagination.context(),
-                ])
-            }
+    /// How a product list looks apart from its products: title, description, links.
+    struct ListSpec: Sendable {
+        let list: ShownList
+        let title: String
+        let heading: String
+        let description: String
+        let descriptionHTML: String
+        let section: String
+        let feedURL: String
+        let url: @Sendable (Int) -> String
+    }
+
+    func listSpec(_ list: ShownList) -> ListSpec {
+        switch list {
+        case .catalog:
+            return ListSpec(list: list, title: "Catalog", heading: "All products", description: "Everything in \(content.config.title).",
+                            descriptionHTML: "", section: "catalog", feedURL: "", url: { SitePaths.catalog(page: $0) })
+        case .category(let slug):
+            let category = content.categories.first { $0.slug == slug }
+            return ListSpec(list: list, title: category?.name ?? slug, heading: category?.name ?? slug,
+                            description: category.map { memos.markdown.render($0.descriptionMarkdown, excerptLimit: 160).excerpt } ?? "",
+                            descriptionHTML: category.map { Markdown.html($0.descriptionMarkdown.text) } ?? "", section: slug,
+                            feedURL: SitePaths.categoryFeed(slug), url: { SitePaths.category(slug, page: $0) })
+        case .tag(let name):
+            return ListSpec(list: list, title: "Tagged “\(name)”", heading: "Tagged “\(name)”",
+                            description: "Products tagged “\(name)” in \(content.config.title).", descriptionHTML: "",
+                            section: "tags", feedURL: "", url: { SitePaths.tag(name, page: $0) })
         }
     }
 
-    private func productPage(_ view: ProductView) -> OutputJob {
-        page(view.url, "product") { [chrome, productEntries] in
+    private func listPages(_ products: [ProductView], _ list: ShownList) -> [OutputJob] {
+        let pages = Pagination.pages(products, size: content.config.productsPerPage)
+        let spec = listSpec(list)
+        return pages.enumerated().map { index, slice in
+            listPage(spec, items: Array(slice), number: index + 1, pageCount: pages.count, total: products.count)
+        }
+    }
+
+    /// Page `number` of a list, showing `items`.
+    func listPage(_ spec: ListSpec, items: [ProductView], number: Int, pageCount: Int, total: Int) -> OutputJob {
+        let pagination = Pagination(current: number, total: pageCount, url: spec.url)
+        let isCategory: Bool, isTag: Bool
+        switch spec.list {
+        case .catalog: (isCategory, isTag) = (false, false)
+        case .category: (isCategory, isTag) = (true, false)
+        case .tag: (isCategory, isTag) = (false, true)
+        }
+        var job = page(spec.url(number), "list") { [chrome, self] in
+            chrome.context(title: number > 1 ? "\(spec.title), page \(number)" : spec.title, description: spec.description,
+                           url: spec.url(number), section: spec.section, values: [
+                "heading": spec.heading, "description_html": spec.descriptionHTML, "is_category": isCategory,
+                "is_tag": isTag, "feed_url": spec.feedURL,
+                "products": items.map(cardContext), "has_products": !items.isEmpty, "total": total,
+                "pagination": pagination.context(),
+            ])
+        }
+        job.shows = .list(spec.list, number: number, pageCount: pageCount, total: total, products: items.map(\.product.source.file))
+        return job
+    }
+
+    func productPage(_ view: ProductView) -> OutputJob {
+        var job = page(view.url, "product") { [chrome, productEntries] in
             // The product's values, made and hashed once for its card, plus the JSON-LD: the page's
             // fingerprint reads their keys instead of hashing the product's values again.
             let own = productEntries[view.product.sku]?.own
@@ -259,6 +311,8 @@ struct SitePlan {
             return chrome.context(title: view.product.name, description: view.excerpt, url: view.url,
                                   section: view.product.category, image: view.imageAbsoluteURL, values: ["product": product])
         }
+        job.shows = .product(view.product.source.file)
+        return job
     }
 
     private func peoplePages() -> [OutputJob] {
@@ -280,8 +334,12 @@ struct SitePlan {
     }
 
     private func profilePage(_ view: PersonView) -> OutputJob {
-        let products = productsByMaker[view.person.username] ?? []
-        return page(view.url, "person") { [chrome, self] in
+        profilePage(view, products: productsByMaker[view.person.username] ?? [])
+    }
+
+    /// A person's page, with the cards of the products they make.
+    func profilePage(_ view: PersonView, products: [ProductView]) -> OutputJob {
+        var job = page(view.url, "person") { [chrome, self] in
             var person = view.context()
             person["json_ld"] = StructuredData.person(view, config: chrome.config)
             person["products"] = products.map(cardContext)
@@ -291,6 +349,8 @@ struct SitePlan {
                                   image: view.person.photo == nil ? nil : chrome.config.absoluteURL(view.photoURL),
                                   values: ["person": person])
         }
+        job.shows = .profile(person: view.person.username, products: products.map(\.product.source.file))
+        return job
     }
 
     private func contentPage(_ item: AgoraContent.Page) -> OutputJob {
@@ -349,30 +409,36 @@ struct SitePlan {
         }
         let content = self.content
         let generated = self.generated
-        let categoryFeeds = content.categories.map { category in
-            let products = productsByCategory[category.slug] ?? []
-            let feed = Feeds.Channel(title: "\(category.name) — \(config.title)", subtitle: "New in \(category.name)",
-                                     selfPath: SitePaths.categoryFeed(category.slug), pagePath: SitePaths.category(category.slug))
-            return OutputJob(path: String(feed.selfPath.dropFirst()),
-                             work: .text(fingerprint: Feeds.atomFingerprint(config, feed, products: products, updated: generated)) {
-                Feeds.atom(config, feed, products: products, updated: generated)
-            })
-        }
+        let categoryFeeds = content.categories.map { feed(category: $0, products: productsByCategory[$0.slug] ?? []) }
         return categoryFeeds + [
             OutputJob(path: "sitemap.xml", work: .text { Feeds.sitemap(config, entries: entries) }),
-            OutputJob(path: "feed.xml", work: .text(fingerprint: Feeds.atomFingerprint(config, .site(config), products: listed,
-                                                                                       updated: generated)) { [listed] in
-                Feeds.atom(config, .site(config), products: listed, updated: generated)
-            }),
+            feed(category: nil, products: listed),
             OutputJob(path: "robots.txt", work: .text { Feeds.robots(config) }),
-            OutputJob(path: "catalog.json", work: .text { [thumbnails] in
-                String(decoding: try Manifests.catalog(content, generated: generated, thumbnails: thumbnails.thumbnails), as: UTF8.self)
+            OutputJob(path: "catalog.json", work: .text { [thumbnails, catalogRanges] in
+                let catalog = try Manifests.indexedCatalog(content, generated: generated, thumbnails: thumbnails.thumbnails)
+                catalogRanges.set(catalog.ranges)
+                return String(decoding: catalog.data, as: UTF8.self)
             }),
             OutputJob(path: "people.json", work: .text { [thumbnails] in
                 String(decoding: try Manifests.people(content, thumbnails: thumbnails.thumbnails), as: UTF8.self)
             }),
             OutputJob(path: "search.json", work: .data(searchIndex)),
         ]
+    }
+
+    /// The Atom feed of a category, or of the whole site with `category` nil: its newest products.
+    func feed(category: Category?, products: [ProductView]) -> OutputJob {
+        let config = content.config
+        let generated = self.generated
+        let entries = Array(products.prefix(Feeds.entryLimit))
+        let channel = category.map {
+            Feeds.Channel(title: "\($0.name) — \(config.title)", subtitle: "New in \($0.name)",
+                          selfPath: SitePaths.categoryFeed($0.slug), pagePath: SitePaths.category($0.slug))
+        } ?? .site(config)
+        return OutputJob(path: String(channel.selfPath.dropFirst()),
+                         work: .text(fingerprint: Feeds.atomFingerprint(config, channel, products: entries, updated: generated)) {
+            Feeds.atom(config, channel, products: entries, updated: generated)
+        }, shows: .feed(category: category?.slug, products: entries.map(\.product.source.file)))
     }
 
     private static func initials(_ name: String) -> String {

@@ -50,6 +50,16 @@ struct TestSite {
         try Self.snapshot(of: output)
     }
 
+    /// The output a build from scratch makes of the content as it is now (in `fresh/`, no cache).
+    func freshSnapshot() throws -> [String: Data] {
+        var fresh = options
+        fresh.outputDirectory = root.appendingPathComponent("fresh")
+        fresh.cacheDirectory = nil
+        try? FileManager.default.removeItem(at: fresh.outputDirectory)
+        try SiteBuilder(options: fresh).build()
+        return try Self.snapshot(of: fresh.outputDirectory)
+    }
+
     static func snapshot(of output: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let root = output.standardizedFileURL.path

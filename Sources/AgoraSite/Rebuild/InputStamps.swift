@@ -44,6 +44,13 @@ struct InputStamps: Equatable {
         var files = StampSet()
         /// The latest modification or change time among them (nanoseconds since 1970).
         var latest: Int64 = 0
+        /// The files themselves, by folder (absolute path), as the walk found them: an edit's
+        /// patch compares them with the last build's (`PatchRecord.inputs`).
+        var listed: [(root: String, files: [(relative: String, info: stat)])] = []
+
+        static func == (left: Inputs, right: Inputs) -> Bool {
+            left.files == right.files && left.latest == right.latest
+        }
 
         /// True when no input was touched within a second of `taken` (nanoseconds since 1970), so
         /// the stamps can be trusted next time (`FileStamp.settled`).
@@ -68,6 +75,7 @@ struct InputStamps: Equatable {
                 set.add(root, file.relative, (stamp.size, stamp.modified, stamp.changed, Int64(bitPattern: stamp.inode)))
             })
             inputs.latest = max(inputs.latest, files.map { FileStamp($0.info).latest }.max() ?? 0)
+            inputs.listed.append((root, files))
         }
         return inputs
     }

@@ -66,6 +66,32 @@ struct OutputTree: Equatable, Sendable {
         return OutputTree(folders: folders)
     }
 
+    /// The tree after the files at `changed` (relative paths, all already in the tree) were
+    /// replaced: their sizes as they are now, their folders to be listed by the next check
+    /// unless their times have settled by `taken`. Nil when a file is not in the tree.
+    func replacing(_ changed: [String], in output: URL, taken: Int64) -> OutputTree? {
+        let root = output.standardizedFileURL.path
+        var byFolder: [String: [String: Int64]] = [:]
+        for path in changed {
+            var info = stat()
+            guard stat(root + "/" + path, &info) == 0 else { return nil }
+            let (parent, name) = Self.split(path)
+            byFolder[parent, default: [:]][name] = Int64(info.st_size)
+        }
+        var tree = self
+        for (index, folder) in folders.enumerated() {
+            guard let sizes = byFolder.removeValue(forKey: folder.path) else { continue }
+            let names = Set(folder.files.map(\.name))
+            guard sizes.keys.allSatisfy(names.contains) else { return nil }
+            var info = stat()
+            let stamp = stat(folder.path.isEmpty ? root : root + "/" + folder.path, &info) == 0 ? FileStamp(info) : nil
+            tree.folders[index] = Folder(path: folder.path, stamp: stamp.flatMap { $0.settled(before: taken) ? $0 : nil },
+                                         files: folder.files.map { File(name: $0.name, size: sizes[$0.name] ?? $0.size) },
+                                         folders: folder.folders)
+        }
+        return byFolder.isEmpty ? tree : nil
+    }
+
     var fileCount: Int { folders.reduce(0) { $0 + $1.files.count } }
 
     /// Every file, relative path → size.

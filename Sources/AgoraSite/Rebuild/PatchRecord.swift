@@ -1,0 +1,201 @@
+import AgoraContent
+import Foundation
+
+/// What an edit's patch (`PatchBuild`) needs from the last build, saved beside the stamps: every
+/// input file's stamp (to tell which files changed), the products and what each output shows of
+/// them (`Showing`), where each product's entry lies in `search.json` and `catalog.json`, and
+/// the outputs the link checker resolves against. Small numbers stand for products, so the
+/// record of a 10,000-product site reads back in a few milliseconds.
+struct PatchRecord: Sendable {
+    static let format = 1
+
+    /// Where a product's entry lies in a JSON file, by product number.
+    struct Entries: Sendable {
+        var products: [Int] = []
+        var ranges: [Range<Int>] = []
+    }
+
+    var format = PatchRecord.format
+    /// `BuildOptions.stampsKey` of the build that saved it.
+    var key = ""
+    /// The build's timestamp (`SiteBuilder.generatedTimestamp`), which only a product's date moves.
+    var generated = ""
+    /// Every input file's stamp, by folder (absolute path), in the order the walk found them.
+    var inputs: [String: StampList] = [:]
+    /// Every output path, in the order the build makes them (`LinkChecker` resolves links against them).
+    var outputs: [String] = []
+    /// The products' content files as messages show them; a product's number is its place here.
+    var products: [String] = []
+    /// By product number: the digest of what places the product (`placement`).
+    var placements: [Fingerprint] = []
+    /// Products whose files had front-matter warnings.
+    var warned: [Int] = []
+    /// People's content files (relative to the content folder), by username.
+    var personFiles: [String: String] = [:]
+    /// Outputs that show products: their place in `outputs`, and what they show.
+    var shown: [Int] = []
+    var showings: [Showing<Int>] = []
+    var search = Entries()
+    var catalog = Entries()
+    /// Content hashes of images, as `BuildCache.images`.
+    var images: [String: Thumbnails.HashRecord] = [:]
+
+    /// What places a product among the others and decides which outputs show it: everything but
+    /// its own values (price, stock, description, params). An edit that keeps it changes only
+    /// those outputs, in place.
+    static func placement(_ product: Product) -> Fingerprint {
+        Fingerprint.of(texts: [
+            "placement 1", product.sku, product.slug, product.name, product.category, product.available ? "1" : "0",
+            product.image ?? "\u{0}", product.maker ?? "\u{0}", product.date, product.draft ? "1" : "0",
+        ] + product.tags)
+    }
+
+    static func load(_ file: URL) -> PatchRecord? {
+        guard var reader = BinaryReader(contentsOfFile: file.path),
+              let record = try? PatchRecord(from: &reader), reader.isAtEnd else { return nil }
+        return record
+    }
+
+    func save(_ file: URL) throws {
+        var writer = BinaryWriter(capacity: 64 * outputs.count + 64 * products.count + 4096)
+        write(to: &writer)
+        try OutputWriter.writeFile(parts: [writer.bytes], to: file.path + ".tmp")
+        guard rename(file.path + ".tmp", file.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+    }
+}
+
+extension PatchRecord {
+    /// The record of a full build: its jobs, its plan, the stamps its inputs had when it began.
+    /// `contentDisplayName` is how messages name the content folder (`BuildOptions`).
+    init(key: String, plan: SitePlan, jobs: [OutputJob], inputs: InputStamps.Inputs, warnings: [ContentIssue],
+         images: [String: Thumbnails.HashRecord], contentDisplayName: String) {
+        self.key = key
+        generated = plan.generated
+        for (root, files) in inputs.listed { self.inputs[root] = StampList(files) }
+        outputs = jobs.map(\.path)
+        let products = plan.content.products
+        self.products = products.map(\.source.file)
+        let numbers = Dictionary(self.products.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        placements = products.map(Self.placement)
+        let warnedFiles = Set(warnings.map(\.file))
+        warned = self.products.indices.filter { warnedFiles.contains(self.products[$0]) }
+        personFiles = Dictionary(plan.content.people.map { person in
+            let file = person.source.file
+            return (person.username, contentDisplayName.isEmpty ? file : String(file.dropFirst(contentDisplayName.count + 1)))
+        }, uniquingKeysWith: { first, _ in first })
+        for (index, job) in jobs.enumerated() {
+            guard let shows = job.shows, let numbered = try? shows.map({ file -> Int in
+                guard let number = numbers[file] else { throw BinaryCodingError(message: "not a product") }
+                return number
+            }) else { continue }
+            shown.append(index)
+            showings.append(numbered)
+        }
+        search = Entries(products: plan.listed.compactMap { numbers[$0.product.source.file] }, ranges: plan.searchIndexRanges)
+        catalog = Entries(products: products.compactMap { numbers[$0.source.file] }, ranges: plan.catalogRanges.get())
+        self.images = images
+    }
+}
+
+/// Ranges set by one job and read after all jobs finished.
+final class LockedRanges: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ranges: [Range<Int>] = []
+
+    func set(_ ranges: [Range<Int>]) { lock.withLock { self.ranges = ranges } }
+    func get() -> [Range<Int>] { lock.withLock { ranges } }
+}
+
+// The record's binary form, field by field in declaration order.
+extension PatchRecord: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        format = try reader.read()
+        guard format == Self.format else { throw BinaryCodingError(message: "another record format") }
+        key = try reader.read()
+        generated = try reader.read()
+        inputs = try reader.read()
+        outputs = try reader.read()
+        products = try reader.read()
+        placements = try reader.read()
+        warned = try reader.read()
+        personFiles = try reader.read()
+        shown = try reader.read()
+        showings = try reader.read()
+        search = try reader.read()
+        catalog = try reader.read()
+        images = try reader.read()
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(format)
+        writer.write(key)
+        writer.write(generated)
+        writer.write(inputs)
+        writer.write(outputs)
+        writer.write(products)
+        writer.write(placements)
+        writer.write(warned)
+        writer.write(personFiles)
+        writer.write(shown)
+        writer.write(showings)
+        writer.write(search)
+        writer.write(catalog)
+        writer.write(images)
+    }
+}
+
+/// One folder's files and their stamps, in the order a walk found them: the next walk finds
+/// them in the same order unless the folder changed, so they are compared side by side, with no
+/// table of every path to make.
+struct StampList: Sendable, BinaryCodable {
+    var files: [String]
+    var stamps: [FileStamp]
+
+    init(_ walked: [(relative: String, info: stat)]) {
+        files = walked.map(\.relative)
+        stamps = walked.map { FileStamp($0.info) }
+    }
+
+    /// The files whose stamps differ in `walked`; nil when it holds other files.
+    func changed(_ walked: [(relative: String, info: stat)]) -> [String]? {
+        guard walked.count == files.count else { return nil }
+        var changed: [String] = []
+        if zip(walked, files).allSatisfy({ $0.relative == $1 }) {
+            for (index, file) in walked.enumerated() where FileStamp(file.info) != stamps[index] { changed.append(file.relative) }
+            return changed
+        }
+        let known = Dictionary(zip(files, stamps).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+        for file in walked {
+            guard let stamp = known[file.relative] else { return nil }
+            if FileStamp(file.info) != stamp { changed.append(file.relative) }
+        }
+        return changed
+    }
+
+    init(from reader: inout BinaryReader) throws {
+        files = try reader.read()
+        stamps = try reader.read()
+        guard files.count == stamps.count else { throw BinaryCodingError(message: "stamps run short") }
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(files)
+        writer.write(stamps)
+    }
+}
+
+extension PatchRecord.Entries: BinaryCodable {
+    init(from reader: inout BinaryReader) throws {
+        products = try reader.read()
+        let bounds: [Int] = try reader.read()
+        guard bounds.count == products.count * 2 else { throw BinaryCodingError(message: "entries run short") }
+        ranges = stride(from: 0, to: bounds.count, by: 2).map { bounds[$0]..<max(bounds[$0], bounds[$0 + 1]) }
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(products)
+        writer.write(ranges.flatMap { [$0.lowerBound, $0.upperBound] })
+    }
+}

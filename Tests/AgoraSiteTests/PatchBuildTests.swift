@@ -1,0 +1,148 @@
+import AgoraContent
+import Foundation
+import Testing
+@testable import AgoraSite
+
+/// An edit of products' own values is a patch (`PatchBuild`): only the outputs that show those
+/// products are made again, from those products alone, and the output is always what a build from
+/// scratch makes of the content.
+@Suite struct PatchBuildTests {
+    /// A site whose files were written more than a second before its first build, so that the
+    /// build's stamps and record are trusted by the next one.
+    private func settledSite() throws -> TestSite {
+        let site = try TestSite(TestSite.shop)
+        Thread.sleep(forTimeInterval: 1.1)
+        return site
+    }
+
+    /// Replaces `from` with `to` in a content file, which must hold it.
+    private func edit(_ site: TestSite, _ file: String, _ from: String, _ to: String) throws {
+        let text = try String(contentsOf: site.content.appendingPathComponent(file), encoding: .utf8)
+        #expect(text.contains(from), "\(file) holds \(from)")
+        try site.write(file, text.replacingOccurrences(of: from, with: to))
+    }
+
+    @Test func anEditOfAProductsOwnValuesRewritesOnlyTheOutputsThatShowIt() throws {
+        let site = try settledSite()
+        let first = try site.build()
+        let before = try site.snapshot()
+        let untouched = try site.modificationDate("products/gyokuro/index.html")
+        try edit(site, "products/green/sencha.md", "price: 12.5", "price: 13.75")
+        Thread.sleep(forTimeInterval: 1.1)
+
+        let summary = try site.build()
+        #expect(summary.patched && !summary.upToDate)
+        let changed = IncrementalBuildTests.changed(before, try site.snapshot())
+        // Its page, the lists and the profile that show its card, the home page, and the manifests.
+        #expect(IncrementalBuildTests.pages(changed) == ["products/sencha/index.html", "index.html", "catalog/index.html",
+                                                          "catalog/green-tea/index.html", "people/ana/index.html",
+                                                          "tags/green/index.html", "tags/japan/index.html"])
+        #expect(changed.isSuperset(of: ["catalog.json", "search.json", "feed.xml", "catalog/green-tea/feed.xml"]))
+        #expect(summary.filesWritten == changed.count && summary.pagesRendered == 7)
+        #expect(summary.pages == first.pages && summary.linkWarnings == first.linkWarnings)
+        #expect(try site.read("products/sencha/index.html").contains("13.75"))
+        #expect(try site.modificationDate("products/gyokuro/index.html") == untouched)
+        #expect(try site.snapshot() == site.freshSnapshot())
+
+        // The patch saved stamps and a record of its own: nothing changed is up to date, and the
+        // next edit is a patch again.
+        #expect(try site.build().upToDate)
+        try edit(site, "products/green/sencha.md", "price: 13.75", "price: 14")
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try site.build().patched)
+        #expect(try site.read("products/sencha/index.html").contains("14.00"))
+        #expect(try site.snapshot() == site.freshSnapshot())
+    }
+
+    /// Edits of every kind one after the other: each that keeps every product in its place is a
+    /// patch, the others take the full way, and after each the output, warnings and all, is a
+    /// fresh build's.
+    @Test func aSeriesOfEditsEndsWhereAFreshBuildDoes() throws {
+        let site = try settledSite()
+        try site.build()
+        let edits: [(file: String, from: String, to: String, patched: Bool)] = [
+            ("products/green/sencha.md", "price: 12.5", "price: 13", true),
+            ("products/green/sencha.md", "A **bright** tea.", "A *brighter* tea, see [the guide](/guide/).", true),
+            ("products/green/gyokuro.md", "stock: 0", "stock: 7", true),
+            ("products/black/gone.md", "price: 1", "price: 2", true),            // not listed: catalog.json alone
+            ("products/green/bancha.md", "Everyday.", "Every day.", true),        // its maker has no page
+            ("products/green/sencha.md", "stock: 40", "stok: 40", false),         // a warning: the full way reports it
+            ("products/green/sencha.md", "stok: 40", "stock: 41", false),         // it had a warning
+            ("products/green/sencha.md", "name: Sencha", "name: Sencha Superior", false),
+            ("products/green/sencha.md", "price: 13", "price: 12.5", true),
+            ("products/black/assam.md", "category: black-tea", "category: green-tea", false),
+            ("products/green/gyokuro.md", "date: 2026-02-01", "date: 2026-03-05", false),
+            ("products/black/soon.md", "price: 1", "price: 3", false),           // a draft: the record does not know it
+            ("people/ana.md", "Ana grows tea", "Ana grows fine tea", false),
+            ("products/green/sencha.md", "see [the guide](/guide/)", "see [Gyokuro](/products/gyokuro/)", true),
+        ]
+        for edit in edits {
+            try self.edit(site, edit.file, edit.from, edit.to)
+            Thread.sleep(forTimeInterval: 1.1)
+            let summary = try site.build()
+            #expect(summary.patched == edit.patched, "\(edit.file): \(edit.to)")
+            #expect(try site.snapshot() == site.freshSnapshot(), "after \(edit.to)")
+            var fresh = site.options
+            fresh.cacheDirectory = nil
+            fresh.outputDirectory = site.root.appendingPathComponent("fresh")
+            let check = try SiteBuilder(options: fresh).check()
+            #expect(summary.linkWarnings == check.linkWarnings, "after \(edit.to)")
+            #expect(summary.contentWarnings == check.contentWarnings, "after \(edit.to)")
+        }
+    }
+
+    /// The build cache holds each output's fingerprint and size from the last full build. A page
+    /// a patch rewrote to the same size, then edited back, would match the old record while the
+    /// file shows the patched value: full builds forget the records of patched outputs.
+    @Test func aFullBuildAfterAPatchMakesThePatchedPagesAgain() throws {
+        let site = try settledSite()
+        try site.build()
+        try edit(site, "products/green/sencha.md", "price: 12.5", "price: 13.5")   // 12.50 → 13.50, the same size
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try site.build().patched)
+        try edit(site, "products/green/sencha.md", "price: 13.5", "price: 12.5")
+        try edit(site, "products/black/assam.md", "date: 2026-01-01", "date: 2026-01-02")  // not a patch
+        Thread.sleep(forTimeInterval: 1.1)
+        let full = try site.build()
+        #expect(!full.patched)
+        #expect(try site.read("products/sencha/index.html").contains("12.50"))
+        #expect(try site.snapshot() == site.freshSnapshot())
+        #expect(!site.exists("../.agora-cache/patched-output.txt"))
+    }
+
+    /// A patch of an edit made in the second before it cannot trust its stamps: it saves none,
+    /// and a second edit just after, of the same size, is still seen.
+    @Test func anEditInTheSecondOfAPatchIsSeenByTheNextBuild() throws {
+        let site = try settledSite()
+        try site.build()
+        try edit(site, "products/green/sencha.md", "price: 12.5", "price: 14.5")
+        #expect(try site.build().patched)
+        try edit(site, "products/green/sencha.md", "price: 14.5", "price: 15.5")
+        let next = try site.build()
+        #expect(!next.upToDate)
+        #expect(try site.read("products/sencha/index.html").contains("15.50"))
+        #expect(try site.snapshot() == site.freshSnapshot())
+    }
+
+    /// The record reads back as it was saved, and a damaged one takes the full way.
+    @Test func theRecordReadsBackAndADamagedOneTakesTheFullWay() throws {
+        let site = try settledSite()
+        try site.build()
+        let file = try #require(site.options.patchRecordFile)
+        let record = try #require(PatchRecord.load(file))
+        #expect(record.products.count == 5 && record.products.allSatisfy { $0.hasPrefix("content/products/") })
+        #expect(record.outputs.contains("products/sencha/index.html") && record.showings.count == record.shown.count)
+        let search = try Data(contentsOf: site.output.appendingPathComponent("search.json"))
+        let sencha = try #require(record.search.products.firstIndex { record.products[$0] == "content/products/green/sencha.md" })
+        #expect(String(decoding: search[record.search.ranges[sencha]], as: UTF8.self).contains("\"sku\":\"GT-1\""))
+
+        var bytes = try Data(contentsOf: file)
+        bytes.removeLast(7)
+        try bytes.write(to: file)
+        try edit(site, "products/green/sencha.md", "price: 12.5", "price: 13")
+        Thread.sleep(forTimeInterval: 1.1)
+        let summary = try site.build()
+        #expect(!summary.patched)
+        #expect(try site.snapshot() == site.freshSnapshot())
+    }
+}
