@@ -61,7 +61,7 @@ public struct SiteBuilder: Sendable {
         let stampsTaken = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
         let (inputStamps, lastStamps) = takeStamps()
         timer.mark("stamps")
-        if let lastStamps, let unchanged = unchangedSummary(inputStamps, last: lastStamps, started: started) {
+        if let lastStamps, let unchanged = unchangedSummary(inputStamps, last: lastStamps, taken: stampsTaken, started: started) {
             timer.mark("nothing changed")
             return unchanged
         }
@@ -150,7 +150,7 @@ public struct SiteBuilder: Sendable {
         // cache the next build is a full one, nothing worse.
         let (cacheFile, finished, outputFiles) = (options.cacheFile, summary, stats.files)
         let record = options.patchRecordFile.map { _ in
-            PatchRecord(key: options.stampsKey, plan: plan, jobs: jobs, inputs: inputStamps, warnings: load.warnings,
+            PatchRecord(key: options.stampsKey, plan: plan, jobs: jobs, inputs: inputStamps, taken: stampsTaken, warnings: load.warnings,
                         images: thumbnails.hashes, contentDisplayName: options.contentDisplayName)
         }
         _ = ParallelMap.map([false, true]) { stamps in
@@ -184,11 +184,18 @@ public struct SiteBuilder: Sendable {
 
     /// The last build's summary when no input changed and the output folder is as it left it
     /// (`InputStamps`); nil when anything differs, or an asset is retired and waits for removal.
-    private func unchangedSummary(_ inputs: InputStamps.Inputs, last: InputStamps, started: Date) -> BuildSummary? {
+    /// Output folders the check had to list, and found settled, are stamped in the saved stamps,
+    /// so that the next check does not list them again.
+    private func unchangedSummary(_ inputs: InputStamps.Inputs, last: InputStamps, taken: Int64,
+                                  started: Date) -> BuildSummary? {
         guard last.key == options.stampsKey, last.inputs == inputs.files else { return nil }
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
-        guard !FileManager.default.fileExists(atPath: retired), last.outputs.isIntact(options.outputDirectory) else {
-            return nil
+        guard !FileManager.default.fileExists(atPath: retired),
+              let outputs = last.outputs.checked(options.outputDirectory, taken: taken) else { return nil }
+        if outputs.stampsMore(than: last.outputs), let file = options.stampsFile {
+            var stamps = last
+            stamps.outputs = outputs
+            if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }
         }
         let saved = last.summary
         return BuildSummary(
@@ -199,17 +206,13 @@ public struct SiteBuilder: Sendable {
             contentWarnings: InputStamps.issues(saved.content), upToDate: true)
     }
 
-    /// Stamps for the next build's fast path, unless an input was touched too close to the moment
-    /// they were taken to be trusted; then the next build takes the full way (and stamps again).
+    /// Stamps and the patch record for the next build. When an input was touched too close to the
+    /// moment they were taken to be trusted, the stamps cannot match (`StampSet.unmatchable`) and
+    /// the record marks the unsettled files as changed, so the next build reads them again.
     /// `outputs` is what the commit's walk of the output folder found (`OutputWriter.Stats.files`).
     private func saveStamps(_ inputs: InputStamps.Inputs, outputs: [String: Int], taken: Int64, summary: BuildSummary,
                             record: PatchRecord?) {
         guard let file = options.stampsFile else { return }
-        guard inputs.settled(before: taken) else {
-            try? FileManager.default.removeItem(at: file)
-            if let recordFile = options.patchRecordFile { try? FileManager.default.removeItem(at: recordFile) }
-            return
-        }
         if let record, let recordFile = options.patchRecordFile, (try? record.save(recordFile)) == nil {
             try? FileManager.default.removeItem(at: recordFile)
         }
@@ -218,7 +221,7 @@ public struct SiteBuilder: Sendable {
             searchIndexBytes: summary.searchIndexBytes, links: InputStamps.warnings(summary.linkWarnings),
             images: InputStamps.warnings(summary.imageWarnings), content: InputStamps.warnings(summary.contentWarnings))
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
-        let stamps = InputStamps(key: options.stampsKey, inputs: inputs.files,
+        let stamps = InputStamps(key: options.stampsKey, inputs: inputs.settled(before: taken) ? inputs.files : .unmatchable,
                                  outputs: OutputTree.of(outputs, in: options.outputDirectory, taken: now),
                                  summary: saved)
         if (try? stamps.save(file)) == nil { try? FileManager.default.removeItem(at: file) }

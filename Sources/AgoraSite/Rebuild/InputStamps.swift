@@ -13,9 +13,10 @@ import Glibc
 ///
 /// The input stamps are taken *before* the build reads its files, so a file edited during a build
 /// differs next time. A file stamped within a second of that moment might be edited again with
-/// the same times on a coarse clock ("racy" in git's words), so such a build saves no stamps and
-/// the next one takes the full way. The change time (`ctime`) catches a file changed and then
-/// given its old modification time back.
+/// the same times on a coarse clock ("racy" in git's words), so such a build saves an input digest
+/// that cannot match (`StampSet.unmatchable`), and its patch record marks those files as changed
+/// (`StampList`): the next build reads them again, as a patch when they are product files. The
+/// change time (`ctime`) catches a file changed and then given its old modification time back.
 ///
 /// The inputs are kept as a `StampSet` digest, not file by file: comparing digests needs no
 /// dictionary of every path, which was most of a "nothing changed" build's own work. The outputs
@@ -109,6 +110,14 @@ struct StampSet: Equatable {
     private(set) var count = 0
     private(set) var high: UInt64 = 0
     private(set) var low: UInt64 = 0
+
+    /// A digest no walk gives: the stamps of a build whose inputs had not settled, so that the
+    /// next build does not take "nothing changed" from them (it patches or builds in full).
+    static let unmatchable: StampSet = {
+        var set = StampSet()
+        set.count = -1
+        return set
+    }()
 
     /// The set of `entries`, each added by `add`, hashed on all cores.
     static func of<Entry: Sendable>(_ entries: [Entry], _ add: @escaping @Sendable (inout StampSet, Entry) -> Void) -> StampSet {

@@ -68,10 +68,11 @@ struct OutputTree: Equatable, Sendable {
 
     /// The tree after the files at `changed` (relative paths, all already in the tree) were
     /// replaced: their sizes as they are now, their folders to be listed by the next check
-    /// unless their times have settled by `taken`. Nil when a file is not in the tree.
+    /// unless their times have settled by `taken`. The output folder itself is always stamped
+    /// again, as the writer stages its files in it. Nil when a file is not in the tree.
     func replacing(_ changed: [String], in output: URL, taken: Int64) -> OutputTree? {
         let root = output.standardizedFileURL.path
-        var byFolder: [String: [String: Int64]] = [:]
+        var byFolder: [String: [String: Int64]] = ["": [:]]
         for path in changed {
             var info = stat()
             guard stat(root + "/" + path, &info) == 0 else { return nil }
@@ -103,33 +104,52 @@ struct OutputTree: Equatable, Sendable {
         return files
     }
 
-    /// True when `output` still holds exactly these files (hidden ones aside), with these sizes.
-    func isIntact(_ output: URL) -> Bool {
+    /// The tree, when `output` still holds exactly these files (hidden ones aside) with these
+    /// sizes; nil otherwise. A folder that had to be listed comes back stamped when its times have
+    /// settled by `taken` (nanoseconds since 1970: now), so the next check need not list it: its
+    /// `stat` is taken before the listing, and any later change moves its times past that stamp.
+    func checked(_ output: URL, taken: Int64) -> OutputTree? {
         let root = open(output.standardizedFileURL.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard root >= 0 else { return false }
+        guard root >= 0 else { return nil }
         defer { close(root) }
         let chunks = stride(from: 0, to: folders.count, by: 256).map { $0..<min($0 + 256, folders.count) }
-        return ParallelMap.map(chunks) { chunk in
-            chunk.allSatisfy { Self.isIntact(folders[$0], in: root) }
-        }.allSatisfy { $0 }
+        let checked = ParallelMap.map(chunks) { chunk -> [Folder]? in
+            var checked: [Folder] = []
+            checked.reserveCapacity(chunk.count)
+            for index in chunk {
+                guard let folder = Self.checked(folders[index], in: root, taken: taken) else { return nil }
+                checked.append(folder)
+            }
+            return checked
+        }
+        guard let parts = checked as [[Folder]?] as? [[Folder]] else { return nil }
+        return OutputTree(folders: parts.flatMap { $0 })
     }
 
-    private static func isIntact(_ folder: Folder, in root: Int32) -> Bool {
+    /// Whether the check found folders to stamp that the tree had to list.
+    func stampsMore(than earlier: OutputTree) -> Bool {
+        folders.count == earlier.folders.count && zip(folders, earlier.folders).contains { $0.stamp != nil && $1.stamp == nil }
+    }
+
+    private static func checked(_ folder: Folder, in root: Int32, taken: Int64) -> Folder? {
         let prefix = folder.path.isEmpty ? "" : folder.path + "/"
-        if let stamp = folder.stamp {
-            var info = stat()
-            guard fstatat(root, folder.path.isEmpty ? "." : folder.path, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                  FileStamp(info) == stamp else { return false }
+        let path = folder.path.isEmpty ? "." : folder.path
+        var info = stat()
+        let found = fstatat(root, path, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileStamp(info) : nil
+        var stamp = folder.stamp
+        if let expected = folder.stamp {
+            guard found == expected else { return nil }
         } else {
-            let listing = DirectoryWalk.entries(root, folder.path.isEmpty ? "." : folder.path)
-            guard listing.files == folder.files.map(\.name), listing.folders == folder.folders else { return false }
+            let listing = DirectoryWalk.entries(root, path)
+            guard listing.files == folder.files.map(\.name), listing.folders == folder.folders else { return nil }
+            stamp = found.flatMap { $0.settled(before: taken) ? $0 : nil }
         }
         for file in folder.files {
             var info = stat()
             guard fstatat(root, prefix + file.name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-                  Int64(info.st_size) == file.size else { return false }
+                  Int64(info.st_size) == file.size else { return nil }
         }
-        return true
+        return Folder(path: folder.path, stamp: stamp, files: folder.files, folders: folder.folders)
     }
 
     private static func split(_ path: String) -> (parent: String, name: String) {

@@ -31,7 +31,8 @@ struct PatchBuild {
               let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
         timer.mark("patch: record")
         let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
-        guard !FileManager.default.fileExists(atPath: retired), last.outputs.isIntact(options.outputDirectory) else { return nil }
+        guard !FileManager.default.fileExists(atPath: retired),
+              let outputTree = last.outputs.checked(options.outputDirectory, taken: taken) else { return nil }
         timer.mark("patch: output intact")
 
         // The edited files, parsed: each must be as valid as before and keep its place.
@@ -165,17 +166,17 @@ struct PatchBuild {
         let summaryToSave = InputStamps.Summary(
             pages: saved.pages, products: saved.products, categories: saved.categories, people: saved.people,
             searchIndexBytes: searchBytes, links: InputStamps.warnings(links), images: saved.images, content: saved.content)
-        for (root, files) in inputs.listed { record.inputs[root] = StampList(files) }
-        if inputs.settled(before: taken), let stampsFile = options.stampsFile,
-           let outputs = last.outputs.replacing(changed, in: options.outputDirectory, taken: now) {
-            let stamps = InputStamps(key: options.stampsKey, inputs: inputs.files, outputs: outputs, summary: summaryToSave)
+        for (root, files) in inputs.listed { record.inputs[root] = StampList(files, taken: taken) }
+        if let stampsFile = options.stampsFile, let outputs = outputTree.replacing(changed, in: options.outputDirectory, taken: now) {
+            let stamps = InputStamps(key: options.stampsKey, inputs: inputs.settled(before: taken) ? inputs.files : .unmatchable,
+                                     outputs: outputs, summary: summaryToSave)
             let finished = record
             let saved = ParallelMap.map([true, false]) { isStamps in
                 isStamps ? (try? stamps.save(stampsFile)) != nil : (try? finished.save(recordFile)) != nil
             }
             if saved.contains(false) { try? FileManager.default.removeItem(at: stampsFile) }
         } else {
-            // Not to be trusted next time: the next build takes the full way and records afresh.
+            // The output tree could not be brought up to date: the next build takes the full way.
             try? FileManager.default.removeItem(at: options.stampsFile ?? recordFile)
             try? FileManager.default.removeItem(at: recordFile)
         }

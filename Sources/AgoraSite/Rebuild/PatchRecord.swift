@@ -67,13 +67,13 @@ struct PatchRecord: Sendable {
 }
 
 extension PatchRecord {
-    /// The record of a full build: its jobs, its plan, the stamps its inputs had when it began.
+    /// The record of a full build: its jobs, its plan, the stamps its inputs had when it began (at `taken`).
     /// `contentDisplayName` is how messages name the content folder (`BuildOptions`).
-    init(key: String, plan: SitePlan, jobs: [OutputJob], inputs: InputStamps.Inputs, warnings: [ContentIssue],
+    init(key: String, plan: SitePlan, jobs: [OutputJob], inputs: InputStamps.Inputs, taken: Int64, warnings: [ContentIssue],
          images: [String: Thumbnails.HashRecord], contentDisplayName: String) {
         self.key = key
         generated = plan.generated
-        for (root, files) in inputs.listed { self.inputs[root] = StampList(files) }
+        for (root, files) in inputs.listed { self.inputs[root] = StampList(files, taken: taken) }
         outputs = jobs.map(\.path)
         let products = plan.content.products
         self.products = products.map(\.source.file)
@@ -153,9 +153,16 @@ struct StampList: Sendable, BinaryCodable {
     var files: [String]
     var stamps: [FileStamp]
 
-    init(_ walked: [(relative: String, info: stat)]) {
+    /// The files of a walk taken at `taken` (nanoseconds since 1970). A file touched within a
+    /// second of it could change again and keep its stamp (`FileStamp.settled`), so it is kept
+    /// with a stamp no file has, and counts as changed next time: the next build reads it again
+    /// (git's "racily clean" entries) instead of distrusting the whole walk.
+    init(_ walked: [(relative: String, info: stat)], taken: Int64) {
         files = walked.map(\.relative)
-        stamps = walked.map { FileStamp($0.info) }
+        stamps = walked.map { file in
+            let stamp = FileStamp(file.info)
+            return stamp.settled(before: taken) ? stamp : FileStamp(size: -1, modified: stamp.modified)
+        }
     }
 
     /// The files whose stamps differ in `walked`; nil when it holds other files.
