@@ -1,3 +1,4 @@
+import AgoraContent
 import Foundation
 import Mustache
 import Yams
@@ -20,7 +21,12 @@ public struct Theme: Sendable {
 
     /// Loads `theme.yml`, every `templates/**/*.mustache` and every file under `assets/`.
     /// Reports every broken template at once.
-    public init(directory: URL, displayName: String? = nil) throws(ThemeError) {
+    ///
+    /// `checked` is false when the theme's files are known to be those a build loaded without
+    /// error (an edit's patch): their templates are not parsed by swift-mustache only to find
+    /// errors. swift-mustache's own templates are made only when they render something: when a
+    /// template uses what only swift-mustache renders, or for `AGORA_SWIFT_MUSTACHE=1`.
+    public init(directory: URL, displayName: String? = nil, checked: Bool = true) throws(ThemeError) {
         let shown = displayName ?? directory.path
         self.directory = directory
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("templates").path) else {
@@ -29,41 +35,72 @@ public struct Theme: Sendable {
         (name, version) = Self.readManifest(directory.appendingPathComponent("theme.yml"),
                                             fallbackName: directory.lastPathComponent)
         let templatesFolder = directory.appendingPathComponent("templates")
-        var templates: [String: MustacheTemplate] = [:]
+        let files = Self.files(under: templatesFolder).filter { $0.hasSuffix(".mustache") }
+        // Each file on its own core: parsing is most of the load.
+        let loaded = ParallelMap.map(files) { relative in
+            Self.loadTemplate(relative, from: templatesFolder, shown: "\(shown)/templates/\(relative)", checked: checked)
+        }
         var sources: [String: String] = [:]
         var compiled: [String: CompiledTemplate]? = [:]
         var problems: [ThemeError.Problem] = []
-        for relative in Self.files(under: templatesFolder) where relative.hasSuffix(".mustache") {
-            let file = "\(shown)/templates/\(relative)"
-            guard let data = try? Data(contentsOf: templatesFolder.appendingPathComponent(relative)),
-                  let text = String(data: data, encoding: .utf8) else {
-                problems.append(.init(file: file, line: 1, message: "cannot be read as UTF-8"))
-                continue
-            }
-            do {
+        for (relative, template) in zip(files, loaded) {
+            switch template {
+            case .broken(let problem):
+                problems.append(problem)
+            case .loaded(let text, let parsed):
                 let templateName = String(relative.dropLast(".mustache".count))
-                // Parsed as written first, so that errors name the theme's own lines and columns.
-                _ = try MustacheTemplate(string: text)
-                templates[templateName] = try MustacheTemplate(string: Self.contentTypePragma + text)
                 sources[templateName] = text
-                compiled?[templateName] = try? TemplateParser.parse(Self.contentTypePragma + text)
-                if compiled?[templateName] == nil { compiled = nil }
-            } catch let error as MustacheTemplate.ParserError {
-                problems.append(.init(file: file, line: error.context.lineNumber, column: error.context.columnNumber,
-                                      message: TemplateErrorWords.explain(error.error)))
-            } catch {
-                problems.append(.init(file: file, line: 1, message: "\(error)"))
+                compiled?[templateName] = parsed
+                if parsed == nil { compiled = nil }
             }
         }
         guard problems.isEmpty else { throw ThemeError(problems) }
+        var templates: [String: MustacheTemplate] = [:]
+        if compiled == nil || Self.rendersWithSwiftMustache {
+            do {
+                for (templateName, text) in sources { templates[templateName] = try MustacheTemplate(string: Self.contentTypePragma + text) }
+            } catch let error as MustacheTemplate.ParserError {
+                throw ThemeError([.init(file: shown + "/templates", line: error.context.lineNumber,
+                                        message: TemplateErrorWords.explain(error.error))])
+            } catch {
+                throw ThemeError([.init(file: shown + "/templates", line: 1, message: "\(error)")])
+            }
+        }
         library = MustacheLibrary(templates: templates)
         self.compiled = compiled
-        templateNames = Set(templates.keys)
+        templateNames = Set(sources.keys)
         dependencies = TemplateDependencies(sources: sources)
         do {
             assets = try ThemeAssets(directory: directory.appendingPathComponent("assets"))
         } catch {
             throw ThemeError([.init(file: "\(shown)/assets", line: 1, message: "cannot be read: \(error.localizedDescription)")])
+        }
+    }
+
+    private enum LoadedTemplate: Sendable {
+        case loaded(String, CompiledTemplate?)
+        case broken(ThemeError.Problem)
+    }
+
+    /// One template file: its text and its compiled form (nil when only swift-mustache renders
+    /// it), or the problem that names its line and column. The text is parsed as written first,
+    /// unless `checked` is false, so that errors name the theme's own lines and columns.
+    private static func loadTemplate(_ relative: String, from folder: URL, shown file: String,
+                                     checked: Bool) -> LoadedTemplate {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(relative)),
+              let text = String(data: data, encoding: .utf8) else {
+            return .broken(.init(file: file, line: 1, message: "cannot be read as UTF-8"))
+        }
+        let parsed = try? TemplateParser.parse(contentTypePragma + text)
+        guard checked || parsed == nil else { return .loaded(text, parsed) }
+        do {
+            _ = try MustacheTemplate(string: text)
+            return .loaded(text, parsed)
+        } catch let error as MustacheTemplate.ParserError {
+            return .broken(.init(file: file, line: error.context.lineNumber, column: error.context.columnNumber,
+                                  message: TemplateErrorWords.explain(error.error)))
+        } catch {
+            return .broken(.init(file: file, line: 1, message: "\(error)"))
         }
     }
 

@@ -64,7 +64,8 @@ struct PatchBuild {
         let theme: Theme
         let themeDirectory = options.themeDirectory ?? options.themesDirectory.appendingPathComponent(config.theme)
         do {
-            theme = try Theme(directory: themeDirectory, displayName: builder.displayPath(themeDirectory))
+            // Its files are those the last build loaded without error: not parsed again only to find errors.
+            theme = try Theme(directory: themeDirectory, displayName: builder.displayPath(themeDirectory), checked: false)
         } catch {
             return nil
         }
