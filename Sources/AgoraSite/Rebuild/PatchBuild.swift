@@ -22,18 +22,17 @@ struct PatchBuild {
     let options: BuildOptions
     let builder: SiteBuilder
 
-    /// The build of `inputs` (the walk just taken) as a patch of the last one, or nil when it cannot be one.
-    func run(_ inputs: InputStamps.Inputs, last: InputStamps, taken: Int64, started: Date) -> BuildSummary? {
+    /// The build of `inputs` (the walk just taken) as a patch of the last one, or nil when it
+    /// cannot be one. `outputs` is the last build's output tree as the output folder was found to
+    /// hold it (`OutputTree.checked`).
+    func run(_ inputs: InputStamps.Inputs, last: InputStamps, outputs outputTree: OutputTree, taken: Int64,
+             started: Date) -> BuildSummary? {
         var timer = PhaseTimer()
         guard options.reuseCache, last.key == options.stampsKey, let recordFile = options.patchRecordFile,
               let patchedFile = options.patchedOutputsFile, let cacheDirectory = options.cacheDirectory,
               var record = PatchRecord.load(recordFile), record.key == options.stampsKey,
               let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
         timer.mark("patch: record")
-        let retired = options.outputDirectory.appendingPathComponent(OutputWriter.retiredAssetsName).path
-        guard !FileManager.default.fileExists(atPath: retired),
-              let outputTree = last.outputs.checked(options.outputDirectory, taken: taken) else { return nil }
-        timer.mark("patch: output intact")
 
         // The edited files, parsed: each must be as valid as before and keep its place.
         let loader = ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
