@@ -111,6 +111,34 @@ import Testing
         }
     }
 
+    /// A load that skips the parse only looking for errors (an edit's patch, whose theme files the
+    /// last build loaded without any) renders what a checked load renders, templates only
+    /// swift-mustache reads included, and a broken template still fails it with its line.
+    @Test func anUncheckedLoadRendersAsACheckedOne() throws {
+        let folder = try makeTheme(templates: [
+            "base": "<title>{{$title}}Shop{{/title}}</title><main>{{$content}}{{/content}}</main>",
+            "partials/price": "<b>{{price}}</b>",
+            "product": "{{<base}}{{$title}}{{name}}{{/title}}{{$content}}{{name}} {{>partials/price}}{{/content}}{{/base}}",
+            "shout": "{{uppercased(name)}} {{>partials/price}}",
+        ])
+        let checked = try Theme(directory: folder)
+        let unchecked = try Theme(directory: folder, checked: false)
+        let context: [String: Any] = ["name": "Tea <b>", "price": "12.50"]
+        for template in ["product", "shout"] {
+            #expect(try unchecked.render(template, context) == checked.render(template, context))
+        }
+        #expect(try unchecked.render("shout", context) == "TEA &lt;B&gt; <b>12.50</b>")
+        #expect(unchecked.templateDigest("product") == checked.templateDigest("product"))
+
+        let broken = try makeTheme(templates: ["ok": "fine", "broken": "line one\n{{#items}}\nno end\n"])
+        #expect(throws: ThemeError.self) { try Theme(directory: broken, displayName: "themes/test", checked: false) }
+        do {
+            _ = try Theme(directory: broken, displayName: "themes/test", checked: false)
+        } catch {
+            #expect(error.description.hasPrefix("themes/test/templates/broken.mustache:"))
+        }
+    }
+
     @Test func missingTemplateIsAnError() throws {
         let theme = try Theme(directory: try makeTheme(templates: ["a": "x"]))
         #expect(throws: ThemeError.self) { try theme.render("nope", [:]) }
