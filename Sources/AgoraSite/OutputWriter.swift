@@ -40,6 +40,12 @@ final class OutputWriter: @unchecked Sendable {
     private var unchangedCount = 0
     private var createdFolders: Set<String> = []
 
+    /// A writer into the build's output folder, as its options say.
+    convenience init(_ options: BuildOptions) throws {
+        try self.init(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime,
+                      precompress: options.precompress)
+    }
+
     init(output: URL, retiredAssetLifetime: TimeInterval = 86_400, precompress: Bool = false) throws {
         self.output = output.standardizedFileURL
         self.precompress = precompress

@@ -98,8 +98,7 @@ public struct SiteBuilder: Sendable {
 
         let writer: OutputWriter
         do {
-            writer = try OutputWriter(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime,
-                                      precompress: options.precompress)
+            writer = try OutputWriter(options)
         } catch {
             throw .output("\(displayPath(options.outputDirectory)): cannot be written: \(error.localizedDescription)")
         }
@@ -191,12 +190,13 @@ public struct SiteBuilder: Sendable {
         return (parts[0].now ?? InputStamps.Inputs(), parts[1].last, parts[1].outputs)
     }
 
-    /// The last build's summary when no input changed (`InputStamps`) and the output folder is as
-    /// it left it (`outputs`, what the check found). Output folders the check had to list, and
-    /// found settled, are stamped in the saved stamps, so that the next check does not list them.
+    /// The last build's summary (`last`, of these options: `takeStamps` checked their key) when no
+    /// input changed (`InputStamps`) and the output folder is as it left it (`outputs`, what the
+    /// check found). Output folders the check had to list, and found settled, are stamped in the
+    /// saved stamps, so that the next check does not list them.
     private func unchangedSummary(_ inputs: InputStamps.Inputs, last: InputStamps, outputs: OutputTree,
                                   started: Date) -> BuildSummary? {
-        guard last.key == options.stampsKey, last.inputs == inputs.files else { return nil }
+        guard last.inputs == inputs.files else { return nil }
         if outputs.stampsMore(than: last.outputs), let file = options.stampsFile {
             var stamps = last
             stamps.outputs = outputs

@@ -23,12 +23,13 @@ struct PatchBuild {
     let builder: SiteBuilder
 
     /// The build of `inputs` (the walk just taken) as a patch of the last one, or nil when it
-    /// cannot be one. `outputs` is the last build's output tree as the output folder was found to
-    /// hold it (`OutputTree.checked`).
+    /// cannot be one. `last` is the last build's stamps, saved with these options (their key was
+    /// checked when they were read), and `outputs` its output tree as the output folder was found
+    /// to hold it (`OutputTree.checked`).
     func run(_ inputs: InputStamps.Inputs, last: InputStamps, outputs outputTree: OutputTree, taken: Int64,
              started: Date) -> BuildSummary? {
         var timer = PhaseTimer()
-        guard options.reuseCache, last.key == options.stampsKey, let recordFile = options.patchRecordFile,
+        guard options.reuseCache, let recordFile = options.patchRecordFile,
               let patchedFile = options.patchedOutputsFile, let cacheDirectory = options.cacheDirectory,
               var record = PatchRecord.load(recordFile), record.key == options.stampsKey,
               let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
@@ -116,13 +117,7 @@ struct PatchBuild {
 
         timer.mark("patch: links, json")
         // Made and staged on all cores; written only if every one of them could be made.
-        let writer: OutputWriter
-        do {
-            writer = try OutputWriter(output: options.outputDirectory, retiredAssetLifetime: options.retiredAssetLifetime,
-                                      precompress: options.precompress)
-        } catch {
-            return nil
-        }
+        guard let writer = try? OutputWriter(options) else { return nil }
         let staged = ParallelMap.map(jobs) { job -> Bool in
             do {
                 switch job.work {
