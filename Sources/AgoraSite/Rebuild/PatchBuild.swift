@@ -22,6 +22,11 @@ struct PatchBuild {
     let options: BuildOptions
     let builder: SiteBuilder
 
+    private enum RecordAndTheme: Sendable {
+        case record(PatchRecord?)
+        case theme(Theme?)
+    }
+
     /// The build of `inputs` (the walk just taken) as a patch of the last one, or nil when it
     /// cannot be one. `last` is the last build's stamps, saved with these options (their key was
     /// checked when they were read), and `outputs` its output tree as the output folder was found
@@ -30,10 +35,20 @@ struct PatchBuild {
              started: Date) -> BuildSummary? {
         var timer = PhaseTimer()
         guard options.reuseCache, let recordFile = options.patchRecordFile,
-              let patchedFile = options.patchedOutputsFile, let cacheDirectory = options.cacheDirectory,
-              var record = PatchRecord.load(recordFile), record.key == options.stampsKey,
+              let patchedFile = options.patchedOutputsFile, let cacheDirectory = options.cacheDirectory else { return nil }
+        // The record and the theme are read side by side: the theme needs only its name, from
+        // site.yml, which a patch requires unchanged (checked below, once site.yml is parsed).
+        let themeDirectory = options.themeDirectory
+            ?? SiteConfig.read(contentDirectory: options.contentDirectory).map { options.themesDirectory.appendingPathComponent($0.theme) }
+        let loaded = ParallelMap.map([false, true]) { isTheme -> RecordAndTheme in
+            if !isTheme { return .record(PatchRecord.load(recordFile)) }
+            // Its files are those the last build loaded without error: not parsed again only to find errors.
+            return .theme(themeDirectory.flatMap { try? Theme(directory: $0, displayName: builder.displayPath($0), checked: false) })
+        }
+        guard case .record(var record?) = loaded[0], case .theme(let theme?) = loaded[1], let themeDirectory,
+              record.key == options.stampsKey,
               let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
-        timer.mark("patch: record")
+        timer.mark("patch: record, theme")
 
         // The edited files, parsed: each must be as valid as before and keep its place.
         let loader = ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
@@ -61,15 +76,9 @@ struct PatchBuild {
         let content = ContentLoader.content(config: config, categories: site.categories, products: products, people: people,
                                             pages: site.pages)
 
-        let theme: Theme
-        let themeDirectory = options.themeDirectory ?? options.themesDirectory.appendingPathComponent(config.theme)
-        do {
-            // Its files are those the last build loaded without error: not parsed again only to find errors.
-            theme = try Theme(directory: themeDirectory, displayName: builder.displayPath(themeDirectory), checked: false)
-        } catch {
+        guard options.themeDirectory != nil || themeDirectory == options.themesDirectory.appendingPathComponent(config.theme) else {
             return nil
         }
-        timer.mark("patch: theme")
         let images = content.products.filter(\.available).compactMap(\.image) + content.people.filter(\.active).compactMap(\.photo)
         let thumbnails = images.isEmpty ? Thumbnails.Result()
             : Thumbnails(contentDirectory: options.contentDirectory, contentDisplayName: options.contentDisplayName,
