@@ -166,6 +166,18 @@ import Testing
         let sencha = try #require(record.search.products.firstIndex { record.products[$0] == "content/products/green/sencha.md" })
         #expect(String(decoding: search[record.search.ranges[sencha]], as: UTF8.self).contains("\"sku\":\"GT-1\""))
 
+        // Written back as read: the layout's section is kept as it was, the stamps and places encoded again.
+        let saved = try Data(contentsOf: file)
+        let copy = file.deletingLastPathComponent().appendingPathComponent("record-copy.bin")
+        try record.save(copy)
+        #expect(try Data(contentsOf: copy) == saved)
+        var moved = record
+        moved.search.ranges[sencha] = moved.search.ranges[sencha].lowerBound..<(moved.search.ranges[sencha].upperBound + 5)
+        try moved.save(copy)
+        let movedBack = try #require(PatchRecord.load(copy))
+        #expect(movedBack.search.ranges[sencha] == moved.search.ranges[sencha] && movedBack.outputs == record.outputs)
+        #expect(movedBack.showings.count == record.showings.count && movedBack.placements == record.placements)
+
         var bytes = try Data(contentsOf: file)
         bytes.removeLast(7)
         try bytes.write(to: file)

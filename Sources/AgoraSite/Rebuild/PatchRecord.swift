@@ -6,8 +6,12 @@ import Foundation
 /// them (`Showing`), where each product's entry lies in `search.json` and `catalog.json`, and
 /// the outputs the link checker resolves against. Small numbers stand for products, so the
 /// record of a 10,000-product site reads back in a few milliseconds.
+///
+/// A patch changes only the inputs' stamps and the JSON entries' places; everything else (the
+/// site's layout: outputs, products, what each output shows) is kept in a section of its own,
+/// read beside the stamps and written back as it was read, not encoded again.
 struct PatchRecord: Sendable {
-    static let format = 1
+    static let format = 2
 
     /// Where a product's entry lies in a JSON file, by product number.
     struct Entries: Sendable {
@@ -23,22 +27,25 @@ struct PatchRecord: Sendable {
     /// Every input file's stamp, by folder (absolute path), in the order the walk found them.
     var inputs: [String: StampList] = [:]
     /// Every output path, in the order the build makes them (`LinkChecker` resolves links against them).
-    var outputs: [String] = []
+    private(set) var outputs: [String] = []
     /// The products' content files as messages show them; a product's number is its place here.
-    var products: [String] = []
+    private(set) var products: [String] = []
     /// By product number: the digest of what places the product (`placement`).
-    var placements: [Fingerprint] = []
+    private(set) var placements: [Fingerprint] = []
     /// Products whose files had front-matter warnings.
-    var warned: [Int] = []
+    private(set) var warned: [Int] = []
     /// People's content files (relative to the content folder), by username.
-    var personFiles: [String: String] = [:]
+    private(set) var personFiles: [String: String] = [:]
     /// Outputs that show products: their place in `outputs`, and what they show.
-    var shown: [Int] = []
-    var showings: [Showing<Int>] = []
+    private(set) var shown: [Int] = []
+    private(set) var showings: [Showing<Int>] = []
     var search = Entries()
     var catalog = Entries()
     /// Content hashes of images, as `BuildCache.images`.
-    var images: [String: Thumbnails.HashRecord] = [:]
+    private(set) var images: [String: Thumbnails.HashRecord] = [:]
+    /// The layout's section as it was read (the fields from `outputs` to `images` but `search`
+    /// and `catalog`, which only the inits set), written back as it is.
+    private var layoutSection: [UInt8]?
 
     /// What places a product among the others and decides which outputs show it: everything but
     /// its own values (price, stock, description, params). An edit that keeps it changes only
@@ -108,14 +115,55 @@ final class LockedRanges: @unchecked Sendable {
     func get() -> [Range<Int>] { lock.withLock { ranges } }
 }
 
-// The record's binary form, field by field in declaration order.
+// The record's binary form: the format, key and timestamp; the layout, a section of its own;
+// then the inputs' stamps and the JSON entries' places, which a patch changes. The two parts
+// are decoded side by side.
 extension PatchRecord: BinaryCodable {
     init(from reader: inout BinaryReader) throws {
         format = try reader.read()
         guard format == Self.format else { throw BinaryCodingError(message: "another record format") }
         key = try reader.read()
         generated = try reader.read()
-        inputs = try reader.read()
+        let sections = [try reader.readSection(), try reader.readSection()]
+        let parts = ParallelMap.map([true, false]) { isLayout -> Result<PatchRecord, BinaryCodingError> in
+            var part = PatchRecord()
+            var reader = BinaryReader(sections[isLayout ? 0 : 1])
+            do {
+                if isLayout { try part.readLayout(from: &reader) } else { try part.readChanging(from: &reader) }
+                guard reader.isAtEnd else { throw BinaryCodingError(message: "record section runs long") }
+                return .success(part)
+            } catch let error as BinaryCodingError {
+                return .failure(error)
+            } catch {
+                return .failure(BinaryCodingError(message: "\(error)"))
+            }
+        }
+        let (site, changing) = (try parts[0].get(), try parts[1].get())
+        (outputs, products, placements, warned) = (site.outputs, site.products, site.placements, site.warned)
+        (personFiles, shown, showings, images) = (site.personFiles, site.shown, site.showings, site.images)
+        (inputs, search, catalog) = (changing.inputs, changing.search, changing.catalog)
+        layoutSection = sections[0]
+    }
+
+    func write(to writer: inout BinaryWriter) {
+        writer.write(format)
+        writer.write(key)
+        writer.write(generated)
+        if let layoutSection {
+            writer.writeSection(layoutSection)
+        } else {
+            var layout = BinaryWriter(capacity: 48 * outputs.count + 64 * products.count + 4096)
+            writeLayout(to: &layout)
+            writer.writeSection(layout.bytes)
+        }
+        var changing = BinaryWriter(capacity: 48 * products.count + 4096)
+        changing.write(inputs)
+        changing.write(search)
+        changing.write(catalog)
+        writer.writeSection(changing.bytes)
+    }
+
+    private mutating func readLayout(from reader: inout BinaryReader) throws {
         outputs = try reader.read()
         products = try reader.read()
         placements = try reader.read()
@@ -123,16 +171,16 @@ extension PatchRecord: BinaryCodable {
         personFiles = try reader.read()
         shown = try reader.read()
         showings = try reader.read()
-        search = try reader.read()
-        catalog = try reader.read()
         images = try reader.read()
     }
 
-    func write(to writer: inout BinaryWriter) {
-        writer.write(format)
-        writer.write(key)
-        writer.write(generated)
-        writer.write(inputs)
+    private mutating func readChanging(from reader: inout BinaryReader) throws {
+        inputs = try reader.read()
+        search = try reader.read()
+        catalog = try reader.read()
+    }
+
+    private func writeLayout(to writer: inout BinaryWriter) {
         writer.write(outputs)
         writer.write(products)
         writer.write(placements)
@@ -140,8 +188,6 @@ extension PatchRecord: BinaryCodable {
         writer.write(personFiles)
         writer.write(shown)
         writer.write(showings)
-        writer.write(search)
-        writer.write(catalog)
         writer.write(images)
     }
 }
