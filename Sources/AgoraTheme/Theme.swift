@@ -144,18 +144,7 @@ public struct Theme: Sendable {
 
     /// Regular files under `folder`, relative and sorted, hidden files skipped.
     static func files(under folder: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
-        ) else { return [] }
-        let root = folder.standardizedFileURL.path
-        var result: [String] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            var relative = url.standardizedFileURL.path
-            if relative.hasPrefix(root) { relative.removeFirst(root.count) }
-            while relative.hasPrefix("/") { relative.removeFirst() }
-            result.append(relative)
-        }
-        return result.sorted()
+        DirectoryWalk.list(folder.standardizedFileURL.path).files.sorted()
     }
 }
 

@@ -114,6 +114,26 @@ import Testing
     /// A load that skips the parse only looking for errors (an edit's patch, whose theme files the
     /// last build loaded without any) renders what a checked load renders, templates only
     /// swift-mustache reads included, and a broken template still fails it with its line.
+    /// A template depends on the partials and parents it names, and on what they name in turn:
+    /// its digest moves with theirs and with nothing else.
+    @Test func aTemplatesDigestFollowsWhatItIncludes() throws {
+        #expect(TemplateDependencies.references(in: "a {{> partials/price }} b {{<base}}{{/base}} {{{raw}}} {{name}} é{{>*dynamic}}")
+            == ["partials/price", "base", "*"])
+        #expect(TemplateDependencies.references(in: "{{>unterminated") == [])
+        #expect(TemplateDependencies.references(in: "{{") == [] && TemplateDependencies.references(in: "") == [])
+
+        let sources = ["base": "<main>{{$content}}{{/content}}</main>", "partials/price": "<b>{{price}}</b>",
+                       "product": "{{<base}}{{$content}}{{>partials/price}}{{/content}}{{/base}}", "other": "{{name}}"]
+        let digests = TemplateDependencies(sources: sources).digests
+        var priceChanged = sources
+        priceChanged["partials/price"] = "<i>{{price}}</i>"
+        var otherChanged = sources
+        otherChanged["other"] = "{{title}}"
+        #expect(TemplateDependencies(sources: priceChanged).digests["product"] != digests["product"])
+        #expect(TemplateDependencies(sources: otherChanged).digests["product"] == digests["product"])
+        #expect(TemplateDependencies(sources: otherChanged).digests["other"] != digests["other"])
+    }
+
     @Test func anUncheckedLoadRendersAsACheckedOne() throws {
         let folder = try makeTheme(templates: [
             "base": "<title>{{$title}}Shop{{/title}}</title><main>{{$content}}{{/content}}</main>",

@@ -24,7 +24,8 @@ struct PatchBuild {
 
     private enum RecordAndTheme: Sendable {
         case record(PatchRecord?)
-        case theme(Theme?)
+        /// The theme, and the folder it was loaded from.
+        case theme((Theme, URL)?)
     }
 
     /// The build of `inputs` (the walk just taken) as a patch of the last one, or nil when it
@@ -38,14 +39,15 @@ struct PatchBuild {
               let patchedFile = options.patchedOutputsFile, let cacheDirectory = options.cacheDirectory else { return nil }
         // The record and the theme are read side by side: the theme needs only its name, from
         // site.yml, which a patch requires unchanged (checked below, once site.yml is parsed).
-        let themeDirectory = options.themeDirectory
-            ?? SiteConfig.read(contentDirectory: options.contentDirectory).map { options.themesDirectory.appendingPathComponent($0.theme) }
-        let loaded = ParallelMap.map([false, true]) { isTheme -> RecordAndTheme in
+        let loaded = ParallelMap.map([false, true]) { [options] isTheme -> RecordAndTheme in
             if !isTheme { return .record(PatchRecord.load(recordFile)) }
+            guard let directory = options.themeDirectory ?? SiteConfig.read(contentDirectory: options.contentDirectory)
+                .map({ options.themesDirectory.appendingPathComponent($0.theme) }) else { return .theme(nil) }
             // Its files are those the last build loaded without error: not parsed again only to find errors.
-            return .theme(themeDirectory.flatMap { try? Theme(directory: $0, displayName: builder.displayPath($0), checked: false) })
+            return .theme((try? Theme(directory: directory, displayName: builder.displayPath(directory), checked: false))
+                .map { ($0, directory) })
         }
-        guard case .record(var record?) = loaded[0], case .theme(let theme?) = loaded[1], let themeDirectory,
+        guard case .record(var record?) = loaded[0], case .theme(let (theme, themeDirectory)?) = loaded[1],
               record.key == options.stampsKey,
               let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
         timer.mark("patch: record, theme")
