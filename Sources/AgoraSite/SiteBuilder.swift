@@ -151,7 +151,8 @@ public struct SiteBuilder: Sendable {
         let (cacheFile, finished, outputFiles) = (options.cacheFile, summary, stats.files)
         let record = options.patchRecordFile.map { _ in
             PatchRecord(key: options.stampsKey, plan: plan, jobs: jobs, inputs: inputStamps, taken: stampsTaken, warnings: load.warnings,
-                        images: thumbnails.hashes, contentDisplayName: options.contentDisplayName)
+                        images: thumbnails.hashes, contentDirectory: options.contentDirectory,
+                        contentDisplayName: options.contentDisplayName)
         }
         _ = ParallelMap.map([false, true]) { stamps in
             if stamps {

@@ -134,6 +134,29 @@ import Testing
         #expect(try site.snapshot() == site.freshSnapshot())
     }
 
+    /// A product edited right after another one's patch: the other, read again because its
+    /// stamps were not yet trusted, still reads as the patch read it (`PatchRecord.racy`), so only
+    /// the new edit's pages are made, as many as when it is edited alone.
+    @Test func anEditRightAfterAnotherPatchesOnlyItself() throws {
+        let alone = try settledSite()
+        try alone.build()
+        try edit(alone, "products/black/assam.md", "price: 8.05", "price: 9.05")
+        let assamAlone = try alone.build()
+        #expect(assamAlone.patched && assamAlone.pagesRendered > 0)
+
+        let site = try settledSite()
+        try site.build()
+        try edit(site, "products/green/sencha.md", "price: 12.5", "price: 14.5")
+        let sencha = try site.build()
+        #expect(sencha.patched && sencha.pagesRendered > 0)
+        try edit(site, "products/black/assam.md", "price: 8.05", "price: 9.05")
+        let assam = try site.build()
+        #expect(assam.patched && assam.pagesRendered == assamAlone.pagesRendered)
+        #expect(try site.read("products/sencha/index.html").contains("14.50"))
+        #expect(try site.read("products/assam/index.html").contains("9.05"))
+        #expect(try site.snapshot() == site.freshSnapshot())
+    }
+
     /// A full build whose inputs had not settled saves stamps that cannot say "nothing changed",
     /// and a record that marks the unsettled files as changed: a same-second edit of one of them
     /// is a patch, and one of a setting takes the full way.

@@ -61,6 +61,12 @@ struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         return encoder.fingerprint()
     }
 
+    static func of(bytes: [UInt8]) -> Fingerprint {
+        var encoder = CanonicalEncoder()
+        encoder.bytes.append(contentsOf: bytes)
+        return encoder.fingerprint()
+    }
+
     static func of(_ data: Data) -> Fingerprint {
         var encoder = CanonicalEncoder()
         encoder.bytes.append(contentsOf: data)

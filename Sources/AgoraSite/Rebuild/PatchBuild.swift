@@ -15,6 +15,10 @@ import Foundation
 /// changed, a product moved, a file with a problem or a warning, `--strict-links` with a broken
 /// link) takes the full way, which reports and checks everything as always.
 ///
+/// A file whose stamps were too recent to be trusted is read again by the next build (`StampList`);
+/// when it still reads as this build read it (`PatchRecord.racy`), it is no edit, and its outputs
+/// are left as they are: edits saved one right after another each patch one product.
+///
 /// The build cache's records of the outputs a patch rewrote would no longer match the files, so
 /// they are listed (`BuildOptions.patchedOutputsFile`) before anything is written, and the next
 /// full build forgets them.
@@ -49,17 +53,22 @@ struct PatchBuild {
         }
         guard case .record(var record?) = loaded[0], case .theme(let (theme, themeDirectory)?) = loaded[1],
               record.key == options.stampsKey,
-              let edited = editedProducts(inputs, record: record), !edited.isEmpty else { return nil }
+              let changedFiles = editedProducts(inputs, record: record), !changedFiles.isEmpty else { return nil }
         timer.mark("patch: record, theme")
 
-        // The edited files, parsed: each must be as valid as before and keep its place.
+        // The changed files, parsed: each must be as valid as before and keep its place.
         let loader = ContentLoader(directory: options.contentDirectory, displayName: options.contentDisplayName,
                                    includeDrafts: options.includeDrafts)
-        guard let numbers = edited.map({ record.number(of: display($0)) }) as [Int?] as? [Int],
-              let editedFiles = loader.parse(products: edited), editedFiles.warnings.isEmpty,
-              numbers.allSatisfy({ !record.warned.contains($0) }),
-              zip(numbers, editedFiles.products).allSatisfy({ record.placements[$0] == PatchRecord.placement($1) })
+        guard let changedNumbers = changedFiles.map({ record.number(of: display($0)) }) as [Int?] as? [Int],
+              let reread = loader.parse(products: changedFiles), reread.warnings.isEmpty,
+              changedNumbers.allSatisfy({ !record.warned.contains($0) }),
+              zip(changedNumbers, reread.products).allSatisfy({ record.placements[$0] == PatchRecord.placement($1) })
         else { return nil }
+        // Files read again only because their stamps could not be trusted, which still read as the
+        // last build read them, show as they are: only the others are edits.
+        let kept = changedFiles.indices.filter { record.racy[changedFiles[$0]] != PatchRecord.digest(of: reread.products[$0]) }
+        let (edited, numbers, editedProducts) = (kept.map { changedFiles[$0] }, kept.map { changedNumbers[$0] },
+                                                 kept.map { reread.products[$0] })
 
         // The outputs that show them, and everything those show.
         let editedSet = Set(numbers)
@@ -71,7 +80,7 @@ struct PatchBuild {
         var personFiles = Set(affected.flatMap(\.1.people).compactMap { record.personFiles[$0] })
         guard let site = loader.parse(config: true, categories: sections.categories, products: others, pages: sections.pages),
               let config = site.config else { return nil }
-        let products = editedFiles.products + site.products
+        let products = editedProducts + site.products
         personFiles.formUnion(products.compactMap(\.maker).compactMap { record.personFiles[$0] })
         guard let people = loader.parse(people: personFiles.sorted())?.people else { return nil }
         timer.mark("patch: read content")
@@ -111,7 +120,7 @@ struct PatchBuild {
         var spliced: [(path: String, data: Data)] = []
         for (path, entries) in [("search.json", \PatchRecord.search), ("catalog.json", \PatchRecord.catalog)] {
             var replacements: [Int: [UInt8]] = [:]
-            for (number, product) in zip(numbers, editedFiles.products) {
+            for (number, product) in zip(numbers, editedProducts) {
                 if path == "search.json" {
                     guard let view = views[record.products[number]] else { continue }
                     replacements[number] = SearchIndex.entryBytes(view)
@@ -173,6 +182,9 @@ struct PatchBuild {
             pages: saved.pages, products: saved.products, categories: saved.categories, people: saved.people,
             searchIndexBytes: searchBytes, links: InputStamps.warnings(links), images: saved.images, content: saved.content)
         for (root, files) in inputs.listed { record.inputs[root] = StampList(files, taken: taken) }
+        let read = Dictionary((reread.products + site.products).map { (relative($0.source.file), $0) },
+                              uniquingKeysWith: { first, _ in first })
+        record.racy = PatchRecord.racyDigests(inputs.listed, contentRoot: contentRoot, taken: taken, products: read)
         if let stampsFile = options.stampsFile, let outputs = outputTree.replacing(changed, in: options.outputDirectory, taken: now) {
             let stamps = InputStamps(key: options.stampsKey, inputs: inputs.settled(before: taken) ? inputs.files : .unmatchable,
                                      outputs: outputs, summary: summaryToSave)

@@ -11,7 +11,7 @@ import Foundation
 /// site's layout: outputs, products, what each output shows) is kept in a section of its own,
 /// read beside the stamps and written back as it was read, not encoded again.
 struct PatchRecord: Sendable {
-    static let format = 2
+    static let format = 3
 
     /// Where a product's entry lies in a JSON file, by product number.
     struct Entries: Sendable {
@@ -41,6 +41,11 @@ struct PatchRecord: Sendable {
     private(set) var showings: [Showing<Int>] = []
     var search = Entries()
     var catalog = Entries()
+    /// Product files (relative to their folder, as in `inputs`) read within a second of the
+    /// walk, whose stamps cannot be trusted (`StampList`), with the digest of the product the build
+    /// made of them (`digest(of:)`). The next build reads them again, and leaves those that still
+    /// read the same out of its patch: edits saved one right after another each patch one product.
+    var racy: [String: Fingerprint] = [:]
     /// Content hashes of images, as `BuildCache.images`.
     private(set) var images: [String: Thumbnails.HashRecord] = [:]
     /// The layout's section as it was read (the fields from `outputs` to `images` but `search`
@@ -55,6 +60,26 @@ struct PatchRecord: Sendable {
             "placement 1", product.sku, product.slug, product.name, product.category, product.available ? "1" : "0",
             product.image ?? "\u{0}", product.maker ?? "\u{0}", product.date, product.draft ? "1" : "0",
         ] + product.tags)
+    }
+
+    /// A digest of everything the build made of a product file: the product in its binary form.
+    static func digest(of product: Product) -> Fingerprint {
+        var writer = BinaryWriter(capacity: 512)
+        product.write(to: &writer)
+        return Fingerprint.of(bytes: writer.bytes)
+    }
+
+    /// The digests of `products` (by path relative to the content folder) whose files the walk
+    /// `listed` under `contentRoot` found touched within a second of `taken`.
+    static func racyDigests(_ listed: [(root: String, files: [(relative: String, info: stat)])], contentRoot: String,
+                            taken: Int64, products: [String: Product]) -> [String: Fingerprint] {
+        var digests: [String: Fingerprint] = [:]
+        for (root, files) in listed where root == contentRoot {
+            for file in files where !FileStamp(file.info).settled(before: taken) {
+                if let product = products[file.relative] { digests[file.relative] = digest(of: product) }
+            }
+        }
+        return digests
     }
 
     static func load(_ file: URL) -> PatchRecord? {
@@ -77,7 +102,7 @@ extension PatchRecord {
     /// The record of a full build: its jobs, its plan, the stamps its inputs had when it began (at `taken`).
     /// `contentDisplayName` is how messages name the content folder (`BuildOptions`).
     init(key: String, plan: SitePlan, jobs: [OutputJob], inputs: InputStamps.Inputs, taken: Int64, warnings: [ContentIssue],
-         images: [String: Thumbnails.HashRecord], contentDisplayName: String) {
+         images: [String: Thumbnails.HashRecord], contentDirectory: URL, contentDisplayName: String) {
         self.key = key
         generated = plan.generated
         for (root, files) in inputs.listed { self.inputs[root] = StampList(files, taken: taken) }
@@ -103,6 +128,11 @@ extension PatchRecord {
         search = Entries(products: plan.listed.compactMap { numbers[$0.product.source.file] }, ranges: plan.searchIndexRanges)
         catalog = Entries(products: products.compactMap { numbers[$0.source.file] }, ranges: plan.catalogRanges.get())
         self.images = images
+        let byFile = Dictionary(products.map { product in
+            let file = product.source.file
+            return (contentDisplayName.isEmpty ? file : String(file.dropFirst(contentDisplayName.count + 1)), product)
+        }, uniquingKeysWith: { first, _ in first })
+        racy = Self.racyDigests(inputs.listed, contentRoot: contentDirectory.standardizedFileURL.path, taken: taken, products: byFile)
     }
 }
 
@@ -141,7 +171,7 @@ extension PatchRecord: BinaryCodable {
         let (site, changing) = (try parts[0].get(), try parts[1].get())
         (outputs, products, placements, warned) = (site.outputs, site.products, site.placements, site.warned)
         (personFiles, shown, showings, images) = (site.personFiles, site.shown, site.showings, site.images)
-        (inputs, search, catalog) = (changing.inputs, changing.search, changing.catalog)
+        (inputs, search, catalog, racy) = (changing.inputs, changing.search, changing.catalog, changing.racy)
         layoutSection = sections[0]
     }
 
@@ -160,6 +190,7 @@ extension PatchRecord: BinaryCodable {
         changing.write(inputs)
         changing.write(search)
         changing.write(catalog)
+        changing.write(racy)
         writer.writeSection(changing.bytes)
     }
 
@@ -178,6 +209,7 @@ extension PatchRecord: BinaryCodable {
         inputs = try reader.read()
         search = try reader.read()
         catalog = try reader.read()
+        racy = try reader.read()
     }
 
     private func writeLayout(to writer: inout BinaryWriter) {
