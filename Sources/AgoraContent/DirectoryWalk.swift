@@ -40,17 +40,24 @@ public enum DirectoryWalk {
             walk(openFolder(rootFolder, folder), relative: folder, into: &secondLevel, depth: 1, statting: nil)
             below += secondLevel.files.map { ($0, false) } + secondLevel.folders.map { ($0, true) }
         }
-        let parts = ParallelMap.map(below) { unit -> [(relative: String, info: stat)] in
+        // In runs of 64, not one by one: an array and a locked hand-over per file cost a
+        // "nothing changed" build at 10,000 products about 5 % of its CPU.
+        let runs = stride(from: 0, to: below.count, by: 64).map { below[$0..<min($0 + 64, below.count)] }
+        let parts = ParallelMap.map(runs) { run -> [(relative: String, info: stat)] in
             var found: [(relative: String, info: stat)] = []
-            if unit.isFolder {
-                var listing = Listing()
-                walk(openFolder(rootFolder, unit.relative), relative: unit.relative, into: &listing) { found.append(($0, $1)) }
-            } else {
-                var info = stat()
-                if fstatat(rootFolder, unit.relative, &info, 0) == 0 { found.append((unit.relative, info)) }
+            found.reserveCapacity(run.count)
+            for unit in run {
+                if unit.isFolder {
+                    var listing = Listing()
+                    walk(openFolder(rootFolder, unit.relative), relative: unit.relative, into: &listing) { found.append(($0, $1)) }
+                } else {
+                    var info = stat()
+                    if fstatat(rootFolder, unit.relative, &info, 0) == 0 { found.append((unit.relative, info)) }
+                }
             }
             return found
         }
+        stats.reserveCapacity(stats.count + parts.reduce(0) { $0 + $1.count })
         for part in parts { stats += part }
         return stats
     }
