@@ -113,13 +113,7 @@ private func writeLines(_ issues: [ContentIssue], prefix: String = "", last: Str
     bytes.reserveCapacity(issues.count * 112)
     for issue in issues {
         bytes += prefix.utf8
-        bytes += issue.file.utf8
-        bytes.append(UInt8(ascii: ":"))
-        bytes += String(issue.line).utf8
-        bytes += ": ".utf8
-        bytes += issue.key.utf8
-        bytes += ": ".utf8
-        bytes += issue.message.utf8
+        issue.write(to: &bytes)
         bytes.append(UInt8(ascii: "\n"))
     }
     if let last { bytes += (last + "\n").utf8 }

@@ -15,7 +15,22 @@ public struct ContentIssue: Error, Hashable, Sendable, CustomStringConvertible, 
         self.message = message
     }
 
-    public var description: String { "\(file):\(line): \(key): \(message)" }
+    public var description: String {
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `description`'s bytes, appended: thousands of warnings printed at once need no string each.
+    public func write(to bytes: inout [UInt8]) {
+        bytes += file.utf8
+        bytes.append(UInt8(ascii: ":"))
+        bytes += String(line).utf8
+        bytes += ": ".utf8
+        bytes += key.utf8
+        bytes += ": ".utf8
+        bytes += message.utf8
+    }
 
     public static func < (lhs: ContentIssue, rhs: ContentIssue) -> Bool {
         (lhs.file, lhs.line, lhs.key, lhs.message) < (rhs.file, rhs.line, rhs.key, rhs.message)

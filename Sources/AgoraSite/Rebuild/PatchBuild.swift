@@ -289,7 +289,7 @@ struct PatchBuild {
     }
 
     private func relative(_ display: String) -> String {
-        options.contentDisplayName.isEmpty ? display : String(display.dropFirst(options.contentDisplayName.count + 1))
+        PatchRecord.relative(display, contentDisplayName: options.contentDisplayName)
     }
 }
 

@@ -48,8 +48,8 @@ struct PatchRecord: Sendable {
     var racy: [String: Fingerprint] = [:]
     /// Content hashes of images, as `BuildCache.images`.
     private(set) var images: [String: Thumbnails.HashRecord] = [:]
-    /// The layout's section as it was read (the fields from `outputs` to `images` but `search`
-    /// and `catalog`, which only the inits set), written back as it is.
+    /// The layout's section as it was read, written back as it is: `outputs`, `products`,
+    /// `placements`, `warned`, `personFiles`, `shown`, `showings` and `images`, which only the inits set.
     private var layoutSection: [UInt8]?
 
     /// What places a product among the others and decides which outputs show it: everything but
@@ -80,6 +80,12 @@ struct PatchRecord: Sendable {
             }
         }
         return digests
+    }
+
+    /// A content file's path relative to the content folder, from the path messages show
+    /// (`display`, under `contentDisplayName` unless that is empty).
+    static func relative(_ display: String, contentDisplayName: String) -> String {
+        contentDisplayName.isEmpty ? display : String(display.dropFirst(contentDisplayName.count + 1))
     }
 
     static func load(_ file: URL) -> PatchRecord? {
@@ -115,7 +121,7 @@ extension PatchRecord {
         warned = self.products.indices.filter { warnedFiles.contains(self.products[$0]) }
         personFiles = Dictionary(plan.content.people.map { person in
             let file = person.source.file
-            return (person.username, contentDisplayName.isEmpty ? file : String(file.dropFirst(contentDisplayName.count + 1)))
+            return (person.username, Self.relative(file, contentDisplayName: contentDisplayName))
         }, uniquingKeysWith: { first, _ in first })
         for (index, job) in jobs.enumerated() {
             guard let shows = job.shows, let numbered = try? shows.map({ file -> Int in
@@ -128,10 +134,8 @@ extension PatchRecord {
         search = Entries(products: plan.listed.compactMap { numbers[$0.product.source.file] }, ranges: plan.searchIndexRanges)
         catalog = Entries(products: products.compactMap { numbers[$0.source.file] }, ranges: plan.catalogRanges.get())
         self.images = images
-        let byFile = Dictionary(products.map { product in
-            let file = product.source.file
-            return (contentDisplayName.isEmpty ? file : String(file.dropFirst(contentDisplayName.count + 1)), product)
-        }, uniquingKeysWith: { first, _ in first })
+        let byFile = Dictionary(products.map { (Self.relative($0.source.file, contentDisplayName: contentDisplayName), $0) },
+                                uniquingKeysWith: { first, _ in first })
         racy = Self.racyDigests(inputs.listed, contentRoot: contentDirectory.standardizedFileURL.path, taken: taken, products: byFile)
     }
 }
