@@ -18,10 +18,27 @@ public struct HTTPClient: Sendable {
 
     public func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil,
                      timeout: TimeInterval = 30) async throws -> HTTPReply {
+        try await Self.onOwnThread { try sendBlocking(method, path, headers: headers, body: body, timeout: timeout) }
+    }
+
+    /// Raw request bytes, written as far as the server reads them (it may answer and close
+    /// before it has read them all, as it does to an oversized body), then its whole answer.
+    public func sendRaw(_ request: Data, timeout: TimeInterval = 30) async throws -> HTTPReply {
+        try await Self.onOwnThread {
+            let socket = try Self.connect(host: host, port: port, timeout: timeout)
+            defer { close(socket) }
+            try? Self.writeAll(socket, request)
+            return try HTTPReply.parse(Self.readAll(socket))
+        }
+    }
+
+    /// Blocking socket calls stay off the cooperative pool: on a two-core machine it has two
+    /// threads, and an in-process server under test needs them to answer.
+    private static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
-                    continuation.resume(returning: try sendBlocking(method, path, headers: headers, body: body, timeout: timeout))
+                    continuation.resume(returning: try work())
                 } catch {
                     continuation.resume(throwing: error)
                 }
